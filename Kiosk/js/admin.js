@@ -1,0 +1,95 @@
+import { api, upload, download, requireRole, esc } from './api.js';
+import { langSwitch, t } from './i18n.js';
+
+const me = requireRole('admin');
+const ROLE_NAMES = { admin: ['管理员', 'Admin'], greeter: ['接待', 'Greeter'], sales: ['销售顾问', 'Sales'], mc: ['主持人', 'MC'], technician: ['技师', 'Technician'] };
+const roleName = (r) => t(...(ROLE_NAMES[r] || [r, r]));
+
+// MARK: - Import
+
+const fileInput = document.getElementById('csv-file');
+const importBtn = document.getElementById('import-btn');
+const progress = document.getElementById('import-progress');
+const result = document.getElementById('import-result');
+fileInput.addEventListener('change', () => { importBtn.disabled = !fileInput.files.length; });
+
+importBtn.addEventListener('click', async () => {
+  const file = fileInput.files[0];
+  if (!file) return;
+  importBtn.disabled = true;
+  progress.classList.remove('hidden');
+  const bar = progress.firstElementChild;
+  bar.style.width = '0';
+  result.innerHTML = `<p class="muted">${t('正在导入…', 'Importing…')}</p>`;
+  try {
+    const r = await upload('/api/invitees/import', file, 'text/csv', (p) => { bar.style.width = `${Math.round(p * 100)}%`; });
+    bar.style.width = '100%';
+    const rows = r.rejected.map((x) => `<tr><td>${x.line}</td><td>${esc(x.reason)}</td></tr>`).join('');
+    result.innerHTML = `
+      <p class="ok" id="import-summary">${t(`新增 ${r.imported} 位，更新 ${r.updated} 位，未导入 ${r.rejected.length} 行`,
+        `${r.imported} added, ${r.updated} updated, ${r.rejected.length} rows rejected`)}
+        <span class="muted">(${esc(r.encoding)})</span></p>
+      ${r.rejected.length ? `<table id="rejected"><thead><tr><th>${t('行号', 'Line')}</th><th>${t('原因', 'Reason')}</th></tr></thead><tbody>${rows}</tbody></table>` : ''}`;
+    loadInvitees();
+  } catch (err) {
+    result.innerHTML = `<p class="error" id="import-error">${esc(err.message)}</p>`;
+  } finally {
+    importBtn.disabled = !fileInput.files.length;
+  }
+});
+
+// MARK: - Invitees
+
+const search = document.getElementById('search');
+let searchTimer;
+search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadInvitees, 250); });
+
+async function loadInvitees() {
+  const q = search.value.trim();
+  try {
+    const page = await api(`/api/invitees?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+    if (!q) document.getElementById('invitee-count').textContent = page.total;
+    document.getElementById('invitee-rows').innerHTML = page.items.map((i) => `
+      <tr><td>${esc(i.name)}</td><td>${esc(i.phone)}</td><td>${esc(i.plate || '')}</td><td>${esc(i.model || '')}</td>
+      <td>${esc(i.consultant || '')}</td><td>${i.party_size}</td>
+      <td><a href="/c/${esc(i.code)}" target="_blank">${t('查看', 'View')}</a></td></tr>`).join('')
+      || `<tr><td colspan="7" class="muted">${t('没有来宾', 'No invitees')}</td></tr>`;
+  } catch (err) {
+    document.getElementById('invitee-rows').innerHTML = `<tr><td colspan="7" class="error">${esc(err.message)}</td></tr>`;
+  }
+}
+
+document.getElementById('export-sms').addEventListener('click', () => download('/api/invitees/export.csv', 'invitees-sms.csv'));
+
+// MARK: - Staff
+
+async function loadStaff() {
+  const staff = await api('/api/staff');
+  document.getElementById('staff-rows').innerHTML = staff.map((s) => `
+    <tr><td>${esc(s.name)}</td><td>${esc(roleName(s.role))}</td>
+    <td>${s.builtin ? '' : `<button class="danger" data-remove="${s.id}">${t('删除', 'Remove')}</button>`}</td></tr>`).join('');
+}
+
+document.getElementById('staff-rows').addEventListener('click', async (e) => {
+  const id = e.target.dataset.remove;
+  if (!id || !confirm(t('确定删除这位员工？', 'Remove this staff member?'))) return;
+  try { await api(`/api/staff/${id}`, { method: 'DELETE' }); loadStaff(); } catch (err) { alert(err.message); }
+});
+
+document.getElementById('staff-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const msg = document.getElementById('staff-msg');
+  try {
+    const s = await api('/api/staff', { method: 'POST', body: {
+      name: document.getElementById('staff-name').value, role: document.getElementById('staff-role').value,
+      pin: document.getElementById('staff-pin').value } });
+    msg.className = 'ok'; msg.textContent = t(`已添加 ${s.name}`, `Added ${s.name}`);
+    e.target.reset(); loadStaff();
+  } catch (err) { msg.className = 'error'; msg.textContent = err.message; }
+});
+
+if (me) {
+  document.getElementById('who').textContent = `${me.name} · ${roleName(me.role)}`;
+  langSwitch(document.getElementById('lang'), () => { loadStaff(); loadInvitees(); });
+  loadInvitees(); loadStaff();
+}

@@ -1,0 +1,79 @@
+// Shared fetch helper: bearer token, JSON in and out, errors as readable messages.
+const TOKEN_KEY = 'kiosk.token';
+
+export function session() {
+  try { return JSON.parse(localStorage.getItem(TOKEN_KEY) || 'null'); } catch { return null; }
+}
+export function saveSession(s) { localStorage.setItem(TOKEN_KEY, JSON.stringify(s)); }
+export function clearSession() { localStorage.removeItem(TOKEN_KEY); }
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super((body && body.message) || `HTTP ${status}`);
+    this.status = status; this.body = body || {};
+  }
+}
+
+/** Calls the API. `body` objects go as JSON; strings/Blobs go as-is with `contentType`. */
+export async function api(path, { method = 'GET', body, contentType, raw = false } = {}) {
+  const headers = {};
+  const s = session();
+  if (s && s.token) headers['Authorization'] = `Bearer ${s.token}`;
+  let payload = body;
+  if (body !== undefined && !(body instanceof Blob) && typeof body !== 'string') {
+    headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body);
+  } else if (contentType) headers['Content-Type'] = contentType;
+  const res = await fetch(path, { method, headers, body: payload });
+  if (raw && res.ok) return res;
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = { message: text.slice(0, 200) }; }
+  if (res.status === 401 && path !== '/api/login') {
+    clearSession();
+    location.href = `/?next=${encodeURIComponent(location.pathname)}`;
+  }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+/** Sends a file with upload progress (fetch has none), resolving to the parsed JSON answer. */
+export function upload(path, file, contentType, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    const s = session();
+    if (s && s.token) xhr.setRequestHeader('Authorization', `Bearer ${s.token}`);
+    xhr.setRequestHeader('Content-Type', contentType);
+    xhr.upload.onprogress = (e) => { if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total); };
+    xhr.onload = () => {
+      let data = null;
+      try { data = JSON.parse(xhr.responseText); } catch { data = { message: xhr.responseText.slice(0, 200) }; }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data); else reject(new ApiError(xhr.status, data));
+    };
+    xhr.onerror = () => reject(new ApiError(0, { message: '无法连接服务器 / Cannot reach the server' }));
+    xhr.send(file);
+  });
+}
+
+/** Downloads an authenticated file (e.g. a CSV export). */
+export async function download(path, filename) {
+  const res = await api(path, { raw: true });
+  const blob = await res.blob();
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob); a.download = filename; a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+}
+
+/** Sends the signed-in user back to the start page unless their role may use this page. */
+export function requireRole(...roles) {
+  const s = session();
+  if (!s || !(s.role === 'admin' || roles.includes(s.role))) {
+    location.href = `/?next=${encodeURIComponent(location.pathname)}`;
+    return null;
+  }
+  return s;
+}
+
+export function esc(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+}

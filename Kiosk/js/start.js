@@ -1,0 +1,113 @@
+import { api, session, saveSession, clearSession } from './api.js';
+import { langSwitch, t, applyLang } from './i18n.js';
+
+// Each job: the page it opens and the roles that may use it (admin may use all).
+const JOBS = [
+  { page: '/admin.html', icon: '⚙️', zh: '活动管理', en: 'Admin', roles: ['admin'], hint: ['导入名单、员工、邀请函', 'Invitees, staff, invitations'] },
+  { page: '/door.html', icon: '🚪', zh: '门口签到', en: 'Door check-in', roles: ['greeter'], hint: ['扫码、查找、现场登记', 'Scan, look up, walk-ins'] },
+  { page: '/sales.html', icon: '🚗', zh: '销售下单', en: 'Sales orders', roles: ['sales'], hint: ['登记订单', 'Record orders'] },
+  { page: '/mc.html', icon: '🎤', zh: '主持大屏', en: 'MC screen', roles: ['mc'], hint: ['实时订单与返利', 'Live orders and rebates'] },
+  { page: '/wheel.html', icon: '🎡', zh: '幸运大转盘', en: 'Lucky wheel', roles: ['mc', 'sales'], hint: ['转盘与抽奖', 'Wheel and grand draw'] },
+  { page: '/inspect.html', icon: '🔧', zh: '21项安全检测', en: '21-item check', roles: ['technician'], hint: ['车间检测', 'Workshop check'] },
+  { page: '/report.html', icon: '📊', zh: '活动报表', en: 'Report', roles: ['admin'], hint: ['当日汇总', 'End-of-day report'] },
+];
+
+const tiles = document.getElementById('tiles');
+const dialog = document.getElementById('pin-dialog');
+const pinInput = document.getElementById('pin');
+const pinDisplay = document.getElementById('pin-display');
+const pinError = document.getElementById('pin-error');
+let chosen = null;
+let available = new Set();
+
+async function pageExists(path) {
+  try { const r = await fetch(path, { method: 'HEAD' }); return r.ok; } catch { return false; }
+}
+
+function render() {
+  tiles.innerHTML = '';
+  for (const job of JOBS) {
+    const b = document.createElement('button');
+    b.className = 'tile';
+    b.type = 'button';
+    b.dataset.page = job.page;
+    const ready = available.has(job.page);
+    b.setAttribute('aria-disabled', String(!ready));
+    b.innerHTML = `<span class="icon" aria-hidden="true">${job.icon}</span><strong></strong><small></small>`;
+    b.querySelector('strong').textContent = t(job.zh, job.en);
+    b.querySelector('small').textContent = ready ? t(job.hint[0], job.hint[1]) : t('尚未开放', 'Not available yet');
+    b.addEventListener('click', () => ready && choose(job));
+    tiles.appendChild(b);
+  }
+  const s = session();
+  document.getElementById('who').textContent = s ? `${s.name} · ${s.role}` : '';
+  document.getElementById('logout').classList.toggle('hidden', !s);
+}
+
+function choose(job) {
+  chosen = job;
+  const s = session();
+  if (s && (s.role === 'admin' || job.roles.includes(s.role))) { location.href = job.page; return; }
+  document.getElementById('pin-title').textContent = t(job.zh, job.en);
+  pinInput.value = ''; showPin(); pinError.textContent = '';
+  dialog.showModal();
+  pinInput.focus();
+}
+
+function showPin() { pinDisplay.textContent = '●'.repeat(pinInput.value.length); }
+
+function buildPad() {
+  const pad = document.getElementById('pinpad');
+  for (const k of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '⌫', '0', 'C']) {
+    const b = document.createElement('button');
+    b.type = 'button'; b.className = 'secondary'; b.textContent = k; b.dataset.key = k;
+    b.addEventListener('click', () => {
+      if (k === '⌫') pinInput.value = pinInput.value.slice(0, -1);
+      else if (k === 'C') pinInput.value = '';
+      else if (pinInput.value.length < 8) pinInput.value += k;
+      showPin(); pinInput.focus();
+    });
+    pad.appendChild(b);
+  }
+  pinInput.addEventListener('input', () => { pinInput.value = pinInput.value.replace(/\D/g, '').slice(0, 8); showPin(); });
+}
+
+document.getElementById('pin-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  pinError.textContent = '';
+  try {
+    const r = await api('/api/login', { method: 'POST', body: { pin: pinInput.value } });
+    saveSession({ token: r.token, role: r.role, name: r.name });
+    if (r.role === 'admin' || chosen.roles.includes(r.role)) {
+      const next = new URLSearchParams(location.search).get('next');
+      location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : chosen.page;
+    } else {
+      pinError.textContent = t(`您的角色（${r.role}）不能使用此岗位`, `Your role (${r.role}) cannot use this job`);
+      render();
+    }
+  } catch (err) {
+    pinInput.value = ''; showPin();
+    pinError.textContent = err.message;
+  }
+});
+document.getElementById('pin-cancel').addEventListener('click', () => dialog.close());
+document.getElementById('logout').addEventListener('click', async () => {
+  try { await api('/api/logout', { method: 'POST' }); } catch { /* signed out anyway */ }
+  clearSession(); render();
+});
+
+async function init() {
+  buildPad();
+  langSwitch(document.getElementById('lang'), render);
+  const checks = await Promise.all(JOBS.map((j) => pageExists(j.page)));
+  available = new Set(JOBS.filter((_, i) => checks[i]).map((j) => j.page));
+  render();
+  try {
+    const ev = await api('/api/event');
+    document.getElementById('event-name').textContent = ev.name;
+    document.getElementById('event-info').textContent = `${ev.date} ${ev.start_time || ''} · ${ev.venue} · ${ev.dealer}`;
+    document.title = `${ev.name} · EventKiosk`;
+  } catch { /* the tiles still work */ }
+  applyLang();
+}
+init();

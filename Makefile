@@ -1,0 +1,37 @@
+# EventKiosk: `make run` serves the demo event; `make test` runs every test.
+PORT ?= 8080
+DATA ?= kiosk-data
+
+.PHONY: run build release test test-swift test-browser deps deps-test clean
+
+deps:
+	@scripts/deps.sh
+
+deps-test:
+	@scripts/deps.sh --test
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+## Build in release mode and serve the demo event on port $(PORT).
+run: release
+	@echo "Starting EventKiosk on http://localhost:$(PORT)/ (data in $(DATA)/). Ctrl-C stops it."
+	@echo "The admin PIN is printed below on the first start; set KIOSK_ADMIN_PIN to choose it."
+	.build/release/kiosk serve --port $(PORT) --data $(DATA)
+
+## Unit and HTTP tests (Swift), then the browser tests (headless Chromium).
+test: deps-test test-swift test-browser
+
+test-swift:
+	swift build --build-tests
+	swift test --skip-build
+
+test-browser:
+	swift build --product kiosk
+	python3 -m pytest -q Tests/browser
+
+clean:
+	rm -rf .build

@@ -1,0 +1,43 @@
+import Hummingbird
+
+/// One `/api` route as registered: its method, path pattern and who may call it.
+public struct RouteEntry: Sendable, CustomStringConvertible {
+    public let method: HTTPRequest.Method
+    public let path: String
+    public let access: Access
+    public var description: String { "\(method) \(path) [\(access)]" }
+}
+
+/// Registers routes together with the roles allowed to call them, and enforces that before the handler runs.
+/// Keeping the table lets a test walk every route with every role.
+public final class APIRouter: @unchecked Sendable {
+    let router: Router<AppRequestContext>
+    public private(set) var entries: [RouteEntry] = []
+
+    init(router: Router<AppRequestContext>) { self.router = router }
+
+    typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
+
+    func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
+        entries.append(RouteEntry(method: method, path: path, access: access))
+        router.on(RouterPath(path), method: method) { request, context in
+            if case .everyone = access {} else { try context.require(access) }
+            return try await handler(request, context)
+        }
+    }
+
+    func get(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.get, path, access, handler) }
+    func post(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.post, path, access, handler) }
+    func delete(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.delete, path, access, handler) }
+    func patch(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.patch, path, access, handler) }
+}
+
+extension AppRequestContext {
+    /// A path parameter that must be a positive integer id, else 404 (no such thing).
+    func id(_ name: String = "id") throws -> Int64 {
+        guard let raw = parameters.get(name), let id = Int64(raw), id > 0 else {
+            throw APIError.notFound("没有这个编号 / No such id: \(parameters.get(name) ?? "")")
+        }
+        return id
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Everything `kiosk serve` needs to know.
+public struct AppConfig: Sendable {
+    public var host = "0.0.0.0"
+    public var port = 8080
+    public var dataDir = URL(fileURLWithPath: "kiosk-data")
+    public var eventFile = URL(fileURLWithPath: "Assets/demo-event.json")
+    public var kioskDir = URL(fileURLWithPath: "Kiosk")
+    /// `KIOSK_ADMIN_PIN`; nil means generate one at first start.
+    public var adminPIN: String?
+    public var loginPolicy = LoginThrottle.Policy()
+    public init() {}
+}
+
+/// Opens the store, loads the event on the first start, and builds the HTTP application.
+public func buildApplication(_ config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
+    let db = try AppDatabase.open(directory: config.dataDir)
+    try await prepareFirstStart(db: db, config: config, logger: logger)
+    let (router, _) = buildRouter(db: db, config: config)
+    let app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EventKiosk"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? config.port
+            logger.notice("EventKiosk is serving on http://\(config.host == "0.0.0.0" ? "<this laptop's IP>" : config.host):\(port)/ (data: \(config.dataDir.path))")
+            print("打开 Open: http://localhost:\(port)/  ·  管理 Admin: http://localhost:\(port)/admin.html")
+        },
+        logger: logger
+    )
+    return app
+}
+
+/// Loads the event file into an empty database and makes sure an admin exists (printing a generated PIN once).
+public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger) async throws {
+    if try await db.event() == nil {
+        let event = try EventConfig.load(file: config.eventFile)
+        if let name = event.inviteesFile {
+            let file = config.eventFile.deletingLastPathComponent().appendingPathComponent(name)
+            let bytes: [UInt8]
+            do { bytes = Array(try Data(contentsOf: file)) } catch {
+                throw EventFileError(source: config.eventFile.path, problems: [EventProblem(field: "invitees_file", message: "\(file.path) cannot be read")])
+            }
+            do {
+                let result = try await db.importInvitees(try InviteeImport(bytes: bytes))
+                logger.notice("imported invitees", metadata: ["file": "\(file.path)", "imported": "\(result.imported)", "rejected": "\(result.rejected.count)"])
+            } catch let e as InviteeImport.Failure {
+                throw EventFileError(source: config.eventFile.path, problems: [EventProblem(field: "invitees_file", message: e.message)])
+            }
+        }
+        try await db.saveEvent(event)
+        logger.notice("loaded event file", metadata: ["file": "\(config.eventFile.path)", "event": "\(event.name)"])
+    }
+    if let generated = try await db.ensureAdmin(envPIN: config.adminPIN) {
+        print("""
+        ┌──────────────────────────────────────────────┐
+          管理员 PIN / Admin PIN:  \(generated)
+          只显示这一次，请记下 · Shown once: write it down
+        └──────────────────────────────────────────────┘
+        """)
+    }
+}
+
+/// The router with every route and middleware; tests build the same one and call `app.test(.router)`.
+public func buildRouter(db: AppDatabase, config: AppConfig) -> (Router<AppRequestContext>, APIRouter) {
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        LogRequestsMiddleware<AppRequestContext>(.info)
+        ErrorMiddleware()
+        FileMiddleware(config.kioskDir.path, cacheControl: .init([
+            (MediaType(type: .text), [.noCache]),
+            (MediaType(type: .application), [.noCache]),
+            (MediaType(type: .image), [.maxAge(3600)]),
+        ]), searchForIndexHtml: true)
+        AuthMiddleware(db: db)
+    }
+    router.get("/healthz") { _, _ in
+        try db.journalMode() // proves the store is open and answering
+        return Response.json(["status": "ok"])
+    }
+    let api = APIRouter(router: router)
+    StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)
+    EventController(db: db).register(on: api)
+    InvitationsController(db: db).register(on: api)
+    InvitationPages(db: db).register(on: api)
+    return (router, api)
+}

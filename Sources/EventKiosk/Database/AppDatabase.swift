@@ -1,0 +1,63 @@
+import Foundation
+import GRDB
+
+/// The one store of the event day. Writes are methods named for what they do; reads go through `reader`.
+public struct AppDatabase: Sendable {
+    let dbWriter: any DatabaseWriter
+
+    /// Opens (and migrates) a database through any writer; tests pass an in-memory `DatabaseQueue`.
+    public init(_ dbWriter: any DatabaseWriter) throws {
+        self.dbWriter = dbWriter
+        try Self.migrator.migrate(dbWriter)
+    }
+
+    /// Opens the event's SQLite file in WAL mode with `synchronous=FULL`, so every acknowledged commit is on disk.
+    public static func open(directory: URL) throws -> AppDatabase {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent(fileName).path
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        // Opening the pool switches to WAL and sets synchronous=NORMAL on the writer; FULL again, so a commit
+        // is on disk before it is acknowledged (also across a power cut, not only a crash).
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+        return try AppDatabase(pool)
+    }
+
+    /// An empty in-memory database, for tests.
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: configuration()))
+    }
+
+    public static let fileName = "kiosk.sqlite"
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            // WAL is set by DatabasePool; FULL makes each commit durable before it is acknowledged.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return config
+    }
+
+    public var reader: any DatabaseReader { dbWriter }
+
+    /// Runs a write transaction. Feature services build their named writes on this.
+    func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await dbWriter.write(updates)
+    }
+
+    func read<T: Sendable>(_ value: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        try await dbWriter.read(value)
+    }
+
+    /// The journal mode in force ("wal" for the event file), for health checks and tests.
+    public func journalMode() throws -> String {
+        try dbWriter.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// The synchronous level in force on a writer connection (2 = FULL).
+    public func synchronousLevel() throws -> Int {
+        try dbWriter.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+}

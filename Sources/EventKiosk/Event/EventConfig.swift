@@ -1,0 +1,106 @@
+import Foundation
+
+/// The event file: what a dealer sets up for one event day. Loaded at the first start and kept in the database.
+public struct EventConfig: Codable, Sendable, Equatable {
+    public var name: String
+    /// The day, `YYYY-MM-DD`.
+    public var date: String
+    public var startTime: String?
+    public var endTime: String?
+    public var venue: String
+    public var dealer: String
+    public var doors: [String]
+    public var tiers: [Tier]
+    public var wheel: Wheel
+    public var draws: [Draw]
+    /// File name of the inspection template, next to the event file or in `Assets/`.
+    public var inspectionTemplate: String
+    /// An invitee CSV next to the event file, imported at the first start (the demo event ships one).
+    public var inviteesFile: String?
+
+    public struct Tier: Codable, Sendable, Equatable {
+        /// The order count from which this tier's rebate applies.
+        public var from: Int
+        /// Yuan per order.
+        public var rebate: Int
+    }
+
+    public struct Wheel: Codable, Sendable, Equatable {
+        public var prizes: [Prize]
+    }
+
+    public struct Prize: Codable, Sendable, Equatable {
+        public var id: String
+        public var name: String
+        /// Yuan.
+        public var value: Int
+        public var stock: Int
+    }
+
+    public struct Draw: Codable, Sendable, Equatable {
+        public var name: String
+        /// Yuan, the prize's market value.
+        public var value: Int
+        /// "orders" or "checked_in".
+        public var pool: String
+        public var winners: Int
+        public var alternates: Int
+    }
+}
+
+// MARK: - Loading
+
+/// A problem in the event file, naming the field so the dealer knows what to fix.
+public struct EventProblem: Sendable, Equatable, CustomStringConvertible, Codable {
+    public let field: String
+    public let message: String
+    public var description: String { "\(field): \(message)" }
+}
+
+public struct EventFileError: Error, CustomStringConvertible, Sendable {
+    public let source: String
+    public let problems: [EventProblem]
+    public var description: String {
+        "活动文件无效 / Event file \(source) is not valid:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+extension EventConfig {
+    /// Decodes and validates an event file's bytes; throws `EventFileError` naming every problem.
+    public static func load(data: Data, source: String) throws -> EventConfig {
+        let config: EventConfig
+        do {
+            config = try JSON.decoder.decode(EventConfig.self, from: data)
+        } catch let error as DecodingError {
+            throw EventFileError(source: source, problems: [Self.problem(from: error)])
+        }
+        let problems = config.validate()
+        guard problems.isEmpty else { throw EventFileError(source: source, problems: problems) }
+        return config
+    }
+
+    public static func load(file: URL) throws -> EventConfig {
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch {
+            throw EventFileError(source: file.path, problems: [EventProblem(field: "(file)", message: "cannot be read: \(error.localizedDescription)")])
+        }
+        return try load(data: data, source: file.path)
+    }
+
+    static func problem(from error: DecodingError) -> EventProblem {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.reduce("") { acc, key in
+                if let i = key.intValue { return acc + "[\(i)]" }
+                let snake = key.stringValue.replacingOccurrences(of: "([a-z])([A-Z])", with: "$1_$2", options: .regularExpression).lowercased()
+                return acc.isEmpty ? snake : acc + "." + snake
+            }
+        }
+        switch error {
+        case .keyNotFound(let key, let ctx): return EventProblem(field: path(ctx.codingPath + [key]), message: "is missing")
+        case .typeMismatch(let type, let ctx): return EventProblem(field: path(ctx.codingPath), message: "has the wrong type (expected \(type))")
+        case .valueNotFound(let type, let ctx): return EventProblem(field: path(ctx.codingPath), message: "is null (expected \(type))")
+        case .dataCorrupted(let ctx): return EventProblem(field: ctx.codingPath.isEmpty ? "(file)" : path(ctx.codingPath), message: "is not valid JSON: \(ctx.debugDescription)")
+        @unknown default: return EventProblem(field: "(file)", message: "cannot be decoded")
+        }
+    }
+}

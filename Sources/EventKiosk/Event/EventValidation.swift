@@ -1,0 +1,102 @@
+import Foundation
+
+extension EventConfig {
+    /// Lottery-style promotions in China may not offer more than ¥50,000 (Anti-Unfair Competition Law, art. 10).
+    public static let promotionPrizeLimit = 50_000
+
+    /// Every problem in the file, each naming its field. Empty when the event can go live.
+    public func validate() -> [EventProblem] {
+        var problems: [EventProblem] = []
+        func check(_ ok: Bool, _ field: String, _ message: String) {
+            if !ok { problems.append(EventProblem(field: field, message: message)) }
+        }
+
+        check(!name.trimmed.isEmpty, "name", "must not be empty")
+        check(name.count <= 100, "name", "is longer than 100 characters")
+        check(Self.isValidDate(date), "date", "must be a date written YYYY-MM-DD, got \"\(date)\"")
+        if let startTime { check(Self.isValidTime(startTime), "start_time", "must be HH:MM, got \"\(startTime)\"") }
+        if let endTime { check(Self.isValidTime(endTime), "end_time", "must be HH:MM, got \"\(endTime)\"") }
+        check(!venue.trimmed.isEmpty, "venue", "must not be empty")
+        check(!dealer.trimmed.isEmpty, "dealer", "must not be empty")
+
+        check(!doors.isEmpty, "doors", "must list at least one door")
+        for (i, door) in doors.enumerated() {
+            check(!door.trimmed.isEmpty && door.count <= 30, "doors[\(i)]", "must be a name of 1 to 30 characters")
+            check(doors.firstIndex(of: door) == i, "doors[\(i)]", "\"\(door)\" is listed twice")
+        }
+
+        for (i, tier) in tiers.enumerated() {
+            check(tier.from >= 1, "tiers[\(i)].from", "must be 1 or more, got \(tier.from)")
+            check(tier.rebate >= 0, "tiers[\(i)].rebate", "must not be negative, got \(tier.rebate)")
+            if i > 0 {
+                let prev = tiers[i - 1]
+                check(tier.from > prev.from, "tiers[\(i)].from", "must be larger than the tier before (\(prev.from)), got \(tier.from)")
+                check(tier.rebate > prev.rebate, "tiers[\(i)].rebate", "must be larger than the tier before (\(prev.rebate)), got \(tier.rebate)")
+            }
+        }
+
+        check(!wheel.prizes.isEmpty, "wheel.prizes", "must list at least one prize")
+        var prizeIDs = Set<String>()
+        for (i, prize) in wheel.prizes.enumerated() {
+            let f = "wheel.prizes[\(i)]"
+            check(prize.id.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil, "\(f).id", "must be 1 to 40 of a-z, 0-9, _ or -, got \"\(prize.id)\"")
+            check(prizeIDs.insert(prize.id).inserted, "\(f).id", "\"\(prize.id)\" is used twice")
+            check(!prize.name.trimmed.isEmpty, "\(f).name", "must not be empty")
+            check(prize.value >= 0, "\(f).value", "must not be negative, got \(prize.value)")
+            check(prize.stock >= 0, "\(f).stock", "must not be negative, got \(prize.stock)")
+        }
+
+        for (i, draw) in draws.enumerated() {
+            let f = "draws[\(i)]"
+            check(!draw.name.trimmed.isEmpty, "\(f).name", "must not be empty")
+            check(draw.value >= 0, "\(f).value", "must not be negative, got \(draw.value)")
+            check(["orders", "checked_in"].contains(draw.pool), "\(f).pool", "must be \"orders\" or \"checked_in\", got \"\(draw.pool)\"")
+            check(draw.winners >= 1, "\(f).winners", "must be 1 or more, got \(draw.winners)")
+            check(draw.alternates >= 0, "\(f).alternates", "must not be negative, got \(draw.alternates)")
+        }
+
+        check(inspectionTemplate.range(of: #"^[A-Za-z0-9_.-]+\.json$"#, options: .regularExpression) != nil,
+              "inspection_template", "must be a .json file name, got \"\(inspectionTemplate)\"")
+
+        if let inviteesFile {
+            check(inviteesFile.range(of: #"^[A-Za-z0-9_.-]+\.csv$"#, options: .regularExpression) != nil,
+                  "invitees_file", "must be a .csv file name next to the event file, got \"\(inviteesFile)\"")
+        }
+        problems += promotionProblems()
+        return problems
+    }
+
+    /// The promotion-law check: the top draw prize, and the most one order can win, stay within the limit.
+    func promotionProblems() -> [EventProblem] {
+        let limit = Self.promotionPrizeLimit
+        let topDraw = draws.map(\.value).max() ?? 0
+        let topWheel = wheel.prizes.map(\.value).max() ?? 0
+        var problems: [EventProblem] = []
+        if let i = draws.firstIndex(where: { $0.value > limit }) {
+            problems.append(EventProblem(field: "draws[\(i)].value",
+                message: "抽奖最高奖金额不得超过 ¥\(limit)（反不正当竞争法第十条）/ a lottery prize may not be worth more than ¥\(limit) (Anti-Unfair Competition Law art. 10), got ¥\(draws[i].value)"))
+        } else if topDraw + topWheel > limit {
+            problems.append(EventProblem(field: "wheel.prizes",
+                message: "一单可中的转盘最高奖加抽奖最高奖 ¥\(topWheel + topDraw) 超过 ¥\(limit) / the largest wheel prize plus the top draw prize one order can win (¥\(topWheel + topDraw)) is more than ¥\(limit)"))
+        }
+        return problems
+    }
+
+    static func isValidDate(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard s.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return false }
+        var c = DateComponents(); c.year = y; c.month = m; c.day = d
+        return (2000...2100).contains(y) && (1...12).contains(m) && (1...31).contains(d)
+            && Calendar(identifier: .gregorian).date(from: c).map { Calendar(identifier: .gregorian).component(.day, from: $0) == d } == true
+    }
+
+    static func isValidTime(_ s: String) -> Bool {
+        let p = s.split(separator: ":")
+        guard p.count == 2, p[0].count == 2, p[1].count == 2, let h = Int(p[0]), let m = Int(p[1]) else { return false }
+        return (0...23).contains(h) && (0...59).contains(m)
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

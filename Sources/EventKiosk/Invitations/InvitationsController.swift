@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+
+/// The invitee list: import, search, QR codes, the SMS export.
+struct InvitationsController {
+    let db: AppDatabase
+
+    func register(on api: APIRouter) {
+        api.post("/api/invitees/import", .only(.sales), importCSV)
+        api.get("/api/invitees", .staff, list)
+        api.get("/api/invitees/export.csv", .only(.sales), exportCSV)
+        api.get("/api/invitees/{id}", .staff) { _, context in .json(try await db.invitee(id: try context.id())) }
+        api.get("/api/invitees/{id}/qr.svg", .staff) { _, context in
+            Self.svgResponse(try QRCode(try await db.invitee(id: try context.id()).code))
+        }
+        api.get("/api/invitees/{id}/qr.png", .staff) { _, context in
+            Self.pngResponse(try QRCode(try await db.invitee(id: try context.id()).code))
+        }
+    }
+
+    /// Imports a CSV (UTF-8 or GBK); bad rows are listed, good rows are kept.
+    @Sendable func importCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let bytes = try await request.bodyBytes(context: context)
+        guard !bytes.isEmpty else { throw APIError(.unprocessableContent, "invalid_csv", "文件是空的 / The file is empty") }
+        let parsed: InviteeImport
+        do { parsed = try InviteeImport(bytes: bytes) } catch let e as InviteeImport.Failure {
+            throw APIError(.unprocessableContent, "invalid_csv", e.message)
+        }
+        let result = try await db.importInvitees(parsed)
+        context.logger.info("invitee import", metadata: ["imported": "\(result.imported)", "updated": "\(result.updated)",
+                                                         "rejected": "\(result.rejected.count)", "encoding": "\(result.encoding)"])
+        return .json(result)
+    }
+
+    struct Page: Encodable { let total: Int; let limit: Int; let offset: Int; let items: [InviteeView] }
+
+    /// `?q=` searches; `limit` (default 100, at most 10,000) and `offset` page the list.
+    @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (limit, offset) = try Self.paging(request)
+        let q = request.uri.queryParameters.get("q")
+        if let q, q.count > 100 { throw APIError.badRequest("搜索词过长 / Search text is longer than 100 characters") }
+        let (total, items) = try await db.invitees(query: q, limit: limit, offset: offset)
+        return .json(Page(total: total, limit: limit, offset: offset, items: items))
+    }
+
+    static func paging(_ request: Request) throws -> (limit: Int, offset: Int) {
+        let params = request.uri.queryParameters
+        var limit = 100, offset = 0
+        if let raw = params.get("limit") {
+            guard let n = Int(raw), (1...10_000).contains(n) else { throw APIError.badRequest("limit 须为 1–10000 / limit must be 1 to 10000") }
+            limit = n
+        }
+        if let raw = params.get("offset") {
+            guard let n = Int(raw), n >= 0 else { throw APIError.badRequest("offset 须为非负整数 / offset must be 0 or more") }
+            offset = n
+        }
+        return (limit, offset)
+    }
+
+    /// Names, phones and personal check-in links, for the dealer's SMS platform.
+    @Sendable func exportCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let base = Self.baseURL(request)
+        let rows = try await db.allInvitees().filter { $0.status == "active" }.map { i in
+            [i.name, i.phone, i.plate ?? "", i.model ?? "", i.consultant ?? "", String(i.partySize), i.code, "\(base)/c/\(i.code)"]
+        }
+        let data = CSVWriter.document(header: ["姓名", "手机", "车牌", "车型", "销售顾问", "人数", "签到码", "签到链接"], rows: rows)
+        return CSVWriter.response(data, filename: "invitees-sms.csv")
+    }
+
+    /// The address guests' phones reach the laptop at, as the staff browser sees it.
+    static func baseURL(_ request: Request) -> String {
+        let host = request.head.authority ?? "localhost:8080"
+        let safe = host.filter { $0.isLetter || $0.isNumber || ".:-[]".contains($0) }
+        return "http://\(safe)"
+    }
+
+    static func svgResponse(_ qr: QRCode) -> Response {
+        Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "private, max-age=3600"],
+                 body: .init(byteBuffer: ByteBuffer(string: qr.svg())))
+    }
+
+    static func pngResponse(_ qr: QRCode) -> Response {
+        Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=3600"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: qr.png())))
+    }
+}

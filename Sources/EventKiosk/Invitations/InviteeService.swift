@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// The result of one import, as the contract gives it.
+public struct ImportResult: Codable, Sendable, Equatable {
+    public let imported: Int
+    public let updated: Int
+    public let rejected: [ImportRejection]
+    public let encoding: String
+}
+
+extension AppDatabase {
+    /// Stores an import in one transaction: a new phone adds an invitee with a fresh code; a known phone updates it.
+    func importInvitees(_ parsed: InviteeImport) async throws -> ImportResult {
+        try await write { db in
+            var imported = 0, updated = 0
+            let now = Date()
+            for (_, draft) in parsed.rows {
+                if var existing = try InviteeRecord.filter(Column("phone") == draft.phone).fetchOne(db) {
+                    existing.name = draft.name
+                    existing.plate = draft.plate ?? existing.plate
+                    existing.vin = draft.vin ?? existing.vin
+                    existing.model = draft.model ?? existing.model
+                    existing.consultant = draft.consultant ?? existing.consultant
+                    existing.partySize = draft.partySize
+                    existing.updatedAt = now
+                    try existing.update(db)
+                    updated += 1
+                } else {
+                    var record = InviteeRecord(id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin,
+                                               model: draft.model, consultant: draft.consultant, partySize: draft.partySize,
+                                               code: try Self.freshCode(db), status: "active", walkIn: false, createdAt: now, updatedAt: now)
+                    try record.insert(db)
+                    imported += 1
+                }
+            }
+            return ImportResult(imported: imported, updated: updated, rejected: parsed.rejected, encoding: parsed.encoding.rawValue)
+        }
+    }
+
+    /// A code no other invitee has (a clash at 100 bits is not expected, but it is checked).
+    static func freshCode(_ db: Database) throws -> String {
+        while true {
+            let code = CheckInCode.generate()
+            if try InviteeRecord.filter(Column("code") == code).fetchCount(db) == 0 { return code }
+        }
+    }
+
+    // MARK: - Reads
+
+    /// Search by name, plate, phone or its last 4 digits, or a scanned check-in code; without a query, every invitee in id order.
+    func invitees(query: String?, limit: Int, offset: Int) async throws -> (total: Int, items: [InviteeView]) {
+        try await read { db in
+            var request = InviteeRecord.all()
+            if let q = query?.trimmed, !q.isEmpty {
+                let escaped = q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                let plate = Plate.normalize(escaped)
+                let digits = q.filter(\.isNumber)
+                var sql = "name LIKE ? ESCAPE '\\' OR plate LIKE ? ESCAPE '\\' OR vin = ?"
+                var args: [any DatabaseValueConvertible] = ["%\(escaped)%", "%\(plate)%", q.uppercased()]
+                if let code = CheckInCode.extract(from: q) {
+                    // A scanned QR (bare code or personal link) finds its invitee.
+                    sql += " OR code = ?"; args.append(code)
+                }
+                if digits.count == q.count {
+                    // All digits: last four of the phone, or any part of it.
+                    sql += " OR phone LIKE ?"
+                    args.append(digits.count == 4 ? "%\(digits)" : "%\(digits)%")
+                } else if let phone = PhoneNumber.normalize(q) {
+                    sql += " OR phone = ?"; args.append(phone)
+                }
+                request = request.filter(sql: sql, arguments: StatementArguments(args))
+            }
+            let total = try request.fetchCount(db)
+            let items = try request.order(Column("id")).limit(limit, offset: offset).fetchAll(db).map(InviteeView.init)
+            return (total, items)
+        }
+    }
+
+    func invitee(id: Int64) async throws -> InviteeView {
+        try await read { db in
+            guard let r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            return InviteeView(r)
+        }
+    }
+
+    func invitee(code: String) async throws -> InviteeView? {
+        try await read { db in try InviteeRecord.filter(Column("code") == code).fetchOne(db).map(InviteeView.init) }
+    }
+
+    func allInvitees() async throws -> [InviteeView] {
+        try await read { db in try InviteeRecord.order(Column("id")).fetchAll(db).map(InviteeView.init) }
+    }
+}

@@ -1,0 +1,42 @@
+import Crypto
+import _CryptoExtras
+import Foundation
+
+/// Slow salted PIN hashing (PBKDF2-HMAC-SHA256) and random tokens from the OS CSPRNG.
+enum PinHasher {
+    /// 4-digit PINs are a small space whatever the hash; the rounds slow an offline guess, the login throttle a live one.
+    static let rounds = 60_000
+
+    static func hash(pin: String, salt: Data) -> Data {
+        let key = try! KDF.Insecure.PBKDF2.deriveKey(from: Data(pin.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
+        return key.withUnsafeBytes { Data($0) }
+    }
+
+    static func newSalt() -> Data { randomBytes(16) }
+
+    static func verify(pin: String, hash: Data, salt: Data) -> Bool {
+        let candidate = self.hash(pin: pin, salt: salt)
+        // Constant-time compare.
+        guard candidate.count == hash.count else { return false }
+        return zip(candidate, hash).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// A PIN staff can type on a number pad: 4 to 8 digits.
+    static func isWellFormed(_ pin: String) -> Bool {
+        (4...8).contains(pin.count) && pin.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+}
+
+/// Bytes from the OS CSPRNG (SystemRandomNumberGenerator reads getrandom(2) on Linux).
+func randomBytes(_ count: Int) -> Data {
+    var rng = SystemRandomNumberGenerator()
+    return Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &rng) })
+}
+
+extension Data {
+    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+}
+
+func sha256Hex(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+
+/// What a staff member does on the day; each `/api` route names the roles it allows.
+public enum Role: String, Codable, Sendable, CaseIterable {
+    case admin, greeter, sales, mc, technician
+}
+
+/// A staff member as stored. The PIN is kept only as a salted PBKDF2 hash.
+struct StaffRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "staff"
+    var id: Int64?
+    var name: String
+    var role: Role
+    var pinHash: Data
+    var pinSalt: Data
+    /// The admin created from `KIOSK_ADMIN_PIN` at first start; it cannot be removed.
+    var builtin: Bool
+    var createdAt: Date
+    var removedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, role, builtin
+        case pinHash = "pin_hash", pinSalt = "pin_salt", createdAt = "created_at", removedAt = "removed_at"
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A sign-in session. Only the token's SHA-256 is stored, so a copied database holds no usable token.
+struct SessionRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "session"
+    var tokenHash: String
+    var staffId: Int64
+    var createdAt: Date
+    var expiresAt: Date
+
+    enum CodingKeys: String, CodingKey {
+        case tokenHash = "token_hash", staffId = "staff_id", createdAt = "created_at", expiresAt = "expires_at"
+    }
+}
+
+/// The signed-in staff member behind a request.
+public struct StaffSession: Sendable, Equatable {
+    public let staffID: Int64
+    public let name: String
+    public let role: Role
+}
+
+/// What the API shows of a staff member: never the PIN or its hash.
+struct StaffView: Codable, Sendable {
+    let id: Int64
+    let name: String
+    let role: Role
+    let builtin: Bool
+    let createdAt: Date
+
+    init(_ r: StaffRecord) {
+        id = r.id ?? 0; name = r.name; role = r.role; builtin = r.builtin; createdAt = r.createdAt
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import EventKiosk
+
+@Suite struct RouteAccessTests {
+    /// Walks every registered route with no token and with each role's token:
+    /// refused exactly when the route's stated access says so (401 without a token, 403 for a wrong role).
+    @Test func everyRouteAdmitsExactlyTheRolesItStates() async throws {
+        let t = try await TestApp(loadDemoInvitees: true)
+        // Sign-out ends the token used, so it goes last.
+        let routes = t.routes.sorted { a, b in (a.path == "/api/logout" ? 1 : 0) < (b.path == "/api/logout" ? 1 : 0) }
+        #expect(routes.count >= 12)
+        let code = try #require(try await t.db.invitee(id: 1)).code
+        try await t.test { client in
+            let admin = try await client.login(TestApp.adminPIN)
+            var tokens: [Role?: String] = [.admin: admin]
+            for (i, role) in Role.allCases.enumerated() where role != .admin {
+                tokens[role] = try await client.staffToken(admin: admin, role: role, pin: "70\(i)0")
+            }
+            for route in routes {
+                let uri = route.path.replacingOccurrences(of: "{id}", with: "1").replacingOccurrences(of: "{code}", with: code)
+                for role in [nil] + Role.allCases.map(Optional.some) {
+                    let headers = role.map { auth(tokens[$0]!) } ?? [:]
+                    try await client.execute(uri: uri, method: route.method, headers: headers, body: ByteBuffer(string: "{}")) { r in
+                        let who = role?.rawValue ?? "nobody"
+                        if route.access.allows(role) {
+                            #expect(r.status != .unauthorized && r.status != .forbidden, "\(route) refused \(who): \(r.status)")
+                        } else if role == nil {
+                            #expect(r.status == .unauthorized, "\(route) let \(who) in: \(r.status)")
+                        } else {
+                            #expect(r.status == .forbidden, "\(route) let \(who) in: \(r.status)")
+                        }
+                        #expect(r.status.code < 500, "\(route) as \(who) answered \(r.status)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func anUnknownRouteIsAJSON404() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            try await client.execute(uri: "/api/nothing-here", method: .get) { r in
+                #expect(r.status == .notFound)
+                #expect(r.headers[.contentType]?.hasPrefix("application/json") == true)
+                #expect(errorCode(r) == "not_found")
+            }
+        }
+    }
+
+    @Test func healthzAnswersOK() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body) == #"{"status":"ok"}"#)
+            }
+        }
+    }
+
+    @Test func thePagesAreServedWithContentTypesAndCacheHeaders() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            try await client.execute(uri: "/", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(r.headers[.cacheControl] == "no-cache")
+                #expect(r.headers[.eTag] != nil)
+            }
+            try await client.execute(uri: "/js/api.js", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType]?.contains("javascript") == true)
+            }
+            try await client.execute(uri: "/css/kiosk.css", method: .get) { r in
+                #expect(r.headers[.contentType]?.hasPrefix("text/css") == true)
+            }
+        }
+    }
+}

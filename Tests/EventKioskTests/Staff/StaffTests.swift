@@ -1,0 +1,150 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import EventKiosk
+
+@Suite struct StaffTests {
+    @Test func theAdminSignsInWithTheEnvironmentPIN() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["pin": "1234"])) { r in
+                #expect(r.status == .ok)
+                let answer = try decodeJSON(LoginAnswer.self, r)
+                #expect(answer.role == "admin")
+                #expect(answer.token.count == 64)
+                #expect(r.headers[.setCookie]?.contains("kiosk_token=") == true)
+            }
+        }
+    }
+
+    @Test func aWrongPINIs401WithAClearMessage() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["pin": "9999"])) { r in
+                #expect(r.status == .unauthorized)
+                #expect(errorCode(r) == "wrong_pin")
+            }
+            try await client.execute(uri: "/api/login", method: .post, body: ByteBuffer(string: "pin=1234")) { r in
+                #expect(r.status == .badRequest)
+                #expect(errorCode(r) == "invalid_json")
+            }
+        }
+    }
+
+    @Test func repeatedWrongPINsAreSlowedThenLockedWith429() async throws {
+        let policy = { var p = LoginThrottle.Policy(); p.delayStep = 0.05; return p }()
+        let t = try await TestApp(policy: policy)
+        try await t.test { client in
+            for _ in 0..<policy.lockAfter {
+                try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["pin": "0000"])) { r in
+                    #expect(r.status == .unauthorized)
+                }
+            }
+            // Locked: even the right PIN is refused for now.
+            try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["pin": "1234"])) { r in
+                #expect(r.status == .tooManyRequests)
+                #expect(r.headers[.retryAfter] != nil)
+                #expect(errorCode(r) == "locked")
+            }
+        }
+    }
+
+    @Test func throttleDelaysGrowAndTheLockEnds() {
+        var throttle = LoginThrottle()
+        let t0 = Date(timeIntervalSince1970: 1_000_000)
+        for i in 0..<3 { throttle.recordFailure(client: "a", now: t0.addingTimeInterval(Double(i))) }
+        #expect(throttle.decide(client: "a", now: t0.addingTimeInterval(3)) == .delay(0.5))
+        throttle.recordFailure(client: "a", now: t0.addingTimeInterval(4))
+        #expect(throttle.decide(client: "a", now: t0.addingTimeInterval(5)) == .delay(1.0))
+        #expect(throttle.decide(client: "b", now: t0) == .allow)
+        throttle.recordFailure(client: "a", now: t0.addingTimeInterval(6))
+        throttle.recordFailure(client: "a", now: t0.addingTimeInterval(7))
+        #expect(throttle.decide(client: "a", now: t0.addingTimeInterval(8)) == .locked(until: t0.addingTimeInterval(307)))
+        #expect(throttle.decide(client: "a", now: t0.addingTimeInterval(308)) == .allow)
+        throttle.recordSuccess(client: "a")
+        #expect(throttle.decide(client: "a", now: t0.addingTimeInterval(309)) == .allow)
+    }
+
+    @Test func adminAddsListsAndRemovesStaffAndPINsAreNeverReturned() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            let admin = try await client.login("1234")
+            try await client.execute(uri: "/api/staff", method: .post, headers: auth(admin),
+                                     body: jsonBody(["name": "王芳", "role": "greeter", "pin": "2580"])) { r in
+                #expect(r.status == .created)
+                #expect(!String(buffer: r.body).contains("2580"))
+            }
+            let greeter = try await client.login("2580")
+            try await client.execute(uri: "/api/staff", method: .get, headers: auth(admin)) { r in
+                let body = String(buffer: r.body)
+                #expect(body.contains("王芳") && !body.contains("pin"))
+            }
+            // Same PIN twice is refused: sign-in is by PIN alone.
+            try await client.execute(uri: "/api/staff", method: .post, headers: auth(admin),
+                                     body: jsonBody(["name": "李强", "role": "sales", "pin": "2580"])) { r in
+                #expect(r.status == .conflict)
+            }
+            try await client.execute(uri: "/api/staff", method: .post, headers: auth(admin),
+                                     body: jsonBody(["name": "李强", "role": "boss", "pin": "3690"])) { r in
+                #expect(r.status == .unprocessableContent)
+                #expect(errorMessage(r).contains("boss"))
+            }
+            try await client.execute(uri: "/api/staff", method: .post, headers: auth(admin),
+                                     body: jsonBody(["name": "李强", "role": "sales", "pin": "12"])) { r in
+                #expect(r.status == .unprocessableContent)
+            }
+            // Removing signs the person out at once.
+            try await client.execute(uri: "/api/staff/2", method: .delete, headers: auth(admin)) { r in #expect(r.status == .ok) }
+            try await client.execute(uri: "/api/me", method: .get, headers: auth(greeter)) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/api/staff/1", method: .delete, headers: auth(admin)) { r in #expect(r.status == .conflict) }
+            try await client.execute(uri: "/api/staff/99", method: .delete, headers: auth(admin)) { r in #expect(r.status == .notFound) }
+        }
+    }
+
+    @Test func pinsAreStoredAsSaltedSlowHashes() async throws {
+        let t = try await TestApp()
+        let rows = try await t.db.read { db in try StaffRecord.fetchAll(db) }
+        let admin = try #require(rows.first)
+        #expect(admin.pinHash.count == 32 && admin.pinSalt.count == 16)
+        #expect(admin.pinHash != Data("1234".utf8))
+        #expect(PinHasher.verify(pin: "1234", hash: admin.pinHash, salt: admin.pinSalt))
+        #expect(!PinHasher.verify(pin: "1235", hash: admin.pinHash, salt: admin.pinSalt))
+    }
+
+    @Test func aGeneratedAdminPINIsReturnedOnceOnly() async throws {
+        let db = try AppDatabase.inMemory()
+        let first = try await db.ensureAdmin(envPIN: nil)
+        let pin = try #require(first)
+        #expect(pin.count == 6)
+        #expect(try await db.ensureAdmin(envPIN: nil) == nil)
+        #expect(try await db.login(pin: pin)?.session.role == .admin)
+        // Setting KIOSK_ADMIN_PIN later replaces it.
+        _ = try await db.ensureAdmin(envPIN: "4321")
+        #expect(try await db.login(pin: pin) == nil)
+        #expect(try await db.login(pin: "4321") != nil)
+    }
+
+    @Test func tokensSurviveARestartAndExpireAfter24Hours() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var token = ""
+        do {
+            let db = try AppDatabase.open(directory: dir)
+            _ = try await db.ensureAdmin(envPIN: "1234")
+            token = try #require(try await db.login(pin: "1234")).token
+        }
+        let reopened = try AppDatabase.open(directory: dir)
+        #expect(try await reopened.session(token: token)?.role == .admin)
+        try await reopened.write { db in try db.execute(sql: "UPDATE session SET expires_at = ?", arguments: [Date().addingTimeInterval(-1)]) }
+        #expect(try await reopened.session(token: token) == nil)
+    }
+
+    @Test func theEventFileIsInWALModeWithFullSync() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = try AppDatabase.open(directory: dir)
+        #expect(try db.journalMode() == "wal")
+        #expect(try db.synchronousLevel() == 2)
+    }
+}

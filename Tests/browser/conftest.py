@@ -1,0 +1,100 @@
+"""Browser-test harness: a real kiosk server on a free port with a temporary data dir, and headless Chromium."""
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parents[2]
+ADMIN_PIN = "1234"
+SHOTS = ROOT / "test-artifacts"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def kiosk_binary():
+    for candidate in (ROOT / ".build/debug/kiosk", ROOT / ".build/release/kiosk"):
+        if candidate.exists():
+            return candidate
+    raise RuntimeError("build the kiosk first: swift build --product kiosk")
+
+
+class KioskServer:
+    """One running `kiosk serve` with its own data dir; stop() ends it, restart() brings it back on the same data."""
+
+    def __init__(self, event=None):
+        self.port = free_port()
+        self.data = Path(tempfile.mkdtemp(prefix="kiosk-test-"))
+        self.event = event or ROOT / "Assets/demo-event.json"
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.log = open(self.data / "server.log", "wb")
+
+    def start(self):
+        env = dict(os.environ, KIOSK_ADMIN_PIN=ADMIN_PIN)
+        self.proc = subprocess.Popen(
+            [str(kiosk_binary()), "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--data", str(self.data), "--event", str(self.event), "--kiosk", str(ROOT / "Kiosk")],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {(self.data / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("server did not answer /healthz within 30 s")
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    def cleanup(self):
+        self.stop()
+        self.log.close()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+@pytest.fixture
+def server():
+    s = KioskServer().start()
+    yield s
+    s.cleanup()
+
+
+@pytest.fixture
+def browser():
+    opts = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"):
+        opts.add_argument(arg)
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium:
+        opts.binary_location = chromium
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    driver = webdriver.Chrome(service=Service(driver_path), options=opts)
+    driver.implicitly_wait(0)
+    yield driver
+    driver.quit()
+
+
+def screenshot(driver, name):
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    driver.save_screenshot(str(path))
+    return path

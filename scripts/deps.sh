@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs whatever the build (and, with --test, the browser tests) needs and is missing. Debian/Ubuntu.
+set -euo pipefail
+want=(pkg-config libsqlite3-dev libqrencode-dev zlib1g-dev)
+if [ "${1:-}" = "--test" ]; then
+  want+=(chromium chromium-driver zbar-tools python3-pip)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if [ "${1:-}" = "--test" ]; then
+  python3 -c "import selenium, pytest" 2>/dev/null || python3 -m pip install -q selenium pytest 2>&1 | grep -v "WARNING: Running pip as" || true
+  python3 -c "import selenium, pytest" || { echo "selenium/pytest could not be installed" >&2; exit 1; }
+fi
+command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain (swift.org) first" >&2; exit 1; }
