@@ -3,7 +3,7 @@
 set -euo pipefail
 want=(pkg-config libsqlite3-dev libqrencode-dev zlib1g-dev)
 if [ "${1:-}" = "--test" ]; then
-  want+=(chromium chromium-driver zbar-tools python3-pip)
+  want+=(chromium chromium-driver zbar-tools poppler-utils python3-pip)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -3,13 +3,13 @@ import { langSwitch, t, applyLang } from './i18n.js';
 
 // Each job: the page it opens and the roles that may use it (admin may use all).
 const JOBS = [
-  { page: '/admin.html', icon: '⚙️', zh: '活动管理', en: 'Admin', roles: ['admin'], hint: ['导入名单、员工、邀请函', 'Invitees, staff, invitations'] },
-  { page: '/door.html', icon: '🚪', zh: '门口签到', en: 'Door check-in', roles: ['greeter'], hint: ['扫码、查找、现场登记', 'Scan, look up, walk-ins'] },
-  { page: '/sales.html', icon: '🚗', zh: '销售下单', en: 'Sales orders', roles: ['sales'], hint: ['登记订单', 'Record orders'] },
-  { page: '/mc.html', icon: '🎤', zh: '主持大屏', en: 'MC screen', roles: ['mc'], hint: ['实时订单与返利', 'Live orders and rebates'] },
-  { page: '/wheel.html', icon: '🎡', zh: '幸运大转盘', en: 'Lucky wheel', roles: ['mc', 'sales'], hint: ['转盘与抽奖', 'Wheel and grand draw'] },
-  { page: '/inspect.html', icon: '🔧', zh: '21项安全检测', en: '21-item check', roles: ['technician'], hint: ['车间检测', 'Workshop check'] },
-  { page: '/report.html', icon: '📊', zh: '活动报表', en: 'Report', roles: ['admin'], hint: ['当日汇总', 'End-of-day report'] },
+  { page: '/admin.html', icon: '管', zh: '活动管理', en: 'Admin', roles: ['admin'], hint: ['导入名单、员工、邀请函', 'Invitees, staff, invitations'] },
+  { page: '/door.html', icon: '门', zh: '门口签到', en: 'Door check-in', roles: ['greeter'], hint: ['扫码、查找、现场登记', 'Scan, look up, walk-ins'] },
+  { page: '/sales.html', icon: '售', zh: '销售下单', en: 'Sales orders', roles: ['sales'], hint: ['登记订单', 'Record orders'] },
+  { page: '/mc.html', icon: '台', zh: '主持大屏', en: 'MC screen', roles: ['mc'], hint: ['实时订单与返利', 'Live orders and rebates'] },
+  { page: '/wheel.html', icon: '奖', zh: '幸运大转盘', en: 'Lucky wheel', roles: ['mc', 'sales'], hint: ['转盘与抽奖', 'Wheel and grand draw'] },
+  { page: '/inspect.html', icon: '检', zh: '21项安全检测', en: '21-item check', roles: ['technician'], hint: ['车间检测', 'Workshop check'] },
+  { page: '/report.html', icon: '表', zh: '活动报表', en: 'Report', roles: ['admin'], hint: ['当日汇总', 'End-of-day report'] },
 ];
 
 const tiles = document.getElementById('tiles');

@@ -1,11 +1,12 @@
 """Every QR the kiosk produces decodes with zbarimg to text that finds its invitee."""
 import json
+import re
 import subprocess
 import urllib.request
 
 import pytest
 
-from conftest import ADMIN_PIN, screenshot
+from conftest import ADMIN_PIN, SHOTS, screenshot
 
 
 def call(server, path, token=None, data=None, method=None):
@@ -60,4 +61,9 @@ def test_the_invitation_sheet_prints_decodable_cards(server, browser, tmp_path):
     all_codes = {i["code"] for i in json.loads(call(server, "/api/invitees?limit=100", token))["items"]}
     assert codes and codes <= all_codes
     pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True})
-    assert len(pdf["data"]) > 1000
+    import base64
+    out = SHOTS / "06-invitations.pdf"
+    out.write_bytes(base64.b64decode(pdf["data"]))
+    info = subprocess.run(["pdfinfo", str(out)], capture_output=True, text=True, check=True).stdout
+    # 40 cards at 6 per A4 page: 7 pages, none split.
+    assert re.search(r"^Pages:\s+7$", info, re.M), info

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Turns an uploaded file's bytes into text: UTF-8 (with or without BOM) or GB18030/GBK, as Excel in China saves it.
 public enum TextDecoding {
@@ -23,27 +20,11 @@ public enum TextDecoding {
         return (text, .gb18030)
     }
 
-    /// GB18030 through glibc's iconv (the toolchain's Foundation on Linux has no GB18030 decoder).
+    /// GB18030 (NSStringEncoding 0x80000632, kCFStringEncodingGB_18030_2000) through the toolchain's Foundation/ICU,
+    /// which decodes 2- and 4-byte sequences correctly and refuses malformed input.
+    static let gb18030Encoding = String.Encoding(rawValue: 0x8000_0632)
+
     static func gb18030(_ input: [UInt8]) -> String? {
-        let cd = iconv_open("UTF-8", "GB18030")
-        guard cd != iconv_t(bitPattern: -1) else { return nil }
-        defer { iconv_close(cd) }
-        var output = [UInt8](repeating: 0, count: input.count * 2 + 16)
-        var inCopy = input.map { CChar(bitPattern: $0) }
-        var written = 0
-        let ok: Bool = inCopy.withUnsafeMutableBufferPointer { inBuf in
-            output.withUnsafeMutableBufferPointer { outBuf in
-                var inPtr: UnsafeMutablePointer<CChar>? = inBuf.baseAddress
-                var inLeft = inBuf.count
-                var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress!).assumingMemoryBound(to: CChar.self)
-                var outLeft = outBuf.count
-                let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
-                written = outBuf.count - outLeft
-                return r != -1 && inLeft == 0
-            }
-        }
-        output.removeLast(output.count - written)
-        guard ok else { return nil }
-        return String(validating: output, as: UTF8.self)
+        String(bytes: input, encoding: gb18030Encoding)
     }
 }

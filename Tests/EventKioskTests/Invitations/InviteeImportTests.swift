@@ -22,6 +22,14 @@ import Testing
         #expect(result.rows[1].draft.consultant == "李强")
     }
 
+    @Test func rareNameCharactersInGB18030FourByteFormDecode() throws {
+        // 䶮 (FE 9F) and 𠀀 (95 32 82 36, a four-byte sequence), as Python's encode('gb18030') writes them.
+        let bytes: [UInt8] = Array("name,phone\n".utf8) + [0xFE, 0x9F, 0x95, 0x32, 0x82, 0x36] + Array(",13812345678\n".utf8)
+        let r = try InviteeImport(bytes: bytes)
+        #expect(r.encoding == .gb18030)
+        #expect(r.rows.first?.draft.name == "䶮𠀀")
+    }
+
     @Test func utf8WithAndWithoutBOMReadTheSame() throws {
         let text = "name,phone\n王芳,13812345678\n"
         let plain = try InviteeImport(bytes: Array(text.utf8))
