@@ -19,10 +19,12 @@ public struct AppConfig: Sendable {
 public func buildApplication(_ config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
     let db = try AppDatabase.open(directory: config.dataDir)
     try await prepareFirstStart(db: db, config: config, logger: logger)
-    let (router, _) = buildRouter(db: db, config: config)
+    let feed = LiveFeed()
+    let (router, _) = buildRouter(db: db, config: config, feed: feed)
     let app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EventKiosk"),
+        services: [LiveFeedService(feed: feed, heartbeat: .seconds(15))],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             logger.notice("EventKiosk is serving on http://\(config.host == "0.0.0.0" ? "<this laptop's IP>" : config.host):\(port)/ (data: \(config.dataDir.path))")
@@ -64,7 +66,7 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
 }
 
 /// The router with every route and middleware; tests build the same one and call `app.test(.router)`.
-public func buildRouter(db: AppDatabase, config: AppConfig) -> (Router<AppRequestContext>, APIRouter) {
+public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = LiveFeed()) -> (Router<AppRequestContext>, APIRouter) {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         LogRequestsMiddleware<AppRequestContext>(.info)
@@ -85,5 +87,10 @@ public func buildRouter(db: AppDatabase, config: AppConfig) -> (Router<AppReques
     EventController(db: db).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)
+    CheckInController(db: db, feed: feed).register(on: api)
+    LiveController(feed: feed, snapshot: {
+        let status = try await db.arrivalStatus()
+        return [("status", String(decoding: try JSON.encoder.encode(status), as: UTF8.self))]
+    }).register(on: api)
     return (router, api)
 }

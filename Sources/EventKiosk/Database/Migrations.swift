@@ -45,6 +45,37 @@ extension AppDatabase {
             try db.create(index: "invitee_plate", on: "invitee", columns: ["plate"])
             try db.create(index: "invitee_name", on: "invitee", columns: ["name"])
         }
+        migrator.registerMigration("v2 check-in") { db in
+            // One row per check-in; an undo is a row of its own, nothing is deleted.
+            try db.create(table: "checkin") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("invitee_id", .integer).notNull().references("invitee")
+                t.column("door", .text).notNull()
+                t.column("party_size", .integer).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("nonce", .text).notNull().unique()
+                t.column("staff_id", .integer)
+                t.column("walk_in", .boolean).notNull().defaults(to: false)
+            }
+            try db.create(index: "checkin_invitee", on: "checkin", columns: ["invitee_id"])
+            try db.create(table: "checkin_undo") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("checkin_id", .integer).notNull().unique().references("checkin")
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+            }
+            // Every scan that did not check anyone in: when, where and why.
+            try db.create(table: "scan_failure") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("door", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("scanned", .text).notNull()
+                t.column("nonce", .text).unique()
+                t.column("invitee_id", .integer)
+                t.column("staff_id", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// What a scan comes to. Every outcome but `ok` is also stored as a failed scan.
+enum CheckInOutcome: Sendable {
+    case ok(CheckInView, InviteeView)
+    case alreadyCheckedIn(first: CheckInView, invitee: InviteeView)
+    case unknown
+    case revoked(InviteeView)
+    case invalid(String)
+}
+
+/// What a walk-in registration needs besides the guest's own details.
+struct WalkInRequest: Sendable {
+    let draft: InviteeDraft
+    let door: String
+    let nonce: String
+}
+
+extension AppDatabase {
+    /// Checks a scanned code in at a door, once. Idempotent per nonce; the one-check-in rule is kept inside
+    /// the write transaction (SQLite has one writer), so two doors scanning at once get exactly one `ok`.
+    func checkIn(scanned: String, door: String, nonce: String, partySize: Int?, staffID: Int64?) async throws -> CheckInOutcome {
+        try await write { db in
+            if let replay = try Self.replay(db, nonce: nonce) { return replay }
+            let now = Date()
+            func fail(_ reason: String, _ invitee: Int64? = nil) throws {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO scan_failure(at, door, reason, scanned, nonce, invitee_id, staff_id) VALUES (?,?,?,?,?,?,?)
+                    """, arguments: [now, door, reason, String(scanned.prefix(200)), nonce, invitee, staffID])
+            }
+            guard let code = CheckInCode.extract(from: scanned) else {
+                try fail("invalid")
+                return .invalid(scanned.trimmed.isEmpty ? "扫描内容为空 / Nothing was scanned" : "这不是本活动的签到码 / This is not a check-in code")
+            }
+            guard let invitee = try InviteeRecord.filter(Column("code") == code).fetchOne(db) else {
+                try fail("unknown")
+                return .unknown
+            }
+            return try Self.checkIn(db, invitee: invitee, door: door, nonce: nonce, partySize: partySize, staffID: staffID, at: now, fail: fail)
+        }
+    }
+
+    /// Registers a guest who was not invited (or lost their code) and checks them in, in one transaction.
+    func walkIn(_ request: WalkInRequest, staffID: Int64?) async throws -> CheckInOutcome {
+        try await write { db in
+            if let replay = try Self.replay(db, nonce: request.nonce) { return replay }
+            let now = Date()
+            func fail(_ reason: String, _ invitee: Int64? = nil) throws {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO scan_failure(at, door, reason, scanned, nonce, invitee_id, staff_id) VALUES (?,?,?,?,?,?,?)
+                    """, arguments: [now, request.door, reason, "walk-in \(PhoneNumber.mask(request.draft.phone))", request.nonce, invitee, staffID])
+            }
+            var invitee: InviteeRecord
+            if let existing = try InviteeRecord.filter(Column("phone") == request.draft.phone).fetchOne(db) {
+                invitee = existing
+            } else {
+                let d = request.draft
+                invitee = InviteeRecord(id: nil, name: d.name, phone: d.phone, plate: d.plate, vin: d.vin, model: d.model,
+                                        consultant: d.consultant, partySize: d.partySize, code: try Self.freshCode(db),
+                                        status: "active", walkIn: true, createdAt: now, updatedAt: now)
+                try invitee.insert(db)
+            }
+            return try Self.checkIn(db, invitee: invitee, door: request.door, nonce: request.nonce,
+                                    partySize: request.draft.partySize, staffID: staffID, at: now, fail: fail)
+        }
+    }
+
+    private static func checkIn(_ db: Database, invitee: InviteeRecord, door: String, nonce: String, partySize: Int?,
+                                staffID: Int64?, at now: Date, fail: (String, Int64?) throws -> Void) throws -> CheckInOutcome {
+        if invitee.status == "revoked" {
+            try fail("revoked", invitee.id)
+            return .revoked(InviteeView(invitee))
+        }
+        if let first = try CheckInRecord.active().filter(Column("invitee_id") == invitee.id).fetchOne(db) {
+            try fail("already_checked_in", invitee.id)
+            return .alreadyCheckedIn(first: CheckInView(first), invitee: InviteeView(invitee))
+        }
+        var record = CheckInRecord(id: nil, inviteeId: invitee.id!, door: door, partySize: partySize ?? invitee.partySize,
+                                   at: now, nonce: nonce, staffId: staffID, walkIn: invitee.walkIn)
+        try record.insert(db)
+        return .ok(CheckInView(record), InviteeView(invitee))
+    }
+
+    /// The same nonce again gets the same answer, and no second row.
+    private static func replay(_ db: Database, nonce: String) throws -> CheckInOutcome? {
+        guard let earlier = try CheckInRecord.filter(Column("nonce") == nonce).fetchOne(db),
+              let invitee = try InviteeRecord.fetchOne(db, key: earlier.inviteeId) else { return nil }
+        return .ok(CheckInView(earlier), InviteeView(invitee))
+    }
+
+    // MARK: - Undo
+
+    enum UndoOutcome: Sendable { case undone(CheckInView, InviteeView), alreadyUndone, tooLate }
+
+    /// Undoes a check-in by adding an undo row. `maxAge` nil means no time limit (admin).
+    func undoCheckIn(id: Int64, staffID: Int64?, maxAge: TimeInterval?) async throws -> UndoOutcome {
+        try await write { db in
+            guard let record = try CheckInRecord.fetchOne(db, key: id), let invitee = try InviteeRecord.fetchOne(db, key: record.inviteeId) else {
+                throw APIError.notFound("没有这条签到记录 / No check-in with id \(id)")
+            }
+            if try CheckInUndoRecord.filter(Column("checkin_id") == id).fetchCount(db) > 0 { return .alreadyUndone }
+            if let maxAge, Date().timeIntervalSince(record.at) > maxAge { return .tooLate }
+            try CheckInUndoRecord(checkinId: id, at: Date(), staffId: staffID).insert(db)
+            return .undone(CheckInView(record), InviteeView(invitee))
+        }
+    }
+
+    // MARK: - Reads
+
+    func arrivalStatus() async throws -> ArrivalStatus {
+        try await read { db in try Self.arrivalStatus(db) }
+    }
+
+    static func arrivalStatus(_ db: Database) throws -> ArrivalStatus {
+        let invited = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invitee WHERE walk_in = 0 AND status = 'active'") ?? 0
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM checkin
+            WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door
+            """)
+        var byDoor: [String: Int] = [:], peopleByDoor: [String: Int] = [:]
+        var arrived = 0, people = 0, walkins = 0
+        for row in rows {
+            let door: String = row["door"], n: Int = row["n"], p: Int = row["people"], w: Int = row["walkins"]
+            byDoor[door] = n; peopleByDoor[door] = p
+            arrived += n; people += p; walkins += w
+        }
+        return ArrivalStatus(invited: invited, arrived: arrived, arrivedPeople: people, walkins: walkins,
+                             byDoor: byDoor, peopleByDoor: peopleByDoor)
+    }
+
+    /// Failed scans, newest first.
+    func scanFailures(limit: Int) async throws -> [ScanFailureRecord] {
+        try await read { db in try ScanFailureRecord.order(sql: "at DESC").limit(limit).fetchAll(db) }
+    }
+
+    /// Revokes an invitation: its code then answers `revoked` at the door.
+    func revokeInvitation(id: Int64) async throws -> InviteeView {
+        try await write { db in
+            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            r.status = "revoked"; r.updatedAt = Date()
+            try r.update(db)
+            return InviteeView(r)
+        }
+    }
+}
