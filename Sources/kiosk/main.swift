@@ -36,8 +36,7 @@ struct Serve: AsyncParsableCommand {
         config.kioskDir = URL(fileURLWithPath: kiosk)
         config.adminPIN = ProcessInfo.processInfo.environment["KIOSK_ADMIN_PIN"].flatMap { $0.isEmpty ? nil : $0 }
         do {
-            let app = try await buildApplication(config, logger: logger)
-            try await app.runService()
+            try await runServer(config, logger: logger)
         } catch let error as EventFileError {
             FileHandle.standardError.write(Data("\(error)\n服务未启动 / The server did not start.\n".utf8))
             throw ExitCode(2)

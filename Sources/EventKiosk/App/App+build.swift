@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 /// Everything `kiosk serve` needs to know.
 public struct AppConfig: Sendable {
@@ -16,15 +17,14 @@ public struct AppConfig: Sendable {
 }
 
 /// Opens the store, loads the event on the first start, and builds the HTTP application.
-public func buildApplication(_ config: AppConfig, logger: Logger) async throws -> some ApplicationProtocol {
+/// The live feed is passed in so the caller can run `LiveFeedService(feed:)` after the app (see `runServer`).
+public func buildApplication(_ config: AppConfig, feed: LiveFeed, logger: Logger) async throws -> some ApplicationProtocol {
     let db = try AppDatabase.open(directory: config.dataDir)
     try await prepareFirstStart(db: db, config: config, logger: logger)
-    let feed = LiveFeed()
     let (router, _) = buildRouter(db: db, config: config, feed: feed)
     let app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EventKiosk"),
-        services: [LiveFeedService(feed: feed, heartbeat: .seconds(15))],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             logger.notice("EventKiosk is serving on http://\(config.host == "0.0.0.0" ? "<this laptop's IP>" : config.host):\(port)/ (data: \(config.dataDir.path))")
@@ -33,6 +33,18 @@ public func buildApplication(_ config: AppConfig, logger: Logger) async throws -
         logger: logger
     )
     return app
+}
+
+/// Runs the server until SIGINT/SIGTERM, then shuts down gracefully: live streams first, then HTTP, then the store.
+public func runServer(_ config: AppConfig, logger: Logger) async throws {
+    let feed = LiveFeed()
+    let app = try await buildApplication(config, feed: feed, logger: logger)
+    let group = ServiceGroup(configuration: .init(
+        services: [app, LiveFeedService(feed: feed)],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger
+    ))
+    try await group.run()
 }
 
 /// Loads the event file into an empty database and makes sure an admin exists (printing a generated PIN once).

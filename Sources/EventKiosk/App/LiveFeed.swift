@@ -62,18 +62,24 @@ public actor LiveFeed {
 }
 
 /// Keeps the feed's heartbeat going and closes every stream on graceful shutdown.
-struct LiveFeedService: Service {
+/// Run it after the application in one `ServiceGroup`: shutdown goes in reverse order, so the streams are
+/// closed first and the HTTP server, which waits for open connections, can then stop.
+public struct LiveFeedService: Service {
     let feed: LiveFeed
     let heartbeat: Duration
 
-    func run() async throws {
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: heartbeat)
+    public init(feed: LiveFeed, heartbeat: Duration = .seconds(15)) {
+        self.feed = feed
+        self.heartbeat = heartbeat
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: heartbeat)
                 await feed.heartbeat()
             }
-        } onGracefulShutdown: {
-            Task { await feed.finishAll() }
         }
+        await feed.finishAll()
     }
 }

@@ -1,0 +1,34 @@
+"""Small HTTP helpers for the browser tests (urllib only)."""
+import json
+import urllib.error
+import urllib.request
+
+from conftest import ADMIN_PIN
+
+
+def call(server, path, token=None, body=None, method=None, raw=False):
+    """Calls the API; returns (status, parsed JSON or bytes)."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None and not isinstance(body, bytes) else body
+    req = urllib.request.Request(server.base + path, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            payload = r.read()
+            return r.status, (payload if raw else json.loads(payload or b"null"))
+    except urllib.error.HTTPError as e:
+        payload = e.read()
+        return e.code, (payload if raw else json.loads(payload or b"null"))
+
+
+def login(server, pin=ADMIN_PIN):
+    status, body = call(server, "/api/login", body={"pin": pin}, method="POST")
+    assert status == 200, body
+    return body["token"]
+
+
+def add_staff(server, admin, name, role, pin):
+    status, body = call(server, "/api/staff", admin, {"name": name, "role": role, "pin": pin}, "POST")
+    assert status == 201, body
+    return login(server, pin)

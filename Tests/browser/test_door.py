@@ -1,0 +1,162 @@
+"""The door page as a greeter uses it: scanner typing + Enter, amber on a repeat, search, walk-in, offline queue."""
+import json
+import time
+import urllib.request
+import uuid
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import screenshot
+from helpers import add_staff, call, login
+
+
+def open_door_as_greeter(browser, server):
+    admin = login(server)
+    add_staff(server, admin, "王芳", "greeter", "2580")
+    browser.get(server.base + "/")
+    wait = WebDriverWait(browser, 10)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '.tile[data-page="/door.html"][aria-disabled="false"]'))).click()
+    for digit in "2580":
+        browser.find_element(By.CSS_SELECTOR, f'#pinpad button[data-key="{digit}"]').click()
+    browser.find_element(By.ID, "pin-ok").click()
+    wait.until(EC.url_contains("/door.html"))
+    wait.until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
+    return admin
+
+
+def scanner_types(browser, text):
+    """A handheld scanner types into whatever has focus, then presses Enter: no click."""
+    ActionChains(browser).send_keys(text + Keys.ENTER).perform()
+
+
+def wait_result(browser, kind):
+    return WebDriverWait(browser, 10).until(
+        lambda d: d.find_element(By.ID, "result") if f"result {kind}" == d.find_element(By.ID, "result").get_attribute("class") else None)
+
+
+def dismiss(browser):
+    browser.find_element(By.ID, "result").click()
+    WebDriverWait(browser, 5).until(lambda d: "hidden" in d.find_element(By.ID, "result").get_attribute("class"))
+
+
+def test_scan_repeat_search_and_walk_in(server, browser):
+    admin = open_door_as_greeter(browser, server)
+    _, guests = call(server, "/api/invitees?limit=100", admin)
+    first, second = guests["items"][0], guests["items"][1]
+    assert browser.switch_to.active_element.get_attribute("id") == "scan"
+
+    scanner_types(browser, first["code"])
+    result = wait_result(browser, "ok")
+    assert first["name"] in result.text and "签到成功" in result.text
+    screenshot(browser, "10-door-ok")
+    WebDriverWait(browser, 5).until(lambda d: "已到 1 / 邀约 40" in d.find_element(By.ID, "counts").text)
+    dismiss(browser)
+
+    scanner_types(browser, first["code"])
+    result = wait_result(browser, "already")
+    assert "已经签到过" in result.text and "正门" in result.text
+    screenshot(browser, "11-door-already")
+    dismiss(browser)
+
+    scanner_types(browser, "NOTACODE")
+    assert "无法签到" in wait_result(browser, "bad").text
+    dismiss(browser)
+    scanner_types(browser, "ZZZZZZZZZZZZZZZZZZZZ")
+    assert "查无此码" in wait_result(browser, "bad").text
+    screenshot(browser, "12-door-unknown")
+    dismiss(browser)
+
+    search = browser.find_element(By.ID, "search")
+    search.send_keys(second["phone"][-4:])
+    button = WebDriverWait(browser, 5).until(
+        EC.element_to_be_clickable((By.CSS_SELECTOR, f'#results button[data-code="{second["code"]}"]')))
+    screenshot(browser, "13-door-search")
+    button.click()
+    assert second["name"] in wait_result(browser, "ok").text
+    dismiss(browser)
+
+    browser.find_element(By.ID, "w-name").send_keys("路人甲")
+    browser.find_element(By.ID, "w-phone").send_keys("137 0000 9999")
+    browser.find_element(By.CSS_SELECTOR, '#walkin-form button[type="submit"]').click()
+    assert "路人甲" in wait_result(browser, "ok").text
+    dismiss(browser)
+    WebDriverWait(browser, 5).until(lambda d: "已到 3 / 邀约 40" in d.find_element(By.ID, "counts").text)
+    screenshot(browser, "14-door-after-walkin")
+    _, status = call(server, "/api/checkins/status")
+    assert (status["arrived"], status["walkins"], status["invited"]) == (3, 1, 40)
+    # Focus came back to the scan field after the walk-in form.
+    WebDriverWait(browser, 3).until(lambda d: d.switch_to.active_element.get_attribute("id") == "scan")
+
+
+def test_a_scan_while_the_laptop_is_down_is_queued_and_sent_once(server, browser):
+    admin = open_door_as_greeter(browser, server)
+    _, guests = call(server, "/api/invitees?limit=100", admin)
+    guest = guests["items"][5]
+
+    server.stop()
+    scanner_types(browser, guest["code"])
+    wait_result(browser, "pending")
+    pending = browser.find_element(By.ID, "pending")
+    assert "1 条签到待发送" in pending.text
+    screenshot(browser, "15-door-offline-pending")
+    dismiss(browser)
+
+    # The queue lives in localStorage, so a reload (once the page can load) still has it.
+    queued = json.loads(browser.execute_script("return localStorage.getItem('kiosk.door.queue')"))
+    assert [q["body"]["code"] for q in queued] == [guest["code"]] and len(queued[0]["body"]["nonce"]) == 36
+
+    server.start()
+    WebDriverWait(browser, 20).until(lambda d: "已签到" in d.find_element(By.ID, "sent").text)
+    assert "hidden" in browser.find_element(By.ID, "pending").get_attribute("class")
+    screenshot(browser, "16-door-queue-sent")
+    _, status = call(server, "/api/checkins/status")
+    assert status["arrived"] == 1
+    # Sent once: scanning the same guest now is "already here".
+    time.sleep(4)  # let any retry timer fire again
+    _, status = call(server, "/api/checkins/status")
+    assert status["arrived"] == 1
+
+
+def read_events(resp, count, timeout=10):
+    """Reads `count` SSE events (skipping heartbeats) from a streaming response."""
+    events, current, deadline = [], {}, time.time() + timeout
+    while len(events) < count and time.time() < deadline:
+        line = resp.readline().decode().rstrip("\n")
+        if line == "":
+            if "event" in current:
+                events.append(current)
+            current = {}
+        elif not line.startswith(":") and ":" in line:
+            key, value = line.split(":", 1)
+            current[key] = value.strip()
+    return events
+
+
+def test_the_live_stream_carries_masked_check_ins_and_resumes(server):
+    admin = login(server)
+    _, guests = call(server, "/api/invitees?limit=100", admin)
+    guest = guests["items"][7]
+    resp = urllib.request.urlopen(server.base + "/api/stream", timeout=10)
+    assert resp.headers["Content-Type"].startswith("text/event-stream")
+    first = read_events(resp, 1)
+    assert first[0]["event"] == "status" and "id" in first[0]
+
+    status, _ = call(server, "/api/checkins", admin, {"code": guest["code"], "door": "侧门", "nonce": str(uuid.uuid4())}, "POST")
+    assert status == 201
+    event = read_events(resp, 1)[0]
+    assert event["event"] == "checkin"
+    data = json.loads(event["data"])
+    assert data["door"] == "侧门" and data["status"]["arrived"] == 1
+    assert data["name"] != guest["name"] and "*" in data["name"]
+    assert guest["phone"] not in event["data"]
+    resp.close()
+
+    # Resume after the status event: the check-in is sent again, nothing else.
+    req = urllib.request.Request(server.base + "/api/stream", headers={"Last-Event-ID": first[0]["id"]})
+    with urllib.request.urlopen(req, timeout=10) as again:
+        replay = read_events(again, 1)
+        assert replay[0]["event"] == "checkin" and replay[0]["id"] == event["id"]
