@@ -100,9 +100,13 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)
     CheckInController(db: db, feed: feed).register(on: api)
+    let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
+    orders.register(on: api)
     LiveController(feed: feed, snapshot: {
-        let status = try await db.arrivalStatus()
-        return [("status", String(decoding: try JSON.encoder.encode(status), as: UTF8.self))]
+        func json(_ v: some Encodable) throws -> String { String(decoding: try JSON.encoder.encode(v), as: UTF8.self) }
+        let latest = try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init)
+        return [("status", try json(try await db.arrivalStatus())), ("tally", try json(try await orders.currentTally())),
+                ("orders", try json(Array(latest)))]
     }).register(on: api)
     return (router, api)
 }

@@ -13,6 +13,10 @@ struct CheckInController {
         api.post("/api/checkins", .only(.greeter), checkIn)
         api.post("/api/walkins", .only(.greeter), walkIn)
         api.delete("/api/checkins/{id}", .only(.greeter), undo)
+        api.get("/api/checkins", .staff) { request, _ in
+            let (limit, _) = try InvitationsController.paging(request)
+            return .json(try await db.recentCheckIns(limit: limit))
+        }
         api.get("/api/checkins/status", .everyone) { _, _ in .json(try await db.arrivalStatus()) }
         api.get("/api/checkins/failures", .only(.greeter)) { _, _ in .json(try await db.scanFailures(limit: 200).map(FailureView.init)) }
         api.post("/api/invitees/{id}/revoke", .admin) { _, context in .json(try await db.revokeInvitation(id: try context.id())) }

@@ -69,3 +69,9 @@ public struct ArrivalStatus: Codable, Sendable, Equatable {
     public let byDoor: [String: Int]
     public let peopleByDoor: [String: Int]
 }
+
+/// A guest who is here, as staff pages list them.
+public struct ArrivedGuest: Codable, Sendable, Equatable {
+    public let checkin: CheckInView
+    public let invitee: InviteeView
+}

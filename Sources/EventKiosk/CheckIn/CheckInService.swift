@@ -129,6 +129,16 @@ extension AppDatabase {
                              byDoor: byDoor, peopleByDoor: peopleByDoor)
     }
 
+    /// Guests checked in now (not undone), newest first, with who they are: the sales page picks from these.
+    func recentCheckIns(limit: Int) async throws -> [ArrivedGuest] {
+        try await read { db in
+            try CheckInRecord.active().order(Column("id").desc).limit(limit).fetchAll(db).compactMap { c in
+                guard let i = try InviteeRecord.fetchOne(db, key: c.inviteeId) else { return nil }
+                return ArrivedGuest(checkin: CheckInView(c), invitee: InviteeView(i))
+            }
+        }
+    }
+
     /// Failed scans, newest first.
     func scanFailures(limit: Int) async throws -> [ScanFailureRecord] {
         try await read { db in try ScanFailureRecord.order(sql: "at DESC").limit(limit).fetchAll(db) }

@@ -76,6 +76,24 @@ extension AppDatabase {
                 t.column("staff_id", .integer)
             }
         }
+        migrator.registerMigration("v3 orders") { db in
+            try db.create(table: "sale_order") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("invitee_id", .integer).notNull().references("invitee")
+                t.column("model", .text).notNull()
+                t.column("consultant", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("staff_id", .integer)
+                t.column("nonce", .text).unique()
+            }
+            try db.create(table: "order_void") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("order_id", .integer).notNull().unique().references("sale_order")
+                t.column("reason", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+            }
+        }
         return migrator
     }
 }

@@ -10,6 +10,8 @@ public struct EventConfig: Codable, Sendable, Equatable {
     public var venue: String
     public var dealer: String
     public var doors: [String]
+    /// Car models offered on the day, as quick buttons on the sales page (optional).
+    public var models: [String]?
     public var tiers: [Tier]
     public var wheel: Wheel
     public var draws: [Draw]

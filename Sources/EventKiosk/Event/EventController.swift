@@ -16,10 +16,11 @@ struct EventController {
         let name, date, venue, dealer: String
         let startTime, endTime: String?
         let doors: [String]
+        let models: [String]
         let tiers: [EventConfig.Tier]
         init(_ e: EventConfig) {
             name = e.name; date = e.date; venue = e.venue; dealer = e.dealer
-            startTime = e.startTime; endTime = e.endTime; doors = e.doors; tiers = e.tiers
+            startTime = e.startTime; endTime = e.endTime; doors = e.doors; models = e.models ?? []; tiers = e.tiers
         }
     }
 }

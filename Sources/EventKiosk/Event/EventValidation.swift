@@ -25,6 +25,11 @@ extension EventConfig {
             check(doors.firstIndex(of: door) == i, "doors[\(i)]", "\"\(door)\" is listed twice")
         }
 
+        for (i, model) in (models ?? []).enumerated() {
+            check(!model.trimmed.isEmpty && model.count <= 40, "models[\(i)]", "must be a name of 1 to 40 characters")
+            check(models?.firstIndex(of: model) == i, "models[\(i)]", "\"\(model)\" is listed twice")
+        }
+
         for (i, tier) in tiers.enumerated() {
             check(tier.from >= 1, "tiers[\(i)].from", "must be 1 or more, got \(tier.from)")
             check(tier.rebate >= 0, "tiers[\(i)].rebate", "must not be negative, got \(tier.rebate)")

@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+/// Who an order is for: a known invitee, or a customer typed in by the consultant.
+enum OrderCustomer: Sendable {
+    case invitee(Int64)
+    case new(InviteeDraft)
+}
+
+/// The result of a change to the orders: the order, the tally after it, and how the tier moved.
+struct OrderChange: Sendable {
+    let order: OrderView
+    let tally: Tally
+    /// +1 tier up, -1 tier down, 0 the same.
+    let tierMove: Int
+    /// Rows in the order tables, a version that rises with every change (orders stale tallies out).
+    let version: Int
+}
+
+extension AppDatabase {
+    /// Records an order and returns the new tally. Idempotent per nonce when one is given.
+    func recordOrder(customer: OrderCustomer, model: String, consultant: String, nonce: String?, staffID: Int64?,
+                     tiers: RebateTiers) async throws -> OrderChange {
+        try await write { db in
+            if let nonce, let earlier = try OrderRecord.filter(Column("nonce") == nonce).fetchOne(db) {
+                let n = try OrderRecord.valid().fetchCount(db)
+                return OrderChange(order: try Self.orderView(db, earlier), tally: tiers.tally(orders: n), tierMove: 0, version: try Self.orderVersion(db))
+            }
+            let inviteeID: Int64
+            switch customer {
+            case .invitee(let id):
+                guard let invitee = try InviteeRecord.fetchOne(db, key: id) else {
+                    throw APIError(.notFound, "unknown_invitee", "没有这位来宾 / No invitee with id \(id)")
+                }
+                guard invitee.status == "active" else {
+                    throw APIError(.conflict, "revoked", "此来宾的邀请已取消 / This guest's invitation was cancelled")
+                }
+                inviteeID = id
+            case .new(let draft):
+                if let existing = try InviteeRecord.filter(Column("phone") == draft.phone).fetchOne(db) {
+                    inviteeID = existing.id!
+                } else {
+                    let now = Date()
+                    var r = InviteeRecord(id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin,
+                                          model: draft.model, consultant: draft.consultant, partySize: draft.partySize,
+                                          code: try Self.freshCode(db), status: "active", walkIn: true, createdAt: now, updatedAt: now)
+                    try r.insert(db)
+                    inviteeID = r.id!
+                }
+            }
+            let before = try OrderRecord.valid().fetchCount(db)
+            var order = OrderRecord(id: nil, inviteeId: inviteeID, model: model, consultant: consultant, createdAt: Date(),
+                                    staffId: staffID, nonce: nonce)
+            try order.insert(db)
+            return OrderChange(order: try Self.orderView(db, order), tally: tiers.tally(orders: before + 1),
+                               tierMove: tiers.change(from: before, to: before + 1), version: try Self.orderVersion(db))
+        }
+    }
+
+    /// Voids an order with a reason; the count drops and the void is a new record.
+    func voidOrder(id: Int64, reason: String, staffID: Int64?, tiers: RebateTiers) async throws -> OrderChange {
+        try await write { db in
+            guard let order = try OrderRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这个订单 / No order with id \(id)") }
+            if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
+                throw APIError(.conflict, "already_voided", "此订单已作废 / This order was already voided")
+            }
+            let before = try OrderRecord.valid().fetchCount(db)
+            try OrderVoidRecord(orderId: id, reason: reason, at: Date(), staffId: staffID).insert(db)
+            return OrderChange(order: try Self.orderView(db, order), tally: tiers.tally(orders: before - 1),
+                               tierMove: tiers.change(from: before, to: before - 1), version: try Self.orderVersion(db))
+        }
+    }
+
+    func validOrderCount() async throws -> Int {
+        try await read { db in try OrderRecord.valid().fetchCount(db) }
+    }
+
+    /// Every order (voided ones too), newest first, or only the latest `limit`.
+    func orders(limit: Int? = nil, newestFirst: Bool = true) async throws -> [OrderView] {
+        try await read { db in
+            var request = OrderRecord.order(newestFirst ? Column("id").desc : Column("id").asc)
+            if let limit { request = request.limit(limit) }
+            return try request.fetchAll(db).map { try Self.orderView(db, $0) }
+        }
+    }
+
+    static func orderVersion(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT (SELECT COUNT(*) FROM sale_order) + (SELECT COUNT(*) FROM order_void)") ?? 0
+    }
+
+    static func orderView(_ db: Database, _ o: OrderRecord) throws -> OrderView {
+        let invitee = try InviteeRecord.fetchOne(db, key: o.inviteeId)
+        let void = try OrderVoidRecord.filter(Column("order_id") == o.id).fetchOne(db)
+        return OrderView(id: o.id!, inviteeId: o.inviteeId, name: invitee?.name ?? "", phone: invitee?.phone ?? "",
+                         model: o.model, consultant: o.consultant, createdAt: o.createdAt, voided: void != nil, voidReason: void?.reason)
+    }
+}
