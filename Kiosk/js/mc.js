@@ -1,0 +1,85 @@
+import { connectLive } from './live.js';
+import { langSwitch, t } from './i18n.js';
+import { esc } from './api.js';
+
+// The MC screen needs no sign-in: it shows only public, masked data.
+const $ = (id) => document.getElementById(id);
+let tally = null;
+let tiers = [];
+let latest = [];
+let status = null;
+let streamOpen = false;
+let pollOk = true;
+const yuan = (n) => Number(n).toLocaleString('zh-CN');
+
+function render() {
+  if (tally) {
+    $('orders').textContent = tally.orders;
+    $('rebate').textContent = yuan(tally.rebate_per_order);
+    const next = tally.next_tier;
+    if (next) {
+      const more = next.more ?? (next.at - tally.orders);
+      $('next-text').innerHTML = t(`再成交 <em>${more}</em> 台，全场每台优惠升至 <em>¥${yuan(next.rebate)}</em>`,
+        `<em>${more}</em> more ${more === 1 ? 'car' : 'cars'} and every car gets <em>¥${yuan(next.rebate)}</em>`);
+      const prevFrom = [...tiers].reverse().find((x) => x.from <= tally.orders)?.from ?? 0;
+      const pct = Math.max(0, Math.min(100, ((tally.orders - prevFrom) / (next.at - prevFrom)) * 100));
+      $('bar-fill').style.width = `${pct}%`;
+    } else {
+      $('next-text').innerHTML = t(`已达最高档：全场每台 <em>¥${yuan(tally.rebate_per_order)}</em>！`, `Top tier reached: <em>¥${yuan(tally.rebate_per_order)}</em> on every car!`);
+      $('bar-fill').style.width = '100%';
+    }
+    $('tiers').innerHTML = tiers.map((x) => `<li class="${tally.orders >= x.from ? 'reached' : ''}">${x.from}${t('台', '')}+ ¥${yuan(x.rebate)}</li>`).join('');
+  }
+  $('latest').innerHTML = latest.map((o, i) => `<li class="${i === 0 && o.fresh ? 'fresh' : ''}"><span>${esc(o.name)} · ${esc(o.model)}</span><span>${esc(o.consultant)}</span></li>`).join('')
+    || `<li>${esc(t('等待第一台成交…', 'Waiting for the first order…'))}</li>`;
+  if (status) $('arrivals').textContent = t(`到场 ${status.arrived_people} 人`, `${status.arrived_people} guests here`);
+}
+
+function setFresh() {
+  const stale = !streamOpen || !pollOk;
+  $('stale').classList.toggle('hidden', !stale);
+  document.body.classList.toggle('is-stale', stale);
+  $('live').classList.toggle('off', stale);
+}
+
+function celebrate(e) {
+  const box = $('celebrate');
+  $('up-text').textContent = t(`第 ${e.orders} 台成交！全场每台优惠升至 ¥${yuan(e.rebate_per_order)}`, `Order ${e.orders}! Every car now gets ¥${yuan(e.rebate_per_order)}`);
+  const colors = ['#ffd54f', '#ff5252', '#69f0ae', '#40c4ff', '#fff'];
+  $('confetti').innerHTML = Array.from({ length: 120 }, (_, i) =>
+    `<span style="left:${Math.random() * 100}vw;background:${colors[i % colors.length]};animation-duration:${2 + Math.random() * 3}s;animation-delay:${Math.random()}s"></span>`).join('');
+  box.classList.remove('hidden');
+  clearTimeout(celebrate.timer);
+  celebrate.timer = setTimeout(() => box.classList.add('hidden'), 7000);
+}
+
+async function poll() {
+  try {
+    const r = await fetch('/api/tally', { cache: 'no-store' });
+    if (!r.ok) throw new Error();
+    tally = await r.json(); pollOk = true; render();
+  } catch { pollOk = false; }
+  setFresh();
+}
+
+async function init() {
+  langSwitch($('lang'), render);
+  try {
+    const ev = await (await fetch('/api/event')).json();
+    $('event-name').textContent = ev.name; document.title = `${ev.name} · 主持大屏`;
+    tiers = ev.tiers;
+  } catch { /* shown once the stream connects */ }
+  connectLive({
+    tally: (x) => { tally = x; render(); },
+    orders: (list) => { latest = list; render(); },
+    order: (e) => { tally = e.tally; latest = [{ ...e.order, fresh: true }, ...latest.filter((o) => o.id !== e.order.id)].slice(0, 8); render(); },
+    order_void: (e) => { tally = e.tally; latest = latest.filter((o) => o.id !== e.order.id); render(); },
+    tier_up: (e) => celebrate(e),
+    status: (s) => { status = s; render(); },
+    checkin: (e) => { status = e.status; render(); },
+    checkin_undone: (e) => { status = e.status; render(); },
+  }, (open) => { streamOpen = open; setFresh(); if (open) poll(); });
+  setInterval(poll, 10000);
+  render();
+}
+init();

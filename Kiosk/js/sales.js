@@ -1,0 +1,127 @@
+import { api, requireRole, esc } from './api.js';
+import { langSwitch, t } from './i18n.js';
+import { connectLive } from './live.js';
+
+const me = requireRole('sales');
+const $ = (id) => document.getElementById(id);
+let guest = null;
+let model = null;
+let models = [];
+let nonce = null;
+
+function uuid() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+// MARK: - Step 1: the customer (guests here now first; search for anyone else)
+
+async function loadGuests() {
+  const q = $('search').value.trim();
+  let people;
+  try {
+    if (q) people = (await api(`/api/invitees?limit=12&q=${encodeURIComponent(q)}`)).items;
+    else people = (await api('/api/checkins?limit=12')).map((a) => a.invitee);
+  } catch (err) { $('guests').innerHTML = `<p class="error">${esc(err.message)}</p>`; return; }
+  $('guests').innerHTML = people.map((p) => `
+    <button type="button" data-id="${p.id}" data-name="${esc(p.name)}" data-model="${esc(p.model || '')}" class="${guest?.id === p.id ? 'chosen' : ''}">
+      <strong>${esc(p.name)}</strong><small>${esc(p.phone.slice(-4))} · ${esc(p.plate || '')} · ${esc(p.consultant || '')}</small></button>`).join('')
+    || `<p class="muted">${esc(q ? t('没有找到', 'Nobody found') : t('还没有来宾签到，请搜索', 'Nobody checked in yet: search instead'))}</p>`;
+}
+let searchTimer;
+$('search').addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadGuests, 250); });
+$('guests').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-id]');
+  if (!b) return;
+  guest = { id: Number(b.dataset.id), name: b.dataset.name };
+  if (!model && b.dataset.model && models.includes(b.dataset.model)) model = b.dataset.model;
+  nonce = uuid();
+  [...$('guests').children].forEach((c) => c.classList.toggle('chosen', c === b));
+  renderModels(); renderSummary();
+});
+
+// MARK: - Step 2: the model
+
+function renderModels() {
+  $('models').innerHTML = models.map((m) => `<button type="button" data-model="${esc(m)}" class="${m === model ? 'chosen' : ''}"><strong>${esc(m)}</strong></button>`).join('')
+    + `<input id="other-model" maxlength="40" placeholder="${esc(t('其他车型', 'Other model'))}" value="${esc(model && !models.includes(model) ? model : '')}">`;
+  $('other-model').addEventListener('input', (e) => { model = e.target.value.trim() || null; nonce = uuid(); renderSummary(); });
+}
+$('models').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-model]');
+  if (!b) return;
+  model = b.dataset.model; nonce = uuid();
+  renderModels(); renderSummary();
+});
+
+// MARK: - Step 3: confirm
+
+function renderSummary() {
+  const ready = guest && model;
+  $('confirm').disabled = !ready;
+  $('summary').textContent = ready ? t(`${guest.name} · ${model} · 顾问 ${me.name}`, `${guest.name} · ${model} · consultant ${me.name}`) : t('请选择客户和车型', 'Choose a customer and a model');
+}
+
+$('confirm').addEventListener('click', async () => {
+  $('confirm').disabled = true;
+  try {
+    const r = await api('/api/orders', { method: 'POST', body: { invitee_id: guest.id, model, nonce } });
+    const tl = r.tally;
+    $('result').className = 'ok big';
+    $('result').textContent = t(`成交！今日第 ${tl.orders} 台，全场每台优惠 ¥${tl.rebate_per_order}`, `Sold! Order ${tl.orders} today; every car gets ¥${tl.rebate_per_order}`);
+    renderTally(tl);
+    guest = null; model = null; nonce = null;
+    loadGuests(); renderModels(); renderSummary(); loadOrders();
+  } catch (err) {
+    $('result').className = 'error'; $('result').textContent = err.message; $('confirm').disabled = false;
+  }
+});
+
+// MARK: - Tally and latest orders, voids
+
+function renderTally(tl) {
+  $('tally').textContent = t(`已成交 ${tl.orders} 台 · 每台 ¥${tl.rebate_per_order}`, `${tl.orders} sold · ¥${tl.rebate_per_order} each`);
+}
+
+async function loadOrders() {
+  try {
+    const orders = await api('/api/orders');
+    $('orders').innerHTML = orders.slice(0, 15).map((o) => `<tr>
+      <td>${o.id}</td><td>${esc(o.name)}</td><td>${esc(o.model)}</td><td>${esc(o.consultant)}</td>
+      <td>${o.voided ? `<span class="muted">${esc(t('已作废', 'voided'))}</span>` : `<button class="danger" data-void="${o.id}" data-what="${esc(`${o.name} · ${o.model}`)}">${esc(t('作废', 'Void'))}</button>`}</td></tr>`).join('');
+  } catch { /* the list is a convenience */ }
+}
+
+let voidID = null;
+$('orders').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-void]');
+  if (!b) return;
+  voidID = b.dataset.void;
+  $('void-what').textContent = `#${voidID} ${b.dataset.what}`;
+  $('void-reason').value = '';
+  $('void-dialog').showModal();
+});
+$('void-reasons').innerHTML = [['客户反悔', 'Customer changed mind'], ['录入错误', 'Entered by mistake'], ['重复录入', 'Entered twice']]
+  .map(([zh, en]) => `<button type="button" data-reason="${zh}">${t(zh, en)}</button>`).join('');
+$('void-reasons').addEventListener('click', (e) => { const b = e.target.closest('button[data-reason]'); if (b) $('void-reason').value = b.dataset.reason; });
+$('void-cancel').addEventListener('click', () => $('void-dialog').close());
+$('void-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try {
+    const r = await api(`/api/orders/${voidID}/void`, { method: 'POST', body: { reason: $('void-reason').value } });
+    renderTally(r.tally); $('void-dialog').close(); loadOrders();
+  } catch (err) { alert(err.message); }
+});
+
+async function init() {
+  if (!me) return;
+  $('who').textContent = me.name;
+  langSwitch($('lang'), () => { renderSummary(); loadGuests(); loadOrders(); });
+  try { models = (await api('/api/event')).models || []; } catch { models = []; }
+  renderModels(); renderSummary(); loadGuests(); loadOrders();
+  try { renderTally(await api('/api/tally')); } catch { /* stream fills it */ }
+  connectLive({ tally: renderTally, checkin: () => { if (!$('search').value) loadGuests(); }, order: loadOrders, order_void: loadOrders });
+}
+init();

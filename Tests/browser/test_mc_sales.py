@@ -1,0 +1,85 @@
+"""The MC screen at 1920x1080 follows orders live, celebrates a tier-up, and says when it is stale;
+the sales page records an order in three taps."""
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import screenshot
+from helpers import add_staff, call, login
+
+
+def order(server, token, invitee_id, model="408"):
+    status, body = call(server, "/api/orders", token, {"invitee_id": invitee_id, "model": model, "nonce": str(uuid.uuid4())}, "POST")
+    assert status == 201, body
+    return body
+
+
+def text(browser, id_):
+    return browser.find_element(By.ID, id_).text
+
+
+def test_the_mc_screen_follows_orders_and_celebrates_tier_up(server, browser):
+    admin = login(server)
+    sales = add_staff(server, admin, "李强", "sales", "3690")
+    browser.set_window_size(1920, 1080)
+    browser.get(server.base + "/mc.html")
+    wait = WebDriverWait(browser, 10)
+    wait.until(lambda d: "再成交 3 台" in text(d, "next-text"))
+    assert text(browser, "orders") == "0"
+    screenshot(browser, "20-mc-start")
+
+    order(server, sales, 1)
+    order(server, sales, 2)
+    wait.until(lambda d: text(d, "orders") == "2")
+    assert "再成交 1 台，全场每台优惠升至 ¥500" in text(browser, "next-text")
+    assert "*" in text(browser, "latest")
+
+    order(server, sales, 3, "3008")
+    wait.until(lambda d: "hidden" not in d.find_element(By.ID, "celebrate").get_attribute("class"))
+    assert "¥500" in text(browser, "up-text")
+    screenshot(browser, "21-mc-tier-up")
+    browser.execute_script("document.getElementById('celebrate').classList.add('hidden')")
+    wait.until(lambda d: text(d, "rebate") == "500" and text(d, "orders") == "3")
+    assert "再成交 3 台，全场每台优惠升至 ¥1,000" in text(browser, "next-text")
+    screenshot(browser, "22-mc-three-orders")
+
+    # A void drops the count on every screen within a second.
+    status, _ = call(server, "/api/orders/3/void", admin, {"reason": "录入错误"}, "POST")
+    assert status == 200
+    WebDriverWait(browser, 1.5, poll_frequency=0.05).until(lambda d: text(d, "orders") == "2" and text(d, "rebate") == "0")
+
+    # The laptop goes away: the screen says its numbers may be stale.
+    server.stop()
+    wait.until(lambda d: "hidden" not in d.find_element(By.ID, "stale").get_attribute("class"))
+    screenshot(browser, "23-mc-stale")
+    server.start()
+    WebDriverWait(browser, 20).until(lambda d: "hidden" in d.find_element(By.ID, "stale").get_attribute("class"))
+    assert text(browser, "orders") == "2"
+
+
+def test_the_sales_page_records_an_order_in_three_taps(server, browser):
+    admin = login(server)
+    add_staff(server, admin, "李强", "sales", "3690")
+    _, guests = call(server, "/api/invitees?limit=3", admin)
+    guest = guests["items"][0]
+    call(server, "/api/checkins", admin, {"code": guest["code"], "door": "正门", "nonce": str(uuid.uuid4())}, "POST")
+
+    browser.get(server.base + "/")
+    wait = WebDriverWait(browser, 10)
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '.tile[data-page="/sales.html"][aria-disabled="false"]'))).click()
+    for digit in "3690":
+        browser.find_element(By.CSS_SELECTOR, f'#pinpad button[data-key="{digit}"]').click()
+    browser.find_element(By.ID, "pin-ok").click()
+    wait.until(EC.url_contains("/sales.html"))
+
+    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'#guests button[data-id="{guest["id"]}"]'))).click()  # tap 1
+    browser.find_element(By.CSS_SELECTOR, '#models button[data-model="4008"]').click()                          # tap 2
+    screenshot(browser, "24-sales-ready")
+    browser.find_element(By.ID, "confirm").click()                                                             # tap 3
+    wait.until(lambda d: "今日第 1 台" in text(d, "result"))
+    wait.until(lambda d: "已成交 1 台" in text(d, "tally"))
+    screenshot(browser, "25-sales-done")
+    _, orders = call(server, "/api/orders", admin)
+    assert [(o["name"], o["model"], o["consultant"]) for o in orders] == [(guest["name"], "4008", "李强")]
