@@ -2,7 +2,7 @@
 PORT ?= 8080
 DATA ?= kiosk-data
 
-.PHONY: run build release test test-swift test-browser deps deps-test clean
+.PHONY: run build release test test-swift test-browser deps deps-test clean bench
 
 deps:
 	@scripts/deps.sh
@@ -35,3 +35,7 @@ test-browser:
 
 clean:
 	rm -rf .build
+
+## Benchmarks against a release build (loopback only, bounded runs); prints a table.
+bench: release
+	python3 bench/bench.py

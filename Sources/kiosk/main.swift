@@ -10,7 +10,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "EventKiosk: run a dealer's event day from one laptop.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, VerifyDraw.self, VerifyAudit.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -43,6 +43,44 @@ struct Serve: AsyncParsableCommand {
         } catch let error as APIError {
             FileHandle.standardError.write(Data("\(error.message)\n服务未启动 / The server did not start.\n".utf8))
             throw ExitCode(2)
+        }
+    }
+}
+
+/// Recomputes a draw or wheel record from its published fields.
+struct VerifyDraw: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify-draw",
+        abstract: "Check a draw record (GET /api/draws/{id}) or wheel record (GET /api/wheel/record) saved as JSON.")
+
+    @Argument(help: "The JSON file.") var file: String
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileHandle.standardError.write(Data("cannot read \(file)\n".utf8)); throw ExitCode(2)
+        }
+        let (ok, lines) = DrawVerifier.verify(fileData: data)
+        for line in lines { print(ok ? line : "MISMATCH: \(line)") }
+        if !ok { throw ExitCode(1) }
+    }
+}
+
+/// Walks the audit log's hash chain.
+struct VerifyAudit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify-audit", abstract: "Check the audit log's hash chain (works while the server runs).")
+
+    @Option(help: "Folder of the event's SQLite file.") var data = "kiosk-data"
+
+    func run() async throws {
+        let rows: [AuditLog.Row_]
+        do { rows = try await AppDatabase.openReadOnly(directory: URL(fileURLWithPath: data)).auditRows() } catch {
+            FileHandle.standardError.write(Data("cannot open \(data): \(error)\n".utf8)); throw ExitCode(2)
+        }
+        let problems = AuditLog.verify(rows)
+        if problems.isEmpty {
+            print("OK: \(rows.count) audit entries, hash chain intact\(rows.last.map { " (last hash \($0.hash))" } ?? "")")
+        } else {
+            for p in problems { print("MISMATCH: \(p)") }
+            throw ExitCode(1)
         }
     }
 }

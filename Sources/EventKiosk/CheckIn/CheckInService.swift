@@ -23,6 +23,7 @@ extension AppDatabase {
     func checkIn(scanned: String, door: String, nonce: String, partySize: Int?, staffID: Int64?) async throws -> CheckInOutcome {
         try await write { db in
             if let replay = try Self.replay(db, nonce: nonce) { return replay }
+            try Self.requireOpen(db)
             let now = Date()
             func fail(_ reason: String, _ invitee: Int64? = nil) throws {
                 try db.execute(sql: """
@@ -45,6 +46,7 @@ extension AppDatabase {
     func walkIn(_ request: WalkInRequest, staffID: Int64?) async throws -> CheckInOutcome {
         try await write { db in
             if let replay = try Self.replay(db, nonce: request.nonce) { return replay }
+            try Self.requireOpen(db)
             let now = Date()
             func fail(_ reason: String, _ invitee: Int64? = nil) throws {
                 try db.execute(sql: """
@@ -79,6 +81,8 @@ extension AppDatabase {
         var record = CheckInRecord(id: nil, inviteeId: invitee.id!, door: door, partySize: partySize ?? invitee.partySize,
                                    at: now, nonce: nonce, staffId: staffID, walkIn: invitee.walkIn)
         try record.insert(db)
+        try AuditLog.append(db, kind: "checkin", CheckInAudit(checkinId: record.id!, inviteeId: invitee.id!, door: door,
+                                                            partySize: record.partySize, walkIn: invitee.walkIn, nonce: nonce))
         return .ok(CheckInView(record), InviteeView(invitee))
     }
 
@@ -88,6 +92,8 @@ extension AppDatabase {
               let invitee = try InviteeRecord.fetchOne(db, key: earlier.inviteeId) else { return nil }
         return .ok(CheckInView(earlier), InviteeView(invitee))
     }
+
+    struct CheckInAudit: Encodable { let checkinId: Int64; let inviteeId: Int64; let door: String; let partySize: Int; let walkIn: Bool; let nonce: String }
 
     // MARK: - Undo
 
@@ -102,6 +108,7 @@ extension AppDatabase {
             if try CheckInUndoRecord.filter(Column("checkin_id") == id).fetchCount(db) > 0 { return .alreadyUndone }
             if let maxAge, Date().timeIntervalSince(record.at) > maxAge { return .tooLate }
             try CheckInUndoRecord(checkinId: id, at: Date(), staffId: staffID).insert(db)
+            try AuditLog.append(db, kind: "checkin_undo", ["checkin_id": id, "invitee_id": record.inviteeId])
             return .undone(CheckInView(record), InviteeView(invitee))
         }
     }

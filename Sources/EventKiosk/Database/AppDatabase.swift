@@ -22,6 +22,19 @@ public struct AppDatabase: Sendable {
         return try AppDatabase(pool)
     }
 
+    /// Opens an existing event file for reading only (the CLI's checks, while the server may be running).
+    public static func openReadOnly(directory: URL) throws -> AppDatabase {
+        let path = directory.appendingPathComponent(fileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw APIError(.notFound, "no_database", "no event database at \(path)")
+        }
+        var config = configuration()
+        config.readonly = true
+        return AppDatabase(reader: try DatabasePool(path: path, configuration: config))
+    }
+
+    private init(reader: DatabasePool) { self.dbWriter = reader }
+
     /// An empty in-memory database, for tests.
     public static func inMemory() throws -> AppDatabase {
         try AppDatabase(DatabaseQueue(configuration: configuration()))

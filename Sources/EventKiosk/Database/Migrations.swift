@@ -94,6 +94,60 @@ extension AppDatabase {
                 t.column("staff_id", .integer)
             }
         }
+        migrator.registerMigration("v4 wheel, draws, audit") { db in
+            try db.create(table: "wheel_grant") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("invitee_id", .integer).notNull().references("invitee")
+                t.column("reason", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+            }
+            // Spin number s is the row's primary key: 1, 2, … in the order spins are made.
+            try db.create(table: "spin") { t in
+                t.primaryKey("number", .integer)
+                t.column("order_id", .integer).unique().references("sale_order")
+                t.column("grant_id", .integer).unique().references("wheel_grant")
+                t.column("prize_id", .text).notNull()
+                t.column("prize_name", .text).notNull()
+                t.column("nonce", .text).notNull().unique()
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+            }
+            try db.create(table: "draw") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("name", .text).notNull()
+                t.column("pool", .text).notNull()
+                t.column("winners_count", .integer).notNull()
+                t.column("alternates_count", .integer).notNull()
+                t.column("seed", .blob).notNull()
+                t.column("commitment", .text).notNull()
+                t.column("state", .text).notNull()
+                t.column("entrants", .text)
+                t.column("entrants_digest", .text)
+                t.column("count", .integer)
+                t.column("salt", .text)
+                t.column("winners", .text)
+                t.column("alternates", .text)
+                t.column("created_at", .datetime).notNull()
+            }
+            try db.create(table: "draw_replacement") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("draw_id", .integer).notNull().references("draw")
+                t.column("winner", .text).notNull()
+                t.column("replacement", .text).notNull()
+                t.column("reason", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+            // Append-only, hash-chained: hash = SHA256(prev_hash + entry), entry being canonical JSON.
+            try db.create(table: "audit") { t in
+                t.primaryKey("seq", .integer)
+                t.column("entry", .text).notNull()
+                t.column("prev_hash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+            try db.execute(sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+            try db.execute(sql: "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+        }
         return migrator
     }
 }

@@ -20,8 +20,46 @@ extension AppDatabase {
         guard problems.isEmpty else { throw EventFileError(source: "event", problems: problems) }
         let json = String(decoding: try JSON.encoder.encode(config), as: UTF8.self)
         try await write { db in
-            try db.execute(sql: "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                           arguments: [Self.eventKey, json])
+            try Self.setSetting(db, Self.eventKey, json)
+            // The wheel's seed is committed when the event opens, and revealed only when it is closed.
+            if try Self.setting(db, Self.wheelSeedKey) == nil {
+                try Self.setSetting(db, Self.wheelSeedKey, randomBytes(32).hexString)
+            }
+        }
+    }
+
+    static let wheelSeedKey = "wheel_seed"
+    static let closedKey = "closed_at"
+
+    static func setting(_ db: Database, _ key: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [key])
+    }
+
+    static func setSetting(_ db: Database, _ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       arguments: [key, value])
+    }
+
+    /// Refuses a change once the event day has been closed.
+    static func requireOpen(_ db: Database) throws {
+        if try setting(db, closedKey) != nil {
+            throw APIError(.conflict, "event_closed", "活动已结束，不能再更改 / The event is closed; nothing more can be changed")
+        }
+    }
+
+    func isClosed() async throws -> Bool {
+        try await read { db in try Self.setting(db, Self.closedKey) != nil }
+    }
+
+    /// Ends the event day: no more check-ins, orders, spins or draws; the wheel seed is revealed.
+    func closeEvent() async throws -> String {
+        try await write { db in
+            try Self.requireOpen(db)
+            let now = Date()
+            try Self.setSetting(db, Self.closedKey, ISO8601DateFormatter().string(from: now))
+            let seed = try Self.setting(db, Self.wheelSeedKey) ?? ""
+            try AuditLog.append(db, kind: "event_closed", ["wheel_seed": seed])
+            return seed
         }
     }
 }

@@ -26,6 +26,7 @@ extension AppDatabase {
                 let n = try OrderRecord.valid().fetchCount(db)
                 return OrderChange(order: try Self.orderView(db, earlier), tally: tiers.tally(orders: n), tierMove: 0, version: try Self.orderVersion(db))
             }
+            try Self.requireOpen(db)
             let inviteeID: Int64
             switch customer {
             case .invitee(let id):
@@ -52,6 +53,8 @@ extension AppDatabase {
             var order = OrderRecord(id: nil, inviteeId: inviteeID, model: model, consultant: consultant, createdAt: Date(),
                                     staffId: staffID, nonce: nonce)
             try order.insert(db)
+            try AuditLog.append(db, kind: "order", OrderAudit(orderId: order.id!, inviteeId: inviteeID, model: model, consultant: consultant,
+                                                            validOrders: before + 1))
             return OrderChange(order: try Self.orderView(db, order), tally: tiers.tally(orders: before + 1),
                                tierMove: tiers.change(from: before, to: before + 1), version: try Self.orderVersion(db))
         }
@@ -60,16 +63,21 @@ extension AppDatabase {
     /// Voids an order with a reason; the count drops and the void is a new record.
     func voidOrder(id: Int64, reason: String, staffID: Int64?, tiers: RebateTiers) async throws -> OrderChange {
         try await write { db in
+            try Self.requireOpen(db)
             guard let order = try OrderRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这个订单 / No order with id \(id)") }
             if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
                 throw APIError(.conflict, "already_voided", "此订单已作废 / This order was already voided")
             }
             let before = try OrderRecord.valid().fetchCount(db)
             try OrderVoidRecord(orderId: id, reason: reason, at: Date(), staffId: staffID).insert(db)
+            try AuditLog.append(db, kind: "order_void", OrderVoidAudit(orderId: id, reason: reason, validOrders: before - 1))
             return OrderChange(order: try Self.orderView(db, order), tally: tiers.tally(orders: before - 1),
                                tierMove: tiers.change(from: before, to: before - 1), version: try Self.orderVersion(db))
         }
     }
+
+    struct OrderAudit: Encodable { let orderId: Int64; let inviteeId: Int64; let model: String; let consultant: String; let validOrders: Int }
+    struct OrderVoidAudit: Encodable { let orderId: Int64; let reason: String; let validOrders: Int }
 
     func validOrderCount() async throws -> Int {
         try await read { db in try OrderRecord.valid().fetchCount(db) }

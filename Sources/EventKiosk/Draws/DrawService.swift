@@ -1,0 +1,146 @@
+import Foundation
+import GRDB
+
+/// A grand draw's public record: everything `kiosk verify-draw` needs (fields not yet known are null).
+public struct DrawRecord: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let pool: String
+    public let state: String
+    public let commitment: String
+    public let entrants: [String]?
+    public let entrantsDigest: String?
+    public let count: Int?
+    public let salt: String?
+    public let winners: [String]?
+    public let alternates: [String]?
+    public let seed: String?
+    public let winnersCount: Int
+    public let alternatesCount: Int
+    public let replacements: [Replacement]
+
+    public struct Replacement: Codable, Sendable, Equatable { public let winner: String; public let replacement: String; public let reason: String }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, pool, state, commitment, entrants, entrantsDigest = "entrants_digest", count, salt, winners, alternates, seed
+        case winnersCount = "winners_count", alternatesCount = "alternates_count", replacements
+    }
+
+    /// Nulls stay in the JSON: the contract lists every field.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(pool, forKey: .pool)
+        try c.encode(state, forKey: .state); try c.encode(commitment, forKey: .commitment); try c.encode(entrants, forKey: .entrants)
+        try c.encode(entrantsDigest, forKey: .entrantsDigest); try c.encode(count, forKey: .count); try c.encode(salt, forKey: .salt)
+        try c.encode(winners, forKey: .winners); try c.encode(alternates, forKey: .alternates); try c.encode(seed, forKey: .seed)
+        try c.encode(winnersCount, forKey: .winnersCount); try c.encode(alternatesCount, forKey: .alternatesCount)
+        try c.encode(replacements, forKey: .replacements)
+    }
+}
+
+extension AppDatabase {
+    /// Step 1: a fresh seed from the OS CSPRNG; its SHA-256 is published at once.
+    func createDraw(name: String, pool: String, winners: Int, alternates: Int) async throws -> DrawRecord {
+        try await write { db in
+            try Self.requireOpen(db)
+            let seed = randomBytes(32)
+            try db.execute(sql: """
+                INSERT INTO draw(name, pool, winners_count, alternates_count, seed, commitment, state, created_at) VALUES (?,?,?,?,?,?,'created',?)
+                """, arguments: [name, pool, winners, alternates, seed, sha256Hex(seed), Date()])
+            let id = db.lastInsertedRowID
+            try AuditLog.append(db, kind: "draw_created", ["draw_id": "\(id)", "name": name, "pool": pool, "commitment": sha256Hex(seed)])
+            return try Self.drawRecord(db, id)
+        }
+    }
+
+    /// Step 2: the entrants are fixed, sorted and digested.
+    func freezeDraw(id: Int64) async throws -> DrawRecord {
+        try await write { db in
+            try Self.requireOpen(db)
+            let draw = try Self.drawRow(db, id)
+            guard draw["state"] == "created" else { throw APIError(.conflict, "wrong_state", "抽奖已冻结 / This draw is already frozen") }
+            let sql = (draw["pool"] as String) == "orders"
+                ? "SELECT DISTINCT invitee_id FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void)"
+                : "SELECT DISTINCT invitee_id FROM checkin WHERE id NOT IN (SELECT checkin_id FROM checkin_undo)"
+            let ids = try Int64.fetchAll(db, sql: sql).map(String.init)
+            guard !ids.isEmpty else { throw APIError(.conflict, "no_entrants", "奖池为空，无法冻结 / Nobody is in the pool yet") }
+            let (sorted, digest) = FairDraw.entrantsDigest(ids)
+            try db.execute(sql: "UPDATE draw SET state = 'frozen', entrants = ?, entrants_digest = ?, count = ? WHERE id = ?",
+                           arguments: [String(decoding: try JSONEncoder().encode(sorted), as: UTF8.self), digest, sorted.count, id])
+            try AuditLog.append(db, kind: "draw_frozen", ["draw_id": "\(id)", "entrants_digest": digest, "count": "\(sorted.count)"])
+            return try Self.drawRecord(db, id)
+        }
+    }
+
+    /// Steps 3–4: the salt called out in the room, the shuffle, and the seed revealed. There is no "draw again".
+    func runDraw(id: Int64, salt: String) async throws -> DrawRecord {
+        try await write { db in
+            try Self.requireOpen(db)
+            let draw = try Self.drawRow(db, id)
+            guard draw["state"] == "frozen" else {
+                throw APIError(.conflict, "wrong_state", draw["state"] == "created" ? "请先冻结名单 / Freeze the entrants first" : "抽奖已完成，不能重抽 / This draw has been run; it cannot be run again")
+            }
+            let entrants = try JSONDecoder().decode([String].self, from: Data((draw["entrants"] as String).utf8))
+            let winners: Int = draw["winners_count"], alternates: Int = draw["alternates_count"]
+            let picked = FairDraw.shuffle(sorted: entrants, digest: draw["entrants_digest"], salt: salt, seed: draw["seed"], picks: winners + alternates)
+            let w = Array(picked.prefix(winners)), a = Array(picked.dropFirst(winners))
+            let enc = JSONEncoder()
+            try db.execute(sql: "UPDATE draw SET state = 'done', salt = ?, winners = ?, alternates = ? WHERE id = ?",
+                           arguments: [salt, String(decoding: try enc.encode(w), as: UTF8.self), String(decoding: try enc.encode(a), as: UTF8.self), id])
+            try AuditLog.append(db, kind: "draw_run", DrawRunAudit(drawId: id, salt: salt, winners: w, alternates: a, seed: (draw["seed"] as Data).hexString))
+            return try Self.drawRecord(db, id)
+        }
+    }
+
+    struct DrawRunAudit: Encodable { let drawId: Int64; let salt: String; let winners: [String]; let alternates: [String]; let seed: String }
+
+    /// A winner who is not in the room gives way to the next unused alternate; the reason is logged.
+    func replaceWinner(drawID: Int64, winner: String, reason: String) async throws -> DrawRecord {
+        try await write { db in
+            let record = try Self.drawRecord(db, drawID)
+            guard record.state == "done", let winners = record.winners, let alternates = record.alternates else {
+                throw APIError(.conflict, "wrong_state", "抽奖尚未完成 / The draw has not been run")
+            }
+            let replaced = Set(record.replacements.map(\.winner))
+            let current = winners + record.replacements.map(\.replacement)
+            guard current.contains(winner), !replaced.contains(winner) else {
+                throw APIError(.unprocessableContent, "not_a_winner", "\(winner) 不是当前中奖者 / \(winner) is not a current winner")
+            }
+            let used = Set(record.replacements.map(\.replacement))
+            guard let next = alternates.first(where: { !used.contains($0) }) else {
+                throw APIError(.conflict, "no_alternates", "没有剩余候补 / No alternates left")
+            }
+            try db.execute(sql: "INSERT INTO draw_replacement(draw_id, winner, replacement, reason, at) VALUES (?,?,?,?,?)",
+                           arguments: [drawID, winner, next, reason, Date()])
+            try AuditLog.append(db, kind: "draw_replacement", ["draw_id": "\(drawID)", "winner": winner, "replacement": next, "reason": reason])
+            return try Self.drawRecord(db, drawID)
+        }
+    }
+
+    func draw(id: Int64) async throws -> DrawRecord { try await read { db in try Self.drawRecord(db, id) } }
+
+    func draws() async throws -> [DrawRecord] {
+        try await read { db in try Int64.fetchAll(db, sql: "SELECT id FROM draw ORDER BY id").map { try Self.drawRecord(db, $0) } }
+    }
+
+    static func drawRow(_ db: Database, _ id: Int64) throws -> Row {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draw WHERE id = ?", arguments: [id]) else {
+            throw APIError.notFound("没有这个抽奖 / No draw with id \(id)")
+        }
+        return row
+    }
+
+    static func drawRecord(_ db: Database, _ id: Int64) throws -> DrawRecord {
+        let r = try drawRow(db, id)
+        func list(_ col: String) -> [String]? {
+            (r[col] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
+        }
+        let state: String = r["state"]
+        let replacements = try Row.fetchAll(db, sql: "SELECT winner, replacement, reason FROM draw_replacement WHERE draw_id = ? ORDER BY id", arguments: [id])
+            .map { DrawRecord.Replacement(winner: $0["winner"], replacement: $0["replacement"], reason: $0["reason"]) }
+        return DrawRecord(id: id, name: r["name"], pool: r["pool"], state: state, commitment: r["commitment"], entrants: list("entrants"),
+                          entrantsDigest: r["entrants_digest"], count: r["count"], salt: r["salt"], winners: list("winners"),
+                          alternates: list("alternates"), seed: state == "done" ? (r["seed"] as Data).hexString : nil,
+                          winnersCount: r["winners_count"], alternatesCount: r["alternates_count"], replacements: replacements)
+    }
+}

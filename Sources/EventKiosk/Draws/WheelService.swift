@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+
+/// What the wheel shows in public: the commitment, the prizes with stock left, and the seed once the event is closed.
+public struct WheelView: Codable, Sendable {
+    public let commitment: String
+    public let prizes: [Prize]
+    public let spins: Int
+    public let seed: String?
+    /// Valid orders that have not spun yet (an addition: the admin page warns when stock is short).
+    public let unspunOrders: Int
+    public struct Prize: Codable, Sendable { public let id: String; public let name: String; public let value: Int; public let stock: Int; public let remaining: Int }
+
+    /// Keeps `seed: null` in the JSON until it is revealed.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(commitment, forKey: .commitment); try c.encode(prizes, forKey: .prizes); try c.encode(spins, forKey: .spins)
+        try c.encode(seed, forKey: .seed); try c.encode(unspunOrders, forKey: .unspunOrders)
+    }
+}
+
+public struct SpinView: Codable, Sendable, Equatable {
+    public let number: Int
+    public let orderId: Int64?
+    public let grantId: Int64?
+    public let prize: PrizeRef
+    public let at: Date
+    public struct PrizeRef: Codable, Sendable, Equatable { public let id: String; public let name: String }
+}
+
+enum SpinSource: Sendable { case order(Int64), grant(Int64) }
+
+extension AppDatabase {
+    static func wheelSeed(_ db: Database) throws -> Data {
+        guard let hex = try setting(db, wheelSeedKey), let seed = Data(hex: hex), seed.count == 32 else {
+            throw APIError(.internalServerError, "no_wheel_seed", "转盘种子缺失 / The wheel has no seed")
+        }
+        return seed
+    }
+
+    /// Remaining stock of each prize, in event-file order.
+    static func remainingStock(_ db: Database, prizes: [EventConfig.Prize]) throws -> [Int] {
+        let won = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
+            .map { row -> (String, Int) in (row["prize_id"], row["n"]) })
+        return prizes.map { max(0, $0.stock - (won[$0.id] ?? 0)) }
+    }
+
+    func wheel() async throws -> WheelView {
+        try await read { db in
+            guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+            let seed = try Self.wheelSeed(db)
+            let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
+            let closed = try Self.setting(db, Self.closedKey) != nil
+            let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
+            let unspun = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void)
+                AND id NOT IN (SELECT order_id FROM spin WHERE order_id IS NOT NULL)
+                """) ?? 0
+            return WheelView(commitment: sha256Hex(seed),
+                             prizes: zip(event.wheel.prizes, remaining).map { .init(id: $0.id, name: $0.name, value: $0.value, stock: $0.stock, remaining: $1) },
+                             spins: spins, seed: closed ? seed.hexString : nil, unspunOrders: unspun)
+        }
+    }
+
+    /// One spin for a valid order or an MC grant: decided here, from the committed seed and the stock left.
+    /// Idempotent per nonce; an order or grant spins once; the stock can never go below zero.
+    func spin(_ source: SpinSource, nonce: String, staffID: Int64?) async throws -> SpinView {
+        try await write { db in
+            if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM spin WHERE nonce = ?", arguments: [nonce]) { return Self.spinView(earlier) }
+            try Self.requireOpen(db)
+            guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+            var orderID: Int64?, grantID: Int64?
+            switch source {
+            case .order(let id):
+                guard try OrderRecord.fetchOne(db, key: id) != nil else { throw APIError.notFound("没有这个订单 / No order with id \(id)") }
+                if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
+                    throw APIError(.conflict, "order_voided", "此订单已作废，不能转盘 / This order was voided: no spin")
+                }
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE order_id = ?", arguments: [id])! > 0 {
+                    throw APIError(.conflict, "already_spun", "此订单已转过 / This order has already spun the wheel")
+                }
+                orderID = id
+            case .grant(let id):
+                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE id = ?", arguments: [id])! > 0 else {
+                    throw APIError.notFound("没有这次奖励转盘 / No bonus spin with id \(id)")
+                }
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE grant_id = ?", arguments: [id])! > 0 {
+                    throw APIError(.conflict, "already_spun", "这次奖励已转过 / This bonus spin has been used")
+                }
+                grantID = id
+            }
+            let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
+            let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM spin") ?? 0) + 1
+            guard let index = FairDraw.spin(number: number, remaining: remaining, seed: try Self.wheelSeed(db)) else {
+                throw APIError(.conflict, "no_stock", "奖品已全部送出 / No prizes left in stock")
+            }
+            let prize = event.wheel.prizes[index]
+            let now = Date()
+            try db.execute(sql: "INSERT INTO spin(number, order_id, grant_id, prize_id, prize_name, nonce, at, staff_id) VALUES (?,?,?,?,?,?,?,?)",
+                           arguments: [number, orderID, grantID, prize.id, prize.name, nonce, now, staffID])
+            try AuditLog.append(db, kind: "spin", SpinAudit(number: number, orderId: orderID, grantId: grantID, prizeId: prize.id,
+                                                           remainingBefore: remaining))
+            return SpinView(number: number, orderId: orderID, grantId: grantID, prize: .init(id: prize.id, name: prize.name), at: now)
+        }
+    }
+
+    struct SpinAudit: Encodable { let number: Int; let orderId: Int64?; let grantId: Int64?; let prizeId: String; let remainingBefore: [Int] }
+
+    static func spinView(_ row: Row) -> SpinView {
+        SpinView(number: row["number"], orderId: row["order_id"], grantId: row["grant_id"],
+                 prize: .init(id: row["prize_id"], name: row["prize_name"]), at: row["at"])
+    }
+
+    func spins() async throws -> [SpinView] {
+        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM spin ORDER BY number").map(Self.spinView) }
+    }
+
+    /// A bonus spin the MC grants (e.g. for a 夺宝令牌).
+    func grantSpin(inviteeID: Int64, reason: String, staffID: Int64?) async throws -> Int64 {
+        try await write { db in
+            try Self.requireOpen(db)
+            guard try InviteeRecord.fetchOne(db, key: inviteeID) != nil else { throw APIError.notFound("没有这位来宾 / No invitee with id \(inviteeID)") }
+            try db.execute(sql: "INSERT INTO wheel_grant(invitee_id, reason, at, staff_id) VALUES (?,?,?,?)", arguments: [inviteeID, reason, Date(), staffID])
+            let id = db.lastInsertedRowID
+            try AuditLog.append(db, kind: "grant", ["grant_id": "\(id)", "invitee_id": "\(inviteeID)", "reason": reason])
+            return id
+        }
+    }
+}
