@@ -88,7 +88,21 @@ document.getElementById('staff-form').addEventListener('submit', async (e) => {
   } catch (err) { msg.className = 'error'; msg.textContent = err.message; }
 });
 
+// MARK: - Wheel stock: warn before it runs out
+
+async function checkStock() {
+  try {
+    const w = await api('/api/wheel');
+    const left = w.prizes.reduce((n, p) => n + p.remaining, 0);
+    const el = document.getElementById('stock-warning');
+    el.classList.toggle('hidden', left >= w.unspun_orders);
+    el.textContent = t(`转盘奖品只剩 ${left} 件，但还有 ${w.unspun_orders} 张订单未转盘：请补充库存`,
+      `Only ${left} wheel prizes are left for ${w.unspun_orders} orders still to spin: add stock`);
+  } catch { /* the warning is a convenience */ }
+}
+
 if (me) {
+  checkStock(); setInterval(checkStock, 30000);
   document.getElementById('who').textContent = `${me.name} · ${roleName(me.role)}`;
   langSwitch(document.getElementById('lang'), () => { loadStaff(); loadInvitees(); });
   loadInvitees(); loadStaff();

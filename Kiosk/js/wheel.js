@@ -1,0 +1,71 @@
+import { api, session, esc } from './api.js';
+import { langSwitch, t } from './i18n.js';
+import { connectLive } from './live.js';
+
+// The page never chooses a prize: it shows the server's answer, turning the wheel to land on it.
+const $ = (id) => document.getElementById(id);
+const COLORS = ['#ffd54f', '#4fc3f7', '#aed581', '#ff8a65', '#ce93d8', '#fff59d', '#80cbc4', '#f48fb1'];
+let prizes = [];
+let rotation = 0;
+
+function drawWheel() {
+  const n = prizes.length || 1;
+  const slice = 360 / n;
+  $('wheel').innerHTML = prizes.map((p, i) => {
+    const a0 = (i * slice - 90) * Math.PI / 180, a1 = ((i + 1) * slice - 90) * Math.PI / 180;
+    const large = slice > 180 ? 1 : 0;
+    const mid = ((i + 0.5) * slice - 90) * Math.PI / 180;
+    return `<path d="M0 0 L${100 * Math.cos(a0)} ${100 * Math.sin(a0)} A100 100 0 ${large} 1 ${100 * Math.cos(a1)} ${100 * Math.sin(a1)} Z" fill="${COLORS[i % COLORS.length]}" stroke="#1a0b2e" stroke-width="1"/>
+      <text x="${62 * Math.cos(mid)}" y="${62 * Math.sin(mid)}" text-anchor="middle" dominant-baseline="middle"
+        transform="rotate(${(i + 0.5) * slice} ${62 * Math.cos(mid)} ${62 * Math.sin(mid)})">${esc(p.name)}</text>`;
+  }).join('') + '<circle r="12" fill="#1a0b2e"/>';
+}
+
+function renderPrizes(wheel) {
+  prizes = wheel.prizes;
+  $('prizes').innerHTML = prizes.map((p) => `<li class="${p.remaining ? '' : 'out'}" data-id="${esc(p.id)}"><span>${esc(p.name)}</span><span>${p.remaining} / ${p.stock}</span></li>`).join('');
+  $('commitment').textContent = wheel.commitment;
+}
+
+/** Turns the wheel so that the server's prize ends under the pointer. */
+function landOn(prizeID, label) {
+  const i = prizes.findIndex((p) => p.id === prizeID);
+  const slice = 360 / prizes.length;
+  const target = 360 - (i + 0.5) * slice;
+  rotation += 360 * 6 + ((target - rotation) % 360 + 360) % 360;
+  $('wheel').style.transform = `rotate(${rotation}deg)`;
+  $('winner').textContent = '';
+  setTimeout(() => { $('winner').textContent = label; }, 5000);
+}
+
+async function refresh() { const w = await api('/api/wheel'); renderPrizes(w); drawWheel(); }
+
+function uuid() {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+$('spin-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  $('spin-msg').textContent = '';
+  try {
+    await api('/api/wheel/spins', { method: 'POST', body: { order_id: Number($('order-id').value), nonce: uuid() } });
+    $('order-id').value = '';
+  } catch (err) { $('spin-msg').className = 'error'; $('spin-msg').textContent = err.message; }
+});
+
+async function init() {
+  langSwitch($('lang'));
+  const s = session();
+  if (s && ['admin', 'sales', 'mc'].includes(s.role)) { $('spin-form').classList.remove('hidden'); $('signin-hint').classList.add('hidden'); }
+  await refresh();
+  connectLive({
+    spin: (e) => {
+      const sp = e.spin;
+      const who = sp.order_id ? t(`订单 ${sp.order_id}`, `Order ${sp.order_id}`) : t('奖励转盘', 'Bonus spin');
+      landOn(sp.prize.id, `${who}：${sp.prize.name}！`);
+      setTimeout(() => { renderPrizes(e.wheel); }, 5000);
+    },
+  });
+}
+init();

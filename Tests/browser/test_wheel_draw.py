@@ -1,0 +1,71 @@
+"""The wheel lands on the prize the server chose; the draw page shows each step; the rules page is public."""
+import json
+import subprocess
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ROOT, screenshot
+from helpers import call, login
+
+
+def test_the_wheel_shows_the_servers_prize_and_the_stock_left(server, browser):
+    admin = login(server)
+    browser.set_window_size(1920, 1080)
+    browser.get(server.base + "/wheel.html")
+    wait = WebDriverWait(browser, 10)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#prizes li")) == 5)
+    _, created = call(server, "/api/orders", admin, {"invitee_id": 1, "model": "408"}, "POST")
+    status, spun = call(server, "/api/wheel/spins", admin, {"order_id": created["order"]["id"], "nonce": str(uuid.uuid4())}, "POST")
+    assert status == 201
+    prize = spun["spin"]["prize"]
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: prize["name"] in d.find_element(By.ID, "winner").text)
+    row = browser.find_element(By.CSS_SELECTOR, f'#prizes li[data-id="{prize["id"]}"]')
+    _, wheel = call(server, "/api/wheel")
+    remaining = next(p for p in wheel["prizes"] if p["id"] == prize["id"])["remaining"]
+    wait.until(lambda d: f"{remaining} /" in d.find_element(By.CSS_SELECTOR, f'#prizes li[data-id="{prize["id"]}"]').text)
+    screenshot(browser, "30-wheel-landed")
+
+
+def test_the_draw_page_shows_each_step_and_the_result_verifies(server, browser, tmp_path):
+    admin = login(server)
+    for i in range(1, 9):
+        call(server, "/api/orders", admin, {"invitee_id": i, "model": "408"}, "POST")
+    browser.set_window_size(1920, 1080)
+    browser.get(server.base + "/draw.html")
+    _, draw = call(server, "/api/draws", admin, {"name": "港澳双人游", "pool": "orders", "winners": 1, "alternates": 2}, "POST")
+    wait = WebDriverWait(browser, 10)
+    wait.until(lambda d: draw["commitment"] in d.find_element(By.ID, "commitment").text)
+    call(server, f"/api/draws/{draw['id']}/freeze", admin, {}, "POST")
+    wait.until(lambda d: d.find_element(By.ID, "count").text == "8")
+    screenshot(browser, "31-draw-frozen")
+    _, done = call(server, f"/api/draws/{draw['id']}/run", admin, {"salt": "8848"}, "POST")
+    wait.until(lambda d: f"#{done['winners'][0]}" in d.find_element(By.ID, "winners").text)
+    assert done["seed"] in browser.find_element(By.ID, "seed").text
+    screenshot(browser, "32-draw-done")
+
+    record = tmp_path / "draw.json"
+    _, body = call(server, f"/api/draws/{draw['id']}", raw=True)
+    record.write_bytes(body)
+    kiosk = ROOT / ".build/debug/kiosk"
+    ok = subprocess.run([str(kiosk), "verify-draw", str(record)], capture_output=True, text=True)
+    assert ok.returncode == 0 and ok.stdout.startswith("OK"), ok.stdout + ok.stderr
+    # The independent Python implementation agrees.
+    assert subprocess.run(["python3", str(ROOT / "tools/fair_reference.py"), str(record)], capture_output=True, text=True).stdout.strip() == "OK"
+    bad = json.loads(body)
+    bad["winners"] = [bad["alternates"][0]]
+    record.write_text(json.dumps(bad))
+    fail = subprocess.run([str(kiosk), "verify-draw", str(record)], capture_output=True, text=True)
+    assert fail.returncode == 1 and "MISMATCH: winners" in fail.stdout
+
+    audit = subprocess.run([str(kiosk), "verify-audit", "--data", str(server.data)], capture_output=True, text=True)
+    assert audit.returncode == 0 and audit.stdout.startswith("OK: 11 audit entries"), audit.stdout + audit.stderr
+
+
+def test_the_rules_page_lists_prizes_and_how_they_are_drawn(server, browser):
+    browser.get(server.base + "/rules")
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "行车记录仪" in body and "港澳双人游" in body and "¥8000" in body and "50000" in body
+    screenshot(browser, "33-rules")
