@@ -103,6 +103,7 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
     orders.register(on: api)
     DrawsController(db: db, feed: feed).register(on: api)
+    SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)
     LiveController(feed: feed, snapshot: {
         func json(_ v: some Encodable) throws -> String { String(decoding: try JSON.encoder.encode(v), as: UTF8.self) }
         let latest = try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init)

@@ -148,6 +148,21 @@ extension AppDatabase {
             try db.execute(sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
             try db.execute(sql: "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
         }
+        migrator.registerMigration("v5 survey") { db in
+            try db.create(table: "survey_answer") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("code", .text).unique()
+                t.column("invitee_id", .integer)
+                t.column("ratings", .text).notNull()
+                t.column("comment", .text)
+                t.column("callback_phone", .text)
+                t.column("complaint", .boolean).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("handled_by", .text)
+                t.column("handled_at", .datetime)
+                t.column("handled_note", .text)
+            }
+        }
         return migrator
     }
 }

@@ -17,6 +17,12 @@ public struct EventConfig: Codable, Sendable, Equatable {
     public var draws: [Draw]
     /// File name of the inspection template, next to the event file or in `Assets/`.
     public var inspectionTemplate: String
+    /// The guest survey (顾客信息回馈表): 4–6 questions rated 1–5 (optional).
+    public var survey: Survey?
+    public struct Survey: Codable, Sendable, Equatable {
+        public var questions: [Question]
+        public struct Question: Codable, Sendable, Equatable { public var id: String; public var text: String; public var textEn: String? }
+    }
     /// An invitee CSV next to the event file, imported at the first start (the demo event ships one).
     public var inviteesFile: String?
 

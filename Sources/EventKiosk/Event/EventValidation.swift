@@ -63,6 +63,14 @@ extension EventConfig {
         check(inspectionTemplate.range(of: #"^[A-Za-z0-9_.-]+\.json$"#, options: .regularExpression) != nil,
               "inspection_template", "must be a .json file name, got \"\(inspectionTemplate)\"")
 
+        if let survey {
+            check((4...6).contains(survey.questions.count), "survey.questions", "must list 4 to 6 questions, got \(survey.questions.count)")
+            for (i, q) in survey.questions.enumerated() {
+                check(q.id.range(of: "^[a-z0-9_]{1,30}$", options: .regularExpression) != nil, "survey.questions[\(i)].id", "must be 1 to 30 of a-z, 0-9 or _")
+                check(survey.questions.firstIndex { $0.id == q.id } == i, "survey.questions[\(i)].id", "\"\(q.id)\" is used twice")
+                check(!q.text.trimmed.isEmpty && q.text.count <= 100, "survey.questions[\(i)].text", "must be 1 to 100 characters")
+            }
+        }
         if let inviteesFile {
             check(inviteesFile.range(of: #"^[A-Za-z0-9_.-]+\.csv$"#, options: .regularExpression) != nil,
                   "invitees_file", "must be a .csv file name next to the event file, got \"\(inviteesFile)\"")

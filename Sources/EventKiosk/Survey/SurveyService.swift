@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// One guest's answer as staff see it (name and phone where known).
+public struct SurveyAnswerView: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let at: Date
+    public let name: String?
+    public let phone: String?
+    public let ratings: [String: Int]
+    public let comment: String?
+    public let callbackPhone: String?
+    public let complaint: Bool
+    public let handledBy: String?
+    public let handledAt: Date?
+    public let handledNote: String?
+}
+
+/// A validated answer, ready to store.
+struct SurveyAnswer: Sendable {
+    let code: String?
+    let ratings: [String: Int]
+    let comment: String?
+    let callbackPhone: String?
+
+    /// Rules of the 顾客信息回馈表: a rating of 1–2, or a call-back request, goes on today's to-handle list.
+    var isComplaint: Bool { ratings.values.contains { $0 <= 2 } || callbackPhone != nil }
+}
+
+extension AppDatabase {
+    /// Stores an answer; a second answer with the same invitation code replaces the first.
+    func saveSurveyAnswer(_ a: SurveyAnswer) async throws -> Int64 {
+        try await write { db in
+            var inviteeID: Int64?
+            if let code = a.code {
+                guard let invitee = try InviteeRecord.filter(Column("code") == code).fetchOne(db) else {
+                    throw APIError(.unprocessableContent, "unknown_code", "邀请码无效 / Unknown invitation code")
+                }
+                inviteeID = invitee.id
+                try db.execute(sql: "DELETE FROM survey_answer WHERE code = ?", arguments: [code])
+            }
+            let ratings = String(decoding: try JSONEncoder().encode(a.ratings), as: UTF8.self)
+            try db.execute(sql: """
+                INSERT INTO survey_answer(code, invitee_id, ratings, comment, callback_phone, complaint, at) VALUES (?,?,?,?,?,?,?)
+                """, arguments: [a.code, inviteeID, ratings, a.comment, a.callbackPhone, a.isComplaint, Date()])
+            return db.lastInsertedRowID
+        }
+    }
+
+    func surveyAnswers(complaintsOnly: Bool) async throws -> [SurveyAnswerView] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.*, i.name AS name, i.phone AS phone FROM survey_answer a LEFT JOIN invitee i ON i.id = a.invitee_id
+                \(complaintsOnly ? "WHERE a.complaint = 1" : "") ORDER BY (a.handled_at IS NOT NULL), a.at DESC
+                """).map { r in
+                SurveyAnswerView(id: r["id"], at: r["at"], name: r["name"], phone: r["phone"],
+                                 ratings: (try? JSONDecoder().decode([String: Int].self, from: Data((r["ratings"] as String).utf8))) ?? [:],
+                                 comment: r["comment"], callbackPhone: r["callback_phone"], complaint: r["complaint"],
+                                 handledBy: r["handled_by"], handledAt: r["handled_at"], handledNote: r["handled_note"])
+            }
+        }
+    }
+
+    /// Records who dealt with a complaint and how.
+    func handleComplaint(id: Int64, by staff: String, note: String) async throws {
+        try await write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM survey_answer WHERE id = ?", arguments: [id])! > 0 else {
+                throw APIError.notFound("没有这条反馈 / No survey answer with id \(id)")
+            }
+            try db.execute(sql: "UPDATE survey_answer SET handled_by = ?, handled_at = ?, handled_note = ? WHERE id = ?",
+                           arguments: [staff, Date(), note, id])
+        }
+    }
+}
+
+/// A fixed-window limit per device for the anonymous exit tablet.
+actor SurveyRateLimit {
+    private var hits: [String: [Date]] = [:]
+    let limit: Int, window: TimeInterval
+    init(limit: Int = 6, window: TimeInterval = 60) { self.limit = limit; self.window = window }
+
+    /// Whether this device may answer now (only stored answers count).
+    func allow(_ client: String) -> Bool {
+        let now = Date()
+        let list = (hits[client] ?? []).filter { now.timeIntervalSince($0) < window }
+        hits[client] = list
+        return list.count < limit
+    }
+
+    func record(_ client: String) {
+        hits[client, default: []].append(Date())
+        if hits.count > 5_000 { hits = hits.filter { !$0.value.isEmpty } }
+    }
+}
