@@ -18,7 +18,7 @@ function render(d) {
   $('s-salt').classList.toggle('done', d.state === 'done');
   $('seed').textContent = d.seed ?? '—';
   $('s-run').classList.toggle('done', d.state === 'done');
-  const names = (ids) => (ids || []).map((id) => `#${esc(id)}`).join('  ');
+  const names = (ids) => (ids || []).map((id) => `${esc(d.names?.[id] || '')} #${esc(id)}`).join('  ');
   $('winners').innerHTML = d.state === 'done' ? `${t('中奖', 'Winner')}: ${names(d.winners)}` : '';
   $('alternates').innerHTML = d.state === 'done' && d.alternates?.length ? `${t('候补（依次）', 'Alternates, in order')}: ${names(d.alternates)}` : '';
 }

@@ -142,7 +142,7 @@ def test_the_live_stream_carries_masked_check_ins_and_resumes(server):
     guest = guests["items"][7]
     resp = urllib.request.urlopen(server.base + "/api/stream", timeout=10)
     assert resp.headers["Content-Type"].startswith("text/event-stream")
-    first = read_events(resp, 1)
+    first = read_events(resp, 3)  # the snapshot: status, tally, latest orders
     assert first[0]["event"] == "status" and "id" in first[0]
 
     status, _ = call(server, "/api/checkins", admin, {"code": guest["code"], "door": "侧门", "nonce": str(uuid.uuid4())}, "POST")
@@ -160,3 +160,27 @@ def test_the_live_stream_carries_masked_check_ins_and_resumes(server):
     with urllib.request.urlopen(req, timeout=10) as again:
         replay = read_events(again, 1)
         assert replay[0]["event"] == "checkin" and replay[0]["id"] == event["id"]
+
+
+def test_the_stream_sends_tally_and_tier_up_for_new_orders_and_resumes(server):
+    admin = login(server)
+    resp = urllib.request.urlopen(server.base + "/api/stream", timeout=10)
+    snapshot = read_events(resp, 3)
+    assert [e["event"] for e in snapshot] == ["status", "tally", "orders"]
+    for i in (1, 2, 3):
+        status, _ = call(server, "/api/orders", admin, {"invitee_id": i, "model": "408"}, "POST")
+        assert status == 201
+    events = read_events(resp, 7)  # order+tally, order+tally, order+tally+tier_up
+    resp.close()
+    kinds = [e["event"] for e in events]
+    assert kinds.count("tally") == 3 and kinds[-1] == "tier_up"
+    tallies = [json.loads(e["data"]) for e in events if e["event"] == "tally"]
+    assert [t["orders"] for t in tallies] == [1, 2, 3] and tallies[-1]["rebate_per_order"] == 500
+    assert json.loads(events[-1]["data"])["rebate_per_order"] == 500
+    assert all(int(e["id"]) > int(snapshot[-1]["id"]) for e in events)
+    # Reconnect with the id of the first tally: everything after it comes again, in order.
+    first_tally = next(e for e in events if e["event"] == "tally")
+    req = urllib.request.Request(server.base + "/api/stream", headers={"Last-Event-ID": first_tally["id"]})
+    with urllib.request.urlopen(req, timeout=10) as again:
+        replay = read_events(again, 5)
+    assert [e["id"] for e in replay] == [e["id"] for e in events[2:]]

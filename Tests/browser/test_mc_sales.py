@@ -75,7 +75,9 @@ def test_the_sales_page_records_an_order_in_three_taps(server, browser):
     wait.until(EC.url_contains("/sales.html"))
 
     wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'#guests button[data-id="{guest["id"]}"]'))).click()  # tap 1
-    browser.find_element(By.CSS_SELECTOR, '#models button[data-model="4008"]').click()                          # tap 2
+    model = browser.find_element(By.CSS_SELECTOR, '#models button[data-model="4008"]')
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", model)  # as a person scrolls to it
+    model.click()                                                                                            # tap 2
     screenshot(browser, "24-sales-ready")
     browser.find_element(By.ID, "confirm").click()                                                             # tap 3
     wait.until(lambda d: "今日第 1 台" in text(d, "result"))

@@ -18,12 +18,14 @@ public struct DrawRecord: Codable, Sendable, Equatable {
     public let winnersCount: Int
     public let alternatesCount: Int
     public let replacements: [Replacement]
+    /// Masked names of the winners and alternates, for the big screen (an addition; not part of verification).
+    public var names: [String: String] = [:]
 
     public struct Replacement: Codable, Sendable, Equatable { public let winner: String; public let replacement: String; public let reason: String }
 
     enum CodingKeys: String, CodingKey {
         case id, name, pool, state, commitment, entrants, entrantsDigest = "entrants_digest", count, salt, winners, alternates, seed
-        case winnersCount = "winners_count", alternatesCount = "alternates_count", replacements
+        case winnersCount = "winners_count", alternatesCount = "alternates_count", replacements, names
     }
 
     /// Nulls stay in the JSON: the contract lists every field.
@@ -35,6 +37,7 @@ public struct DrawRecord: Codable, Sendable, Equatable {
         try c.encode(winners, forKey: .winners); try c.encode(alternates, forKey: .alternates); try c.encode(seed, forKey: .seed)
         try c.encode(winnersCount, forKey: .winnersCount); try c.encode(alternatesCount, forKey: .alternatesCount)
         try c.encode(replacements, forKey: .replacements)
+        try c.encode(names, forKey: .names)
     }
 }
 
@@ -138,9 +141,13 @@ extension AppDatabase {
         let state: String = r["state"]
         let replacements = try Row.fetchAll(db, sql: "SELECT winner, replacement, reason FROM draw_replacement WHERE draw_id = ? ORDER BY id", arguments: [id])
             .map { DrawRecord.Replacement(winner: $0["winner"], replacement: $0["replacement"], reason: $0["reason"]) }
-        return DrawRecord(id: id, name: r["name"], pool: r["pool"], state: state, commitment: r["commitment"], entrants: list("entrants"),
+        var record = DrawRecord(id: id, name: r["name"], pool: r["pool"], state: state, commitment: r["commitment"], entrants: list("entrants"),
                           entrantsDigest: r["entrants_digest"], count: r["count"], salt: r["salt"], winners: list("winners"),
                           alternates: list("alternates"), seed: state == "done" ? (r["seed"] as Data).hexString : nil,
                           winnersCount: r["winners_count"], alternatesCount: r["alternates_count"], replacements: replacements)
+        for id in (record.winners ?? []) + (record.alternates ?? []) {
+            if let key = Int64(id), let invitee = try InviteeRecord.fetchOne(db, key: key) { record.names[id] = NameMask.mask(invitee.name) }
+        }
+        return record
     }
 }

@@ -23,8 +23,9 @@ struct SurveyAnswer: Sendable {
     let comment: String?
     let callbackPhone: String?
 
-    /// Rules of the 顾客信息回馈表: a rating of 1–2, or a call-back request, goes on today's to-handle list.
-    var isComplaint: Bool { ratings.values.contains { $0 <= 2 } || callbackPhone != nil }
+    /// Rules of the 顾客信息回馈表 (issue 9, newer than the contract): a rating of 1–2, or a comment together with
+    /// "please call me back", goes on today's to-handle list.
+    var isComplaint: Bool { ratings.values.contains { $0 <= 2 } || (callbackPhone != nil && comment != nil) }
 }
 
 extension AppDatabase {
