@@ -1,4 +1,4 @@
-import { session, requireRole, esc } from './api.js';
+import { session, requireRole, esc, uuid } from './api.js';
 import { langSwitch, t, applyLang } from './i18n.js';
 import { connectLive } from './live.js';
 
@@ -15,14 +15,6 @@ let status = null;
 let lastOk = null;
 let hideTimer = null;
 let flushing = false;
-
-/** A v4 UUID from getRandomValues (crypto.randomUUID needs HTTPS, which the showroom Wi-Fi does not have). */
-function uuid() {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 // MARK: - Offline queue: every scan keeps its nonce until the server has answered it.
 

@@ -1,4 +1,4 @@
-import { api, requireRole, esc } from './api.js';
+import { api, requireRole, esc, uuid } from './api.js';
 import { langSwitch, t } from './i18n.js';
 import { connectLive } from './live.js';
 
@@ -8,13 +8,6 @@ let guest = null;
 let model = null;
 let models = [];
 let nonce = null;
-
-function uuid() {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-  const h = [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
 
 // MARK: - Step 1: the customer (guests here now first; search for anyone else)
 

@@ -1,4 +1,4 @@
-import { api, session, esc } from './api.js';
+import { api, session, esc, uuid } from './api.js';
 import { langSwitch, t } from './i18n.js';
 import { connectLive } from './live.js';
 
@@ -39,11 +39,6 @@ function landOn(prizeID, label) {
 }
 
 async function refresh() { const w = await api('/api/wheel'); renderPrizes(w); drawWheel(); }
-
-function uuid() {
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  return [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
-}
 
 $('spin-form').addEventListener('submit', async (e) => {
   e.preventDefault();
