@@ -65,12 +65,29 @@ $('confirm').addEventListener('click', async () => {
     $('result').className = 'ok big';
     $('result').textContent = t(`成交！今日第 ${tl.orders} 台，全场每台优惠 ¥${tl.rebate_per_order}`, `Sold! Order ${tl.orders} today; every car gets ¥${tl.rebate_per_order}`);
     renderTally(tl);
+    offerSpin(r.order.id);
     guest = null; model = null; nonce = null;
     loadGuests(); renderModels(); renderSummary(); loadOrders();
   } catch (err) {
     $('result').className = 'error'; $('result').textContent = err.message; $('confirm').disabled = false;
   }
 });
+
+/** Every order earns one spin: start it from here; the big wheel screen shows it landing. */
+function offerSpin(orderID) {
+  const b = document.createElement('button');
+  b.type = 'button'; b.id = 'spin'; b.className = 'secondary';
+  b.textContent = t('幸运大转盘：为此订单转盘', 'Lucky wheel: spin for this order');
+  b.addEventListener('click', async () => {
+    b.disabled = true;
+    try {
+      const r = await api('/api/wheel/spins', { method: 'POST', body: { order_id: orderID, nonce: uuid() } });
+      b.replaceWith(Object.assign(document.createElement('span'), { id: 'spin-result', className: 'ok',
+        textContent: t(`转盘结果：${r.spin.prize.name}`, `Wheel: ${r.spin.prize.name}`) }));
+    } catch (err) { b.disabled = false; $('result').append(` · ${err.message}`); }
+  });
+  $('result').append(' ', b);
+}
 
 // MARK: - Tally and latest orders, voids
 

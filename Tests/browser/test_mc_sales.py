@@ -82,6 +82,11 @@ def test_the_sales_page_records_an_order_in_three_taps(server, browser):
     browser.find_element(By.ID, "confirm").click()                                                             # tap 3
     wait.until(lambda d: "今日第 1 台" in text(d, "result"))
     wait.until(lambda d: "已成交 1 台" in text(d, "tally"))
-    screenshot(browser, "25-sales-done")
     _, orders = call(server, "/api/orders", admin)
     assert [(o["name"], o["model"], o["consultant"]) for o in orders] == [(guest["name"], "4008", "李强")]
+    # The order's spin of the lucky wheel starts from here; the server picks the prize.
+    browser.find_element(By.ID, "spin").click()
+    result = wait.until(lambda d: d.find_element(By.ID, "spin-result"))
+    _, spins = call(server, "/api/wheel/spins", admin)
+    assert len(spins) == 1 and spins[0]["order_id"] == orders[0]["id"] and spins[0]["prize"]["name"] in result.text
+    screenshot(browser, "25-sales-done")
