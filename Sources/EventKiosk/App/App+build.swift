@@ -28,7 +28,7 @@ public func buildApplication(_ config: AppConfig, feed: LiveFeed, logger: Logger
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             logger.notice("EventKiosk is serving on http://\(config.host == "0.0.0.0" ? "<this laptop's IP>" : config.host):\(port)/ (data: \(config.dataDir.path))")
-            print("打开 Open: http://localhost:\(port)/  ·  管理 Admin: http://localhost:\(port)/admin.html")
+            say("打开 Open: http://localhost:\(port)/  ·  管理 Admin: http://localhost:\(port)/admin.html")
         },
         logger: logger
     )
@@ -68,7 +68,7 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
         logger.notice("loaded event file", metadata: ["file": "\(config.eventFile.path)", "event": "\(event.name)"])
     }
     if let generated = try await db.ensureAdmin(envPIN: config.adminPIN) {
-        print("""
+        say("""
         ┌──────────────────────────────────────────────┐
           管理员 PIN / Admin PIN:  \(generated)
           只显示这一次，请记下 · Shown once: write it down
@@ -111,4 +111,9 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
                 ("orders", try json(Array(latest)))]
     }).register(on: api)
     return (router, api)
+}
+
+/// Console lines for the person at the laptop, flushed at once (stdout is block-buffered when piped, e.g. through tee).
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }
