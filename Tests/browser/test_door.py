@@ -11,20 +11,14 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import screenshot
-from helpers import add_staff, call, login
+from helpers import add_staff, call, login, sign_in
 
 
 def open_door_as_greeter(browser, server):
     admin = login(server)
     add_staff(server, admin, "王芳", "greeter", "2580")
-    browser.get(server.base + "/")
-    wait = WebDriverWait(browser, 10)
-    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '.tile[data-page="/door.html"][aria-disabled="false"]'))).click()
-    for digit in "2580":
-        browser.find_element(By.CSS_SELECTOR, f'#pinpad button[data-key="{digit}"]').click()
-    browser.find_element(By.ID, "pin-ok").click()
-    wait.until(EC.url_contains("/door.html"))
-    wait.until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
+    sign_in(browser, server, "/door.html", "2580")
+    WebDriverWait(browser, 10).until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
     return admin
 
 

@@ -7,7 +7,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import screenshot
-from helpers import add_staff, call, login
+from helpers import add_staff, call, login, sign_in
 
 
 def order(server, token, invitee_id, model="408"):
@@ -66,13 +66,8 @@ def test_the_sales_page_records_an_order_in_three_taps(server, browser):
     guest = guests["items"][0]
     call(server, "/api/checkins", admin, {"code": guest["code"], "door": "正门", "nonce": str(uuid.uuid4())}, "POST")
 
-    browser.get(server.base + "/")
+    sign_in(browser, server, "/sales.html", "3690")
     wait = WebDriverWait(browser, 10)
-    wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '.tile[data-page="/sales.html"][aria-disabled="false"]'))).click()
-    for digit in "3690":
-        browser.find_element(By.CSS_SELECTOR, f'#pinpad button[data-key="{digit}"]').click()
-    browser.find_element(By.ID, "pin-ok").click()
-    wait.until(EC.url_contains("/sales.html"))
 
     wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'#guests button[data-id="{guest["id"]}"]'))).click()  # tap 1
     model = browser.find_element(By.CSS_SELECTOR, '#models button[data-model="4008"]')
