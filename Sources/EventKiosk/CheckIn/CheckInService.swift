@@ -26,9 +26,7 @@ extension AppDatabase {
             try Self.requireOpen(db)
             let now = Date()
             func fail(_ reason: String, _ invitee: Int64? = nil) throws {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO scan_failure(at, door, reason, scanned, nonce, invitee_id, staff_id) VALUES (?,?,?,?,?,?,?)
-                    """, arguments: [now, door, reason, String(scanned.prefix(200)), nonce, invitee, staffID])
+                try Self.recordFailedScan(db, at: now, door: door, reason: reason, scanned: scanned, nonce: nonce, invitee: invitee, staffID: staffID)
             }
             guard let code = CheckInCode.extract(from: scanned) else {
                 try fail("invalid")
@@ -49,9 +47,8 @@ extension AppDatabase {
             try Self.requireOpen(db)
             let now = Date()
             func fail(_ reason: String, _ invitee: Int64? = nil) throws {
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO scan_failure(at, door, reason, scanned, nonce, invitee_id, staff_id) VALUES (?,?,?,?,?,?,?)
-                    """, arguments: [now, request.door, reason, "walk-in \(PhoneNumber.mask(request.draft.phone))", request.nonce, invitee, staffID])
+                try Self.recordFailedScan(db, at: now, door: request.door, reason: reason, scanned: "walk-in \(PhoneNumber.mask(request.draft.phone))",
+                                          nonce: request.nonce, invitee: invitee, staffID: staffID)
             }
             var invitee: InviteeRecord
             if let existing = try InviteeRecord.filter(Column("phone") == request.draft.phone).fetchOne(db) {
@@ -84,6 +81,14 @@ extension AppDatabase {
         try AuditLog.append(db, kind: "checkin", CheckInAudit(checkinId: record.id!, inviteeId: invitee.id!, door: door,
                                                             partySize: record.partySize, walkIn: invitee.walkIn, nonce: nonce))
         return .ok(CheckInView(record), InviteeView(invitee))
+    }
+
+    /// Keeps a scan that checked nobody in: when, where, why and what was scanned (cut to 200 characters).
+    private static func recordFailedScan(_ db: Database, at: Date, door: String, reason: String, scanned: String,
+                                         nonce: String, invitee: Int64?, staffID: Int64?) throws {
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO scan_failure(at, door, reason, scanned, nonce, invitee_id, staff_id) VALUES (?,?,?,?,?,?,?)
+            """, arguments: [at, door, reason, String(scanned.prefix(200)), nonce, invitee, staffID])
     }
 
     /// The same nonce again gets the same answer, and no second row.
