@@ -14,7 +14,7 @@ struct CheckInController {
         api.post("/api/walkins", .only(.greeter), walkIn)
         api.delete("/api/checkins/{id}", .only(.greeter), undo)
         api.get("/api/checkins", .staff) { request, _ in
-            let (limit, _) = try InvitationsController.paging(request)
+            let (limit, _) = try RequestInput.paging(request)
             return .json(try await db.recentCheckIns(limit: limit))
         }
         api.get("/api/checkins/status", .everyone) { _, _ in .json(try await db.arrivalStatus()) }
@@ -32,7 +32,7 @@ struct CheckInController {
             return Self.answer(.invalid(e.message))
         }
         let door = try await validDoor(body.door)
-        let nonce = try Self.validNonce(body.nonce)
+        let nonce = try RequestInput.nonce(body.nonce)
         if let size = body.partySize, !(1...20).contains(size) {
             throw APIError(.unprocessableContent, "invalid_party_size", "人数须为 1–20 / party_size must be 1 to 20")
         }
@@ -51,7 +51,7 @@ struct CheckInController {
         let staff = try context.requireStaff()
         let body = try await request.decodeJSON(as: WalkInBody.self, context: context)
         let door = try await validDoor(body.door)
-        let nonce = try Self.validNonce(body.nonce)
+        let nonce = try RequestInput.nonce(body.nonce)
         let draft: InviteeDraft
         switch InviteeImport.draft(name: body.name, phone: body.phone, plate: body.plate, vin: nil, model: body.model,
                                    consultant: body.consultant, partySize: body.partySize.map(String.init)) {
@@ -90,13 +90,6 @@ struct CheckInController {
             throw APIError(.unprocessableContent, "invalid_door", "没有这个门口：\(door.prefix(30)) / Unknown door; use one of \(doors.joined(separator: ", "))")
         }
         return door
-    }
-
-    static func validNonce(_ nonce: String?) throws -> String {
-        guard let nonce = nonce?.trimmed, (8...64).contains(nonce.count), nonce.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw APIError(.badRequest, "invalid_nonce", "nonce 须为 8–64 位字母数字（如 UUID）/ nonce must be 8 to 64 letters, digits or dashes (a UUID)")
-        }
-        return nonce
     }
 
     /// What the live stream and other doors see of a check-in: the name masked.

@@ -50,7 +50,7 @@ struct DrawsController {
     @Sendable func spin(_ request: Request, context: AppRequestContext) async throws -> Response {
         let staff = try context.requireStaff()
         let body = try await request.decodeJSON(as: SpinBody.self, context: context)
-        let nonce = try CheckInController.validNonce(body.nonce)
+        let nonce = try RequestInput.nonce(body.nonce)
         let source: SpinSource
         switch (body.orderId, body.grantId) {
         case (let o?, nil): source = .order(o)

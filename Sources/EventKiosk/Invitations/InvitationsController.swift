@@ -36,25 +36,11 @@ struct InvitationsController {
 
     /// `?q=` searches; `limit` (default 100, at most 10,000) and `offset` page the list.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (limit, offset) = try Self.paging(request)
+        let (limit, offset) = try RequestInput.paging(request)
         let q = request.uri.queryParameters.get("q")
         if let q, q.count > 100 { throw APIError.badRequest("搜索词过长 / Search text is longer than 100 characters") }
         let (total, items) = try await db.invitees(query: q, limit: limit, offset: offset)
         return .json(Page(total: total, limit: limit, offset: offset, items: items))
-    }
-
-    static func paging(_ request: Request) throws -> (limit: Int, offset: Int) {
-        let params = request.uri.queryParameters
-        var limit = 100, offset = 0
-        if let raw = params.get("limit") {
-            guard let n = Int(raw), (1...10_000).contains(n) else { throw APIError.badRequest("limit 须为 1–10000 / limit must be 1 to 10000") }
-            limit = n
-        }
-        if let raw = params.get("offset") {
-            guard let n = Int(raw), n >= 0 else { throw APIError.badRequest("offset 须为非负整数 / offset must be 0 or more") }
-            offset = n
-        }
-        return (limit, offset)
     }
 
     /// Names, phones and personal check-in links, for the dealer's SMS platform.

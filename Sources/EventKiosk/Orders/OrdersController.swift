@@ -54,7 +54,7 @@ struct OrdersController {
         } else {
             throw APIError(.unprocessableContent, "missing_customer", "请选择来宾（invitee_id）或填写客户（customer）/ give invitee_id or customer")
         }
-        let nonce = try body.nonce.map { try CheckInController.validNonce($0) }
+        let nonce = try body.nonce.map { try RequestInput.nonce($0) }
         let change = try await db.recordOrder(customer: customer, model: model, consultant: consultant, nonce: nonce,
                                               staffID: staff.staffID, tiers: try await tiers())
         await notifier.publish(change, kind: "order")
