@@ -10,6 +10,8 @@ public struct AppConfig: Sendable {
     public var dataDir = URL(fileURLWithPath: "kiosk-data")
     public var eventFile = URL(fileURLWithPath: "Assets/demo-event.json")
     public var kioskDir = URL(fileURLWithPath: "Kiosk")
+    /// Where the default inspection template lives when the event file's folder has none.
+    public var assetsDir = URL(fileURLWithPath: "Assets")
     /// `KIOSK_ADMIN_PIN`; nil means generate one at first start.
     public var adminPIN: String?
     public var loginPolicy = LoginThrottle.Policy()
@@ -67,6 +69,11 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
         try await db.saveEvent(event)
         logger.notice("loaded event file", metadata: ["file": "\(config.eventFile.path)", "event": "\(event.name)"])
     }
+    if try await db.inspectionTemplate() == nil, let event = try await db.event() {
+        let template = try loadInspectionTemplate(named: event.inspectionTemplate, config: config)
+        try await db.saveInspectionTemplate(template)
+        logger.notice("loaded inspection template", metadata: ["template": "\(template.name)", "items": "\(template.items.count)"])
+    }
     if let generated = try await db.ensureAdmin(envPIN: config.adminPIN) {
         say("""
         ┌──────────────────────────────────────────────┐
@@ -75,6 +82,13 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
         └──────────────────────────────────────────────┘
         """)
     }
+}
+
+/// The event's inspection template: next to the event file, else in `Assets/`.
+func loadInspectionTemplate(named name: String, config: AppConfig) throws -> InspectionTemplate {
+    let beside = config.eventFile.deletingLastPathComponent().appendingPathComponent(name)
+    let file = FileManager.default.fileExists(atPath: beside.path) ? beside : config.assetsDir.appendingPathComponent(name)
+    return try InspectionTemplate.load(file: file)
 }
 
 /// The router with every route and middleware; tests build the same one and call `app.test(.router)`.
@@ -104,6 +118,7 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     orders.register(on: api)
     DrawsController(db: db, feed: feed).register(on: api)
     SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)
+    InspectionsController(db: db).register(on: api)
     LiveController(feed: feed, snapshot: {
         func json(_ v: some Encodable) throws -> String { String(decoding: try JSON.encoder.encode(v), as: UTF8.self) }
         let latest = try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init)

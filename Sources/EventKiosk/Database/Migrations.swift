@@ -163,6 +163,52 @@ extension AppDatabase {
                 t.column("handled_note", .text)
             }
         }
+        migrator.registerMigration("v6 inspections") { db in
+            try db.create(table: "inspection") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("client_id", .text).notNull().unique()
+                t.column("invitee_id", .integer)
+                t.column("customer_name", .text)
+                t.column("customer_phone", .text)
+                t.column("plate", .text)
+                t.column("vin", .text)
+                t.column("mileage_km", .integer)
+                t.column("technician", .text).notNull()
+                t.column("staff_id", .integer)
+                t.column("items", .text).notNull()
+                t.column("yellow_count", .integer).notNull()
+                t.column("red_count", .integer).notNull()
+                t.column("signature", .blob)
+                t.column("at", .datetime).notNull()
+            }
+            try db.create(index: "inspection_plate", on: "inspection", columns: ["plate"])
+            try db.create(index: "inspection_vin", on: "inspection", columns: ["vin"])
+            try db.create(table: "inspection_photo") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("inspection_id", .integer).notNull().references("inspection")
+                t.column("item_id", .text).notNull()
+                t.column("data", .blob).notNull()
+                t.uniqueKey(["inspection_id", "item_id"])
+            }
+            try db.create(table: "followup") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("inspection_id", .integer).notNull().unique().references("inspection")
+                t.column("due", .datetime).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("outcome", .text)
+                t.column("note", .text)
+                t.column("last_attempt_at", .datetime)
+                t.column("sms_sent_at", .datetime)
+            }
+            try db.create(table: "followup_attempt") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("followup_id", .integer).notNull().references("followup")
+                t.column("outcome", .text).notNull()
+                t.column("note", .text)
+                t.column("staff", .text).notNull()
+                t.column("at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -112,4 +112,6 @@ extension EventConfig {
 
 extension String {
     var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+    /// Trimmed, or nil when nothing is left.
+    var trimmedOrNil: String? { let t = trimmed; return t.isEmpty ? nil : t }
 }

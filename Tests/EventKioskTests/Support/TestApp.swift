@@ -33,6 +33,9 @@ struct TestApp {
             var event = try EventConfig.load(file: config.eventFile)
             event.inviteesFile = nil
             if try await db.event() == nil { try await db.saveEvent(event) }
+            if try await db.inspectionTemplate() == nil {
+                try await db.saveInspectionTemplate(try InspectionTemplate.load(file: Self.repoRoot.appendingPathComponent("Assets/inspection-21.json")))
+            }
             _ = try await db.ensureAdmin(envPIN: Self.adminPIN)
         }
         let (router, api) = buildRouter(db: db, config: config)
@@ -76,6 +79,7 @@ func jsonBody(_ value: some Encodable) -> ByteBuffer {
 func decodeJSON<T: Decodable>(_ type: T.Type, _ response: TestResponse) throws -> T {
     let d = JSONDecoder()
     d.keyDecodingStrategy = .convertFromSnakeCase
+    d.dateDecodingStrategy = .iso8601
     return try d.decode(T.self, from: Data(buffer: response.body))
 }
 
