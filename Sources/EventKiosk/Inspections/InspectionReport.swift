@@ -53,7 +53,7 @@ struct InspectionReport {
             <span class="chip yellow">建议 \(i.yellowCount)</span> <span class="chip red">紧急 \(i.redCount)</span>
             \(previous.map { "<span class=\"muted\">上次检查 \(e(Self.time.string(from: $0.at)))</span>" } ?? "")</p>
           <table class="items">
-            <thead><tr><th class="no">序号</th><th>检查项目</th><th>测量值</th><th class="res">结果</th><th>专家建议 / 备注</th></tr></thead>
+            <thead><tr><th class="no">序号</th><th class="name">检查项目</th><th>测量值</th><th class="res">结果</th><th>专家建议 / 备注</th></tr></thead>
             <tbody>
         \(rows)
             </tbody>
@@ -77,7 +77,7 @@ struct InspectionReport {
             guard let v = item.values[spec.key] else { return nil }
             let old = before?.values[spec.key].map { " <span class=\"prev\">(上次 \(InspectionRules.format($0)))</span>" } ?? ""
             return "<span class=\"val \(item.colours[spec.key] ?? "")\">\(e(spec.label)) <b>\(InspectionRules.format(v))</b> \(e(spec.unit))</span>\(old)"
-        }.joined(separator: "<br>")
+        }.joined(separator: " ")
         let advice = [item.advice, item.note].compactMap { $0 }.map(e).joined(separator: "<br><span class=\"muted\">备注：</span>")
         let photo = item.hasPhoto ? "<img class=\"photo\" alt=\"照片\" src=\"/api/inspections/\(inspection.id)/photos/\(e(item.id))\">" : ""
         return """
