@@ -2,13 +2,16 @@
 PORT ?= 8080
 DATA ?= kiosk-data
 
-.PHONY: run build release test test-swift test-browser deps deps-test clean bench
+.PHONY: run build release test test-swift test-browser deps deps-test deps-bench clean bench
 
 deps:
 	@scripts/deps.sh
 
 deps-test:
 	@scripts/deps.sh --test
+
+deps-bench:
+	@scripts/deps.sh --bench
 
 build: deps
 	swift build
@@ -37,5 +40,5 @@ clean:
 	rm -rf .build
 
 ## Benchmarks against a release build (loopback only, bounded runs); prints a table.
-bench: release
+bench: deps-bench release
 	python3 bench/bench.py

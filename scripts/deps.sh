@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs whatever the build (and, with --test, the browser tests) needs and is missing. Debian/Ubuntu.
+# Installs whatever the build (with --test the browser tests, with --bench the load generator) needs and is missing. Debian/Ubuntu.
 set -euo pipefail
 want=(pkg-config libsqlite3-dev libqrencode-dev zlib1g-dev)
 if [ "${1:-}" = "--test" ]; then
   want+=(chromium chromium-driver zbar-tools poppler-utils python3-pip)
+fi
+if [ "${1:-}" = "--bench" ]; then
+  want+=(wrk)
 fi
 missing=()
 for p in "${want[@]}"; do

@@ -5,6 +5,13 @@ import Hummingbird
 struct CheckInController {
     let db: AppDatabase
     let feed: LiveFeed
+    let batcher: CheckInBatcher
+
+    init(db: AppDatabase, feed: LiveFeed) {
+        self.db = db
+        self.feed = feed
+        self.batcher = CheckInBatcher(db: db)
+    }
 
     /// A greeter may undo their door's mistake for this long; an admin any time.
     static let greeterUndoWindow: TimeInterval = 15 * 60
@@ -36,7 +43,7 @@ struct CheckInController {
         if let size = body.partySize, !(1...20).contains(size) {
             throw APIError(.unprocessableContent, "invalid_party_size", "人数须为 1–20 / party_size must be 1 to 20")
         }
-        let outcome = try await db.checkIn(scanned: body.code ?? "", door: door, nonce: nonce, partySize: body.partySize, staffID: staff.staffID)
+        let outcome = try await batcher.checkIn(.init(scanned: body.code ?? "", door: door, nonce: nonce, partySize: body.partySize, staffID: staff.staffID))
         await publish(outcome)
         return Self.answer(outcome)
     }

@@ -1,5 +1,9 @@
 import Foundation
 import GRDB
+import Synchronization
+
+/// The last decoded event, keyed by its stored JSON (so a change is always seen).
+private let eventCache = Mutex<(json: String, event: EventConfig)?>(nil)
 
 extension AppDatabase {
     static let eventKey = "event"
@@ -11,7 +15,11 @@ extension AppDatabase {
 
     static func event(_ db: Database) throws -> EventConfig? {
         guard let json = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [eventKey]) else { return nil }
-        return try JSON.decoder.decode(EventConfig.self, from: Data(json.utf8))
+        // Every scan checks its door against the event: decode the stored JSON once per change, not once per scan.
+        if let hit = eventCache.withLock({ $0?.json == json ? $0?.event : nil }) { return hit }
+        let event = try JSON.decoder.decode(EventConfig.self, from: Data(json.utf8))
+        eventCache.withLock { $0 = (json, event) }
+        return event
     }
 
     /// Stores a validated event as the one in force.
