@@ -25,12 +25,12 @@ public enum AuditLog {
 
     /// Appends one entry inside the caller's transaction.
     static func append(_ db: Database, kind: String, _ data: some Encodable) throws {
-        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prev: String = last?["hash"] ?? genesis
         let json = String(decoding: try encoder.encode(Entry(seq: seq, at: Date(), kind: kind, data: data)), as: UTF8.self)
-        try db.execute(sql: "INSERT INTO audit(seq, entry, prev_hash, hash) VALUES (?, ?, ?, ?)",
-                       arguments: [seq, json, prev, sha256Hex(prev + json)])
+        try db.cachedStatement(sql: "INSERT INTO audit(seq, entry, prev_hash, hash) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [seq, json, prev, sha256Hex(prev + json)])
     }
 
     public struct Row_: Codable, Sendable {

@@ -39,7 +39,7 @@ extension AppDatabase {
                 try fail("invalid")
                 return .invalid(scanned.trimmed.isEmpty ? "扫描内容为空 / Nothing was scanned" : "这不是本活动的签到码 / This is not a check-in code")
             }
-            guard let invitee = try InviteeRecord.filter(Column("code") == code).fetchOne(db) else {
+            guard let invitee = try InviteeRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM invitee WHERE code = ?"), arguments: [code]) else {
                 try fail("unknown")
                 return .unknown
             }
@@ -78,7 +78,9 @@ extension AppDatabase {
             try fail("revoked", invitee.id)
             return .revoked(InviteeView(invitee))
         }
-        if let first = try CheckInRecord.active().filter(Column("invitee_id") == invitee.id).fetchOne(db) {
+        if let first = try CheckInRecord.fetchOne(db.cachedStatement(sql: """
+            SELECT * FROM checkin WHERE invitee_id = ? AND id NOT IN (SELECT checkin_id FROM checkin_undo) LIMIT 1
+            """), arguments: [invitee.id]) {
             try fail("already_checked_in", invitee.id)
             return .alreadyCheckedIn(first: CheckInView(first), invitee: InviteeView(invitee))
         }
@@ -93,14 +95,14 @@ extension AppDatabase {
     /// Keeps a scan that checked nobody in: when, where, why and what was scanned (cut to 200 characters).
     private static func recordFailedScan(_ db: Database, at: Date, door: String, reason: String, scanned: String,
                                          nonce: String, invitee: Int64?, staffID: Int64?) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO scan_failure(at, door, reason, scanned, nonce, invitee_id, staff_id) VALUES (?,?,?,?,?,?,?)
-            """, arguments: [at, door, reason, String(scanned.prefix(200)), nonce, invitee, staffID])
+            """).execute(arguments: [at, door, reason, String(scanned.prefix(200)), nonce, invitee, staffID])
     }
 
     /// The same nonce again gets the same answer, and no second row.
     private static func replay(_ db: Database, nonce: String) throws -> CheckInOutcome? {
-        guard let earlier = try CheckInRecord.filter(Column("nonce") == nonce).fetchOne(db),
+        guard let earlier = try CheckInRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM checkin WHERE nonce = ?"), arguments: [nonce]),
               let invitee = try InviteeRecord.fetchOne(db, key: earlier.inviteeId) else { return nil }
         return .ok(CheckInView(earlier), InviteeView(invitee))
     }

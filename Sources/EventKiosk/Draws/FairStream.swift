@@ -89,4 +89,4 @@ extension Data {
 }
 
 /// SHA-256 of raw bytes as lowercase hex (the commitment of a seed).
-func sha256Hex(_ data: Data) -> String { SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined() }
+func sha256Hex(_ data: Data) -> String { Array(SHA256.hash(data: data)).hexString }

@@ -33,10 +33,17 @@ func randomBytes(_ count: Int) -> Data {
     return Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &rng) })
 }
 
-extension Data {
-    var hexString: String { map { String(format: "%02x", $0) }.joined() }
+extension Sequence where Element == UInt8 {
+    /// Lower-case hex. Written out by hand: `String(format:)` per byte showed up in the check-in profile (issue 8).
+    var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(underestimatedCount * 2)
+        for byte in self { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0x0f)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
 }
 
 func sha256Hex(_ text: String) -> String {
-    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    Array(SHA256.hash(data: Data(text.utf8))).hexString
 }
