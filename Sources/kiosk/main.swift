@@ -10,7 +10,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "EventKiosk: run a dealer's event day from one laptop.",
-        subcommands: [Serve.self, VerifyDraw.self, VerifyAudit.self],
+        subcommands: [Serve.self, VerifyDraw.self, VerifyAudit.self, BenchQR.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -82,5 +82,23 @@ struct VerifyAudit: AsyncParsableCommand {
             for p in problems { print("MISMATCH: \(p)") }
             throw ExitCode(1)
         }
+    }
+}
+
+/// Times QR rendering in-process, for `make bench` (no HTTP in the figure).
+struct BenchQR: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-qr", abstract: "Render N invitation QR codes as PNG and as SVG and print the times.",
+                                                    shouldDisplay: false)
+
+    @Option(help: "How many codes.") var count = 2000
+
+    func run() throws {
+        let codes = (0..<count).map { n in String(format: "%020d", n * 7_919).replacingOccurrences(of: "0", with: "A") }
+        let clock = ContinuousClock()
+        var bytes = 0
+        let png = try clock.measure { for c in codes { bytes += try QRCode(c).png().count } }
+        let svg = try clock.measure { for c in codes { bytes += try QRCode(c).svg().utf8.count } }
+        func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+        print("QRBENCH png_ms=\(ms(png)) svg_ms=\(ms(svg)) bytes=\(bytes)")
     }
 }

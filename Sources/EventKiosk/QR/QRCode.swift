@@ -56,16 +56,17 @@ public struct QRCode: Sendable {
     public func png(scale: Int = 8) -> Data {
         let side = (size + 2 * Self.quietZone) * scale
         let rowBytes = (side + 7) / 8
-        var raw = [UInt8](repeating: 0, count: (rowBytes + 1) * side)
-        for py in 0..<side {
-            let rowStart = py * (rowBytes + 1)
-            raw[rowStart] = 0 // filter: none
-            let my = py / scale - Self.quietZone
+        // Pixel rows repeat `scale` times per module row: build each module row once and copy it (issue 8's QR figure).
+        var raw = [UInt8]()
+        raw.reserveCapacity((rowBytes + 1) * side)
+        for my in -Self.quietZone..<(size + Self.quietZone) {
+            var row = [UInt8](repeating: 0, count: rowBytes + 1) // row[0] = filter: none
             for px in 0..<side {
                 let mx = px / scale - Self.quietZone
                 let dark = mx >= 0 && my >= 0 && mx < size && my < size && isDark(x: mx, y: my)
-                if !dark { raw[rowStart + 1 + px / 8] |= 0x80 >> UInt8(px % 8) } // 1 = white
+                if !dark { row[1 + px / 8] |= 0x80 >> UInt8(px % 8) } // 1 = white
             }
+            for _ in 0..<scale { raw.append(contentsOf: row) }
         }
         return PNGWriter.grayscale1Bit(width: side, height: side, scanlines: raw)
     }
