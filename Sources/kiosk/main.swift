@@ -24,6 +24,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event file, loaded at the first start only.") var event = "Assets/demo-event.json"
     @Option(help: "Folder of the kiosk pages.") var kiosk = "Kiosk"
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Option(help: "Seconds before an idle or stalled connection is closed (live streams are never idle).") var idleTimeout = 30
 
     func run() async throws {
         var logger = Logger(label: "kiosk")
@@ -34,6 +35,7 @@ struct Serve: AsyncParsableCommand {
         config.dataDir = URL(fileURLWithPath: data)
         config.eventFile = URL(fileURLWithPath: event)
         config.kioskDir = URL(fileURLWithPath: kiosk)
+        config.idleTimeout = .seconds(max(1, idleTimeout))
         config.adminPIN = ProcessInfo.processInfo.environment["KIOSK_ADMIN_PIN"].flatMap { $0.isEmpty ? nil : $0 }
         do {
             try await runServer(config, logger: logger)

@@ -34,7 +34,8 @@ def kiosk_binary():
 class KioskServer:
     """One running `kiosk serve` with its own data dir; stop() ends it, restart() brings it back on the same data."""
 
-    def __init__(self, event=None):
+    def __init__(self, event=None, extra_args=()):
+        self.extra_args = list(extra_args)
         self.port = free_port()
         self.data = Path(tempfile.mkdtemp(prefix="kiosk-test-"))
         self.event = event or ROOT / "Assets/demo-event.json"
@@ -46,7 +47,7 @@ class KioskServer:
         env = dict(os.environ, KIOSK_ADMIN_PIN=ADMIN_PIN)
         self.proc = subprocess.Popen(
             [str(kiosk_binary()), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data", str(self.data), "--event", str(self.event), "--kiosk", str(ROOT / "Kiosk")],
+             "--data", str(self.data), "--event", str(self.event), "--kiosk", str(ROOT / "Kiosk")] + self.extra_args,
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -59,6 +60,11 @@ class KioskServer:
             except OSError:
                 time.sleep(0.1)
         raise RuntimeError("server did not answer /healthz within 30 s")
+
+    def kill(self):
+        """kill -9: no shutdown, no flush, as when the laptop's power goes."""
+        self.proc.kill()
+        self.proc.wait(timeout=10)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:

@@ -15,6 +15,9 @@ public struct AppConfig: Sendable {
     /// `KIOSK_ADMIN_PIN`; nil means generate one at first start.
     public var adminPIN: String?
     public var loginPolicy = LoginThrottle.Policy()
+    /// A keep-alive connection with nothing to do, or a client that sends half a request and stalls, is closed
+    /// after this long, so it cannot hold a file descriptor forever. A response in progress (a live stream) is never idle.
+    public var idleTimeout: Duration = .seconds(30)
     public init() {}
 }
 
@@ -26,6 +29,7 @@ public func buildApplication(_ config: AppConfig, feed: LiveFeed, logger: Logger
     let (router, _) = buildRouter(db: db, config: config, feed: feed)
     let app = Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.idleTimeout.components.seconds) * 1_000_000_000))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EventKiosk"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
