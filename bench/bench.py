@@ -264,6 +264,15 @@ def main():
         rows.append(("QR: 2,000 SVGs", f"{float(q['svg_ms']):.0f} ms", "≤ 1 s", float(q["svg_ms"]) <= 1000))
 
         latencies, delivered, expected = asyncio.run(sse_latency(server, token))
+        fuzz_seconds = float(os.environ.get("FUZZ_SECONDS", "300"))
+        fuzz = subprocess.run([sys.executable, str(ROOT / "bench/fuzz.py"), server.base, token, str(fuzz_seconds)],
+                              capture_output=True, text=True, timeout=fuzz_seconds + 120).stdout
+        f = dict(kv.split("=") for kv in fuzz.splitlines()[0].split()[1:])
+        for line in fuzz.splitlines()[1:]:
+            print(line)
+        rows.append((f"fuzz CSV import + JSON decoders, {fuzz_seconds / 60:.0f} min: requests", f["requests"], "", True))
+        rows.append(("  5xx answers / server still up", f"{f['server5xx']} / {'yes' if f['alive'] == '1' else 'NO'}", "0 / yes",
+                     f["server5xx"] == "0" and f["alive"] == "1"))
         p50, p99 = pct(latencies, 50), pct(latencies, 99)
         rows.append(("order → SSE delivery, 200 clients: p50", f"{p50:.1f} ms", "", True))
         rows.append(("order → SSE delivery, 200 clients: p99", f"{p99:.1f} ms", "≤ 50 ms", p99 <= 50 and delivered == expected))
