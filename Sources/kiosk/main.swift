@@ -10,7 +10,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "EventKiosk: run a dealer's event day from one laptop.",
-        subcommands: [Serve.self, VerifyDraw.self, VerifyAudit.self, BenchQR.self],
+        subcommands: [Serve.self, Backup.self, Restore.self, VerifyDraw.self, VerifyAudit.self, BenchQR.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event file, loaded at the first start only.") var event = "Assets/demo-event.json"
     @Option(help: "Folder of the kiosk pages.") var kiosk = "Kiosk"
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
+    @Option(help: "A second folder (e.g. a USB stick) for automatic snapshots of the database.") var snapshotDir: String?
+    @Option(help: "Minutes between automatic snapshots.") var snapshotEvery = 5
+    @Option(help: "How many automatic snapshots to keep.") var snapshotKeep = 12
     @Option(help: "Seconds before an idle or stalled connection is closed (live streams are never idle).") var idleTimeout = 30
 
     func run() async throws {
@@ -36,6 +39,9 @@ struct Serve: AsyncParsableCommand {
         config.eventFile = URL(fileURLWithPath: event)
         config.kioskDir = URL(fileURLWithPath: kiosk)
         config.idleTimeout = .seconds(max(1, idleTimeout))
+        config.snapshotDir = snapshotDir.map { URL(fileURLWithPath: $0) }
+        config.snapshotEvery = .seconds(60 * max(1, snapshotEvery))
+        config.snapshotKeep = max(1, snapshotKeep)
         config.adminPIN = ProcessInfo.processInfo.environment["KIOSK_ADMIN_PIN"].flatMap { $0.isEmpty ? nil : $0 }
         do {
             try await runServer(config, logger: logger)
@@ -102,5 +108,58 @@ struct BenchQR: ParsableCommand {
         let svg = try clock.measure { for c in codes { bytes += try QRCode(c).svg().utf8.count } }
         func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
         print("QRBENCH png_ms=\(ms(png)) svg_ms=\(ms(svg)) bytes=\(bytes)")
+    }
+}
+
+/// A copy of the database while the server keeps running (SQLite's online backup API).
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Copy the event's database to a folder (works while the server runs).")
+
+    @Option(help: "Folder of the event's SQLite file.") var data = "kiosk-data"
+    @Option(help: "Folder to write the copy into (e.g. a USB stick).") var to: String
+
+    func run() async throws {
+        do {
+            let db = try AppDatabase.openReadOnly(directory: URL(fileURLWithPath: data))
+            let file = try db.backup(toFolder: URL(fileURLWithPath: to))
+            print("OK: \(file.path)\n    \(try AppDatabase.checkBackup(file))")
+        } catch {
+            FileHandle.standardError.write(Data("备份失败 / Backup FAILED: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Puts a backup back in place; the database it replaces is kept beside it.
+struct Restore: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Replace the event's database with a backup (stop the server first).")
+
+    @Option(help: "Folder of the event's SQLite file.") var data = "kiosk-data"
+    @Option(help: "The backup file to restore.") var from: String
+    @Flag(help: "Do it without asking.") var yes = false
+
+    func run() throws {
+        let file = URL(fileURLWithPath: from)
+        let summary: BackupSummary
+        do { summary = try AppDatabase.checkBackup(file) } catch {
+            FileHandle.standardError.write(Data("这不是可用的备份 / Not a usable backup: \(error)\n".utf8)); throw ExitCode(1)
+        }
+        print("""
+        ⚠️  恢复会用备份替换 \(data) 中的活动数据。请先停止服务（Ctrl-C）。当前数据会保留为 kiosk.sqlite.before-restore-…
+        ⚠️  Restoring replaces the event data in \(data) with this backup. Stop the server first (Ctrl-C).
+            The current data is kept beside it as kiosk.sqlite.before-restore-…
+        Backup: \(file.path)
+                \(summary)
+        """)
+        if !yes {
+            print("Type RESTORE to go on: ", terminator: "")
+            guard readLine()?.trimmingCharacters(in: .whitespaces) == "RESTORE" else { print("Nothing changed."); throw ExitCode(1) }
+        }
+        do {
+            let aside = try AppDatabase.restore(from: file, dataDir: URL(fileURLWithPath: data))
+            print("OK: restored.\(aside.map { " The previous data is kept as \($0.path)" } ?? "")")
+        } catch {
+            FileHandle.standardError.write(Data("恢复失败 / Restore FAILED: \(error)\n".utf8)); throw ExitCode(1)
+        }
     }
 }

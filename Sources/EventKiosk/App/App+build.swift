@@ -18,13 +18,16 @@ public struct AppConfig: Sendable {
     /// A keep-alive connection with nothing to do, or a client that sends half a request and stalls, is closed
     /// after this long, so it cannot hold a file descriptor forever. A response in progress (a live stream) is never idle.
     public var idleTimeout: Duration = .seconds(30)
+    /// A second folder (a USB stick) for automatic snapshots; nil means none.
+    public var snapshotDir: URL?
+    public var snapshotEvery: Duration = .seconds(300)
+    public var snapshotKeep = 12
     public init() {}
 }
 
 /// Opens the store, loads the event on the first start, and builds the HTTP application.
 /// The live feed is passed in so the caller can run `LiveFeedService(feed:)` after the app (see `runServer`).
-public func buildApplication(_ config: AppConfig, feed: LiveFeed, logger: Logger) async throws -> some ApplicationProtocol {
-    let db = try AppDatabase.open(directory: config.dataDir)
+public func buildApplication(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, logger: Logger) async throws -> some ApplicationProtocol {
     try await prepareFirstStart(db: db, config: config, logger: logger)
     let (router, _) = buildRouter(db: db, config: config, feed: feed)
     let app = Application(
@@ -44,9 +47,15 @@ public func buildApplication(_ config: AppConfig, feed: LiveFeed, logger: Logger
 /// Runs the server until SIGINT/SIGTERM, then shuts down gracefully: live streams first, then HTTP, then the store.
 public func runServer(_ config: AppConfig, logger: Logger) async throws {
     let feed = LiveFeed()
-    let app = try await buildApplication(config, feed: feed, logger: logger)
+    let db = try AppDatabase.open(directory: config.dataDir)
+    let app = try await buildApplication(config, db: db, feed: feed, logger: logger)
+    var services: [any Service] = [app, LiveFeedService(feed: feed)]
+    if let folder = config.snapshotDir {
+        services.append(SnapshotService(db: db, folder: folder, every: config.snapshotEvery, keep: config.snapshotKeep, logger: logger))
+        say("自动备份 Snapshots: every \(config.snapshotEvery.components.seconds / 60) min → \(folder.path) (keeping \(config.snapshotKeep))")
+    }
     let group = ServiceGroup(configuration: .init(
-        services: [app, LiveFeedService(feed: feed)],
+        services: services,
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger
     ))

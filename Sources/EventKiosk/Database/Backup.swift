@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+
+/// Copies of the event's database: on demand (`kiosk backup`), every few minutes to a second folder such as a USB
+/// stick, and back again (`kiosk restore`). A copy is SQLite's online backup of one consistent snapshot, so it can
+/// be taken while the server runs and holds every write committed before it started.
+extension AppDatabase {
+    /// Writes a new `kiosk-YYYYMMDD-HHMMSS.sqlite` in `folder` and returns it. It is written under a `.partial`
+    /// name and renamed only once it is complete and checked, so a half-written copy is never mistaken for a backup.
+    public func backup(toFolder folder: URL, now: Date = Date()) throws -> URL {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let stamp = DateFormatter()
+        stamp.dateFormat = "yyyyMMdd-HHmmss"
+        var final = folder.appendingPathComponent("kiosk-\(stamp.string(from: now)).sqlite")
+        var n = 1
+        while FileManager.default.fileExists(atPath: final.path) {
+            n += 1
+            final = folder.appendingPathComponent("kiosk-\(stamp.string(from: now))-\(n).sqlite")
+        }
+        let partial = URL(fileURLWithPath: final.path + ".partial")
+        try? FileManager.default.removeItem(at: partial)
+        do {
+            let destination = try DatabaseQueue(path: partial.path)
+            try dbWriter.backup(to: destination)
+            // The copy inherits WAL mode; switch it back to a single self-contained file before it is moved or
+            // carried away on a stick (a WAL file left behind would hold part of the data).
+            try destination.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }
+            try destination.close()
+            _ = try Self.checkBackup(partial)
+            try FileManager.default.moveItem(at: partial, to: final)
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+        return final
+    }
+
+    /// What a backup file holds, after SQLite's integrity check; throws if it is not a sound kiosk database.
+    public static func checkBackup(_ file: URL) throws -> BackupSummary {
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: file.path, configuration: config)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            let integrity = try String.fetchOne(db, sql: "PRAGMA integrity_check") ?? "?"
+            guard integrity == "ok" else { throw BackupError("\(file.lastPathComponent) is damaged: \(integrity)") }
+            guard try db.tableExists("checkin"), try db.tableExists("setting") else {
+                throw BackupError("\(file.lastPathComponent) is not an EventKiosk database")
+            }
+            func count(_ table: String) throws -> Int { try db.tableExists(table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 : 0 }
+            return BackupSummary(invitees: try count("invitee"), checkins: try count("checkin"), orders: try count("sale_order"),
+                                 spins: try count("spin"), inspections: try count("inspection"), audit: try count("audit"))
+        }
+    }
+
+    /// Puts a backup in place of the data folder's database. The database it replaces is kept beside it
+    /// (`kiosk.sqlite.before-restore-…`), so a restore never loses anything. The server must be stopped.
+    public static func restore(from backup: URL, dataDir: URL, now: Date = Date()) throws -> URL? {
+        _ = try checkBackup(backup)
+        try FileManager.default.createDirectory(at: dataDir, withIntermediateDirectories: true)
+        let live = dataDir.appendingPathComponent(fileName)
+        var keptAside: URL?
+        if FileManager.default.fileExists(atPath: live.path) {
+            // Fold the WAL into the file first, so the copy kept aside is complete on its own.
+            let pool = try DatabasePool(path: live.path)
+            try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            try pool.close()
+            let stamp = DateFormatter()
+            stamp.dateFormat = "yyyyMMdd-HHmmss"
+            let aside = dataDir.appendingPathComponent("\(fileName).before-restore-\(stamp.string(from: now))")
+            try FileManager.default.moveItem(at: live, to: aside)
+            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: live.path + suffix) }
+            keptAside = aside
+        }
+        try FileManager.default.copyItem(at: backup, to: live)
+        return keptAside
+    }
+
+    /// Keeps the newest `keep` snapshots in `folder` and deletes older ones.
+    static func pruneSnapshots(in folder: URL, keep: Int) throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasPrefix("kiosk-") && $0.hasSuffix(".sqlite") }.sorted()
+        for name in files.dropLast(keep) { try FileManager.default.removeItem(at: folder.appendingPathComponent(name)) }
+    }
+}
+
+public struct BackupSummary: Sendable, Equatable, CustomStringConvertible {
+    public let invitees, checkins, orders, spins, inspections, audit: Int
+    public var description: String {
+        "\(invitees) invitees, \(checkins) check-ins, \(orders) orders, \(spins) spins, \(inspections) inspections, \(audit) audit entries"
+    }
+}
+
+public struct BackupError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ d: String) { description = d }
+}
+
+/// Takes a snapshot every `every` into `folder` (e.g. a USB stick) and keeps the last `keep`. A failed snapshot
+/// (stick pulled out, disk full) is logged as an error and tried again next time; the server keeps running.
+public struct SnapshotService: Service {
+    let db: AppDatabase
+    let folder: URL
+    let every: Duration
+    let keep: Int
+    let logger: Logger
+
+    public init(db: AppDatabase, folder: URL, every: Duration, keep: Int, logger: Logger) {
+        self.db = db; self.folder = folder; self.every = every; self.keep = keep; self.logger = logger
+    }
+
+    public func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: every)
+                snapshot()
+            }
+        }
+    }
+
+    func snapshot() {
+        do {
+            let file = try db.backup(toFolder: folder)
+            try AppDatabase.pruneSnapshots(in: folder, keep: keep)
+            logger.notice("snapshot written", metadata: ["file": "\(file.path)"])
+        } catch {
+            logger.error("snapshot FAILED: \(error) (folder \(folder.path)); the server keeps running, will try again")
+        }
+    }
+}
