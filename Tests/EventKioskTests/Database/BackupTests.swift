@@ -28,7 +28,9 @@ import Testing
             }
             return n
         }
-        try await Task.sleep(for: .milliseconds(300))
+        // Wait until the load is really going (other suites share the cores), then back up in the middle of it.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while acknowledged.withLock({ $0.count }) < 20 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         let before = Set(acknowledged.withLock { $0 })
         let file = try t.db.backup(toFolder: out)
         try await Task.sleep(for: .milliseconds(100))
