@@ -34,13 +34,7 @@ struct DrawsController {
 
     struct Closed: Encodable { let closed: Bool; let wheelSeed: String }
 
-    func wheelRecord() async throws -> DrawVerifier.WheelRecord {
-        guard let event = try await db.event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
-        let wheel = try await db.wheel()
-        let spins = try await db.spins()
-        return .init(commitment: wheel.commitment, seed: wheel.seed, prizes: event.wheel.prizes.map { .init(id: $0.id, stock: $0.stock) },
-                     spins: spins.map { .init(number: $0.number, prize: .init(id: $0.prize.id)) })
-    }
+    func wheelRecord() async throws -> DrawVerifier.WheelRecord { try await db.wheelRecord() }
 
     struct SpinBody: Decodable { let orderId: Int64?; let grantId: Int64?; let nonce: String? }
     struct SpinAnswer: Encodable { let spin: SpinView }

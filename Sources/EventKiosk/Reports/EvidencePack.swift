@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// The wheel's public record: commitment, seed (once the event is closed), prizes with their stock, every spin.
+    func wheelRecord() async throws -> DrawVerifier.WheelRecord {
+        guard let event = try await event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+        let wheel = try await wheel()
+        let spins = try await spins()
+        return .init(commitment: wheel.commitment, seed: wheel.seed, prizes: event.wheel.prizes.map { .init(id: $0.id, stock: $0.stock) },
+                     spins: spins.map { .init(number: $0.number, prize: .init(id: $0.prize.id)) })
+    }
+}
+
+/// One ZIP for the manufacturer and the dealer's records (`kiosk export`): every table as CSV (UTF-8 with BOM),
+/// the audit log as JSON lines, the draw and wheel records with what the verifier says of them, and a summary page.
+public enum EvidencePack {
+    /// Tables whose CSV gets the contract's file name; every other table keeps its own name.
+    static let names = ["invitee": "invitees.csv", "checkin": "checkins.csv", "sale_order": "orders.csv", "spin": "spins.csv",
+                        "inspection": "inspections.csv", "followup": "followups.csv"]
+    /// Not evidence: sign-in secrets and SQLite's own bookkeeping.
+    static let skipped: Set<String> = ["session", "grdb_migrations"]
+
+    public static func build(db: AppDatabase, now: Date = Date()) async throws -> Data {
+        var zip = ZipWriter(date: now)
+        let tables = try await db.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                .filter { !skipped.contains($0) }
+                .map { name -> (String, Data) in (names[name] ?? "\(name).csv", try csv(db, table: name)) }
+        }
+        for (name, data) in tables { zip.add(name, data) }
+
+        let audit = try await db.auditRows()
+        let auditLines = try audit.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) }.joined(separator: "\n")
+        zip.add("audit.jsonl", Data((auditLines + (audit.isEmpty ? "" : "\n")).utf8))
+        let draws = try await db.draws()
+        zip.add("draws.json", try JSON.encoder.encode(draws))
+        let wheel = try await db.wheelRecord()
+        zip.add("wheel.json", try JSON.encoder.encode(wheel))
+
+        var verify = ["EventKiosk evidence pack, \(ISO8601DateFormatter().string(from: now))", ""]
+        let auditProblems = AuditLog.verify(audit)
+        verify.append(auditProblems.isEmpty ? "audit.jsonl: OK, \(audit.count) entries, hash chain intact" : "audit.jsonl: MISMATCH\n  " + auditProblems.joined(separator: "\n  "))
+        for d in draws {
+            let p = DrawVerifier.verify(draw: d)
+            verify.append("draws.json #\(d.id) \(d.name): " + (p.isEmpty ? "OK" : "MISMATCH\n  " + p.joined(separator: "\n  ")))
+        }
+        let wp = DrawVerifier.verify(wheel: wheel)
+        verify.append("wheel.json: " + (wp.isEmpty ? "OK, \(wheel.spins.count) spins" : wp.joined(separator: "\n  ")))
+        verify.append("")
+        verify.append("Check them yourself: kiosk verify-draw wheel.json · kiosk verify-draw draws.json (one draw per file) · python3 tools/fair_reference.py FILE")
+        zip.add("verify.txt", Data(verify.joined(separator: "\n").utf8))
+        zip.add("report.html", Data(try await summary(db: db, now: now).utf8))
+        return zip.finish()
+    }
+
+    /// One table as CSV, every column, in row order; blobs (signatures, photos, seeds) as their size.
+    static func csv(_ db: Database, table: String) throws -> Data {
+        let columns = try db.columns(in: table).map(\.name)
+        // The wheel's seed stays secret until the event is closed (it would let anyone predict the spins).
+        let closed = try AppDatabase.setting(db, AppDatabase.closedKey) != nil
+        let hideSeed = table == "setting" && !closed
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid").map { row -> [String] in
+            if hideSeed, row["key"] == AppDatabase.wheelSeedKey { return ["wheel_seed", "(secret until the event is closed)"] }
+            return columns.map { c -> String in
+                switch row[c] as DatabaseValue? {
+                case nil: return ""
+                case let v?:
+                    switch v.storage {
+                    case .null: return ""
+                    case .int64(let i): return String(i)
+                    case .double(let d): return String(d)
+                    case .string(let s): return s
+                    case .blob(let b): return "<\(b.count) bytes>"
+                    }
+                }
+            }
+        }
+        return CSVWriter.document(header: columns, rows: rows)
+    }
+
+    /// A one-page summary of the day (the charted end-of-day report is issue 7's `/report`).
+    static func summary(db: AppDatabase, now: Date) async throws -> String {
+        let e = HTML.escape
+        let event = try await db.event()
+        let status = try await db.arrivalStatus()
+        let (orders, voided, spins, inspections, urgent, followupsOpen) = try await db.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sale_order") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_void") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection WHERE red_count > 0") ?? 0,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM followup WHERE outcome IS NULL OR (outcome = 'no_answer' AND sms_sent_at IS NULL)") ?? 0)
+        }
+        let tally = RebateTiers(event?.tiers ?? []).tally(orders: orders - voided)
+        let rows: [(String, String)] = [
+            ("邀约 / invited", "\(status.invited)"), ("到场 / arrived", "\(status.arrived)（\(status.arrivedPeople) 人，现场登记 \(status.walkins)）"),
+            ("按门口 / by door", status.byDoor.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")),
+            ("订单 / orders", "\(orders - voided)（作废 \(voided)）"), ("返利档位 / tier", "¥\(tally.rebatePerOrder) / 台，合计 ¥\(tally.totalRebate)"),
+            ("转盘 / wheel spins", "\(spins)"), ("安全检测 / inspections", "\(inspections)（含紧急缺陷 \(urgent)）"), ("待回访 / follow-ups open", "\(followupsOpen)"),
+        ]
+        return """
+        <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>活动汇总 · \(e(event?.name ?? ""))</title>
+        <style>body{font:14px sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 10px;text-align:left}</style></head>
+        <body><h1>\(e(event?.name ?? "")) · 活动汇总</h1><p>\(e(event?.dealer ?? "")) · \(e(event?.date ?? "")) · 导出于 \(e(ISO8601DateFormatter().string(from: now)))</p>
+        <table>\(rows.map { "<tr><th>\(e($0.0))</th><td>\(e($0.1))</td></tr>" }.joined())</table>
+        <p>明细见同一压缩包中的各 CSV；抽奖与转盘的核验结果见 verify.txt。</p></body></html>
+        """
+    }
+}
