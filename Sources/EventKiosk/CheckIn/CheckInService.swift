@@ -28,23 +28,21 @@ extension AppDatabase {
 
     /// One scan inside a write transaction (alone, or as one of a group commit's scans: `CheckInBatcher`).
     static func checkIn(_ db: Database, scanned: String, door: String, nonce: String, partySize: Int?, staffID: Int64?) throws -> CheckInOutcome {
-        do {
-            if let replay = try Self.replay(db, nonce: nonce) { return replay }
-            try Self.requireOpen(db)
-            let now = Date()
-            func fail(_ reason: String, _ invitee: Int64? = nil) throws {
-                try Self.recordFailedScan(db, at: now, door: door, reason: reason, scanned: scanned, nonce: nonce, invitee: invitee, staffID: staffID)
-            }
-            guard let code = CheckInCode.extract(from: scanned) else {
-                try fail("invalid")
-                return .invalid(scanned.trimmed.isEmpty ? "扫描内容为空 / Nothing was scanned" : "这不是本活动的签到码 / This is not a check-in code")
-            }
-            guard let invitee = try InviteeRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM invitee WHERE code = ?"), arguments: [code]) else {
-                try fail("unknown")
-                return .unknown
-            }
-            return try Self.checkIn(db, invitee: invitee, door: door, nonce: nonce, partySize: partySize, staffID: staffID, at: now, fail: fail)
+        if let replay = try Self.replay(db, nonce: nonce) { return replay }
+        try Self.requireOpen(db)
+        let now = Date()
+        func fail(_ reason: String, _ invitee: Int64? = nil) throws {
+            try Self.recordFailedScan(db, at: now, door: door, reason: reason, scanned: scanned, nonce: nonce, invitee: invitee, staffID: staffID)
         }
+        guard let code = CheckInCode.extract(from: scanned) else {
+            try fail("invalid")
+            return .invalid(scanned.trimmed.isEmpty ? "扫描内容为空 / Nothing was scanned" : "这不是本活动的签到码 / This is not a check-in code")
+        }
+        guard let invitee = try InviteeRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM invitee WHERE code = ?"), arguments: [code]) else {
+            try fail("unknown")
+            return .unknown
+        }
+        return try Self.checkIn(db, invitee: invitee, door: door, nonce: nonce, partySize: partySize, staffID: staffID, at: now, fail: fail)
     }
 
     /// Registers a guest who was not invited (or lost their code) and checks them in, in one transaction.
