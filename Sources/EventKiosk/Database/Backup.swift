@@ -11,13 +11,12 @@ extension AppDatabase {
     /// name and renamed only once it is complete and checked, so a half-written copy is never mistaken for a backup.
     public func backup(toFolder folder: URL, now: Date = Date()) throws -> URL {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let stamp = DateFormatter()
-        stamp.dateFormat = "yyyyMMdd-HHmmss"
-        var final = folder.appendingPathComponent("kiosk-\(stamp.string(from: now)).sqlite")
+        let stamp = Self.fileStamp(now)
+        var final = folder.appendingPathComponent("kiosk-\(stamp).sqlite")
         var n = 1
         while FileManager.default.fileExists(atPath: final.path) {
             n += 1
-            final = folder.appendingPathComponent("kiosk-\(stamp.string(from: now))-\(n).sqlite")
+            final = folder.appendingPathComponent("kiosk-\(stamp)-\(n).sqlite")
         }
         let partial = URL(fileURLWithPath: final.path + ".partial")
         try? FileManager.default.removeItem(at: partial)
@@ -67,15 +66,20 @@ extension AppDatabase {
             let pool = try DatabasePool(path: live.path)
             try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
             try pool.close()
-            let stamp = DateFormatter()
-            stamp.dateFormat = "yyyyMMdd-HHmmss"
-            let aside = dataDir.appendingPathComponent("\(fileName).before-restore-\(stamp.string(from: now))")
+            let aside = dataDir.appendingPathComponent("\(fileName).before-restore-\(fileStamp(now))")
             try FileManager.default.moveItem(at: live, to: aside)
             for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: live.path + suffix) }
             keptAside = aside
         }
         try FileManager.default.copyItem(at: backup, to: live)
         return keptAside
+    }
+
+    /// `20261123-153000`: sorts by time, so the newest snapshot is the last name.
+    static func fileStamp(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyyMMdd-HHmmss"
+        return f.string(from: date)
     }
 
     /// Keeps the newest `keep` snapshots in `folder` and deletes older ones.

@@ -86,6 +86,7 @@ struct InspectionReport {
         """
     }
 
+    /// Local date and minute, as the form, the summary table and the follow-up list show times.
     static var time: DateFormatter {
         let f = DateFormatter()
         f.dateFormat = "yyyy-MM-dd HH:mm"

@@ -92,9 +92,7 @@ struct InspectionsController {
             let rows = try await db.technicianCounts().map { [$0.technician, String($0.inspections), String($0.withUrgent)] }
             return CSVWriter.response(CSVWriter.document(header: ["检查技师", "完成台数", "含紧急项台数"], rows: rows), filename: "inspections-by-technician.csv")
         }
-        let day = DateFormatter()
-        day.dateFormat = "yyyy-MM-dd HH:mm"
-        day.timeZone = .current
+        let day = InspectionReport.time
         let rows = try await db.inspections(ascending: true).map { i in
             [day.string(from: i.at), i.customerName ?? "", i.customerPhone ?? "", i.plate ?? "", i.vin ?? "", i.mileageKm.map(String.init) ?? "",
              i.technician, String(i.yellowCount), String(i.redCount), i.redItems.map(\.name).joined(separator: "、"), i.signed ? "已签字" : "未签字",
@@ -122,8 +120,7 @@ struct InspectionsController {
     }
 
     @Sendable func exportFollowUps(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let time = DateFormatter()
-        time.dateFormat = "yyyy-MM-dd HH:mm"
+        let time = InspectionReport.time
         let words = ["reached": "已接通", "no_answer": "无人接听", "wrong_number": "号码错误", "sms_sent": "已发短信"]
         let rows = try await db.followUps().map { f in
             [time.string(from: f.inspectedAt), f.name ?? "", f.phone ?? "", f.plate ?? "", time.string(from: f.due), f.urgentItems.joined(separator: "、"),
