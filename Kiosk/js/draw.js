@@ -35,8 +35,10 @@ async function init() {
   langSwitch($('lang'), () => current && render(current));
   const s = session();
   if (s && ['admin', 'mc'].includes(s.role)) $('controls').classList.remove('hidden');
-  const draws = await api('/api/draws');
-  if (draws.length) render(draws[draws.length - 1]);
-  connectLive({ draw: render });
+  // Load the latest draw each time the stream is (re)connected: a draw created before the stream was open
+  // would otherwise never reach the screen (seen in CI, where the page loaded just before the draw was made).
+  const loadLatest = async () => { const draws = await api('/api/draws'); if (draws.length) render(draws[draws.length - 1]); };
+  await loadLatest();
+  connectLive({ draw: render }, (up) => { if (up) loadLatest(); });
 }
 init();
