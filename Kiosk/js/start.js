@@ -10,7 +10,7 @@ const JOBS = [
   { page: '/wheel.html', icon: '奖', zh: '幸运大转盘', en: 'Lucky wheel', roles: ['mc', 'sales'], hint: ['转盘与抽奖', 'Wheel and grand draw'] },
   { page: '/inspect.html', icon: '检', zh: '21项安全检测', en: '21-item check', roles: ['technician'], hint: ['车间检测', 'Workshop check'] },
   { page: '/followups.html', icon: '访', zh: '检测回访', en: 'Follow-up calls', roles: ['technician'], hint: ['7天内电话回访、汇总表', 'Calls within 7 days, weekly table'] },
-  { page: '/report.html', icon: '表', zh: '活动报表', en: 'Report', roles: ['admin'], hint: ['当日汇总', 'End-of-day report'] },
+  { page: '/report', icon: '表', zh: '活动报表', en: 'Report', roles: ['admin'], hint: ['当日汇总', 'End-of-day report'] },
 ];
 
 const tiles = document.getElementById('tiles');

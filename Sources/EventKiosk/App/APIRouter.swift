@@ -30,6 +30,7 @@ public final class APIRouter: @unchecked Sendable {
     func post(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.post, path, access, handler) }
     func delete(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.delete, path, access, handler) }
     func patch(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.patch, path, access, handler) }
+    func put(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.put, path, access, handler) }
 }
 
 extension AppRequestContext {

@@ -27,9 +27,10 @@ public struct AppConfig: Sendable {
 
 /// Opens the store, loads the event on the first start, and builds the HTTP application.
 /// The live feed is passed in so the caller can run `LiveFeedService(feed:)` after the app (see `runServer`).
-public func buildApplication(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, logger: Logger) async throws -> some ApplicationProtocol {
+public func buildApplication(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, backup: BackupTarget? = nil,
+                             logger: Logger) async throws -> some ApplicationProtocol {
     try await prepareFirstStart(db: db, config: config, logger: logger)
-    let (router, _) = buildRouter(db: db, config: config, feed: feed)
+    let (router, _) = buildRouter(db: db, config: config, feed: feed, backup: backup)
     let app = Application(
         router: router,
         server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.idleTimeout.components.seconds) * 1_000_000_000))),
@@ -48,10 +49,11 @@ public func buildApplication(_ config: AppConfig, db: AppDatabase, feed: LiveFee
 public func runServer(_ config: AppConfig, logger: Logger) async throws {
     let feed = LiveFeed()
     let db = try AppDatabase.open(directory: config.dataDir)
-    let app = try await buildApplication(config, db: db, feed: feed, logger: logger)
-    var services: [any Service] = [app, LiveFeedService(feed: feed)]
+    let backup = BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep)
+    let app = try await buildApplication(config, db: db, feed: feed, backup: backup, logger: logger)
+    // Snapshots run all day; until a folder is set (here or on the admin page) each turn does nothing.
+    let services: [any Service] = [app, LiveFeedService(feed: feed), SnapshotService(db: db, target: backup, every: config.snapshotEvery, logger: logger)]
     if let folder = config.snapshotDir {
-        services.append(SnapshotService(db: db, folder: folder, every: config.snapshotEvery, keep: config.snapshotKeep, logger: logger))
         say("自动备份 Snapshots: every \(config.snapshotEvery.components.seconds / 60) min → \(folder.path) (keeping \(config.snapshotKeep))")
     }
     let group = ServiceGroup(configuration: .init(
@@ -105,7 +107,9 @@ func loadInspectionTemplate(named name: String, config: AppConfig) throws -> Ins
 }
 
 /// The router with every route and middleware; tests build the same one and call `app.test(.router)`.
-public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = LiveFeed()) -> (Router<AppRequestContext>, APIRouter) {
+public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = LiveFeed(),
+                        backup: BackupTarget? = nil) -> (Router<AppRequestContext>, APIRouter) {
+    let backup = backup ?? BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep)
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         LogRequestsMiddleware<AppRequestContext>(.info)
@@ -123,7 +127,7 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     }
     let api = APIRouter(router: router)
     StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)
-    EventController(db: db).register(on: api)
+    EventController(db: db, config: config, backup: backup).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)
     CheckInController(db: db, feed: feed).register(on: api)
@@ -132,6 +136,7 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     DrawsController(db: db, feed: feed).register(on: api)
     SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)
     InspectionsController(db: db).register(on: api)
+    ReportsController(db: db, backup: backup).register(on: api)
     LiveController(feed: feed, snapshot: {
         func json(_ v: some Encodable) throws -> String { String(decoding: try JSON.encoder.encode(v), as: UTF8.self) }
         let latest = try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import Logging
 
@@ -12,6 +13,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPResponseError {
             // Framework errors (413 body too large, 404 no route, 400 bad JSON …) get our JSON shape too.
             return Response.json(ErrorBody(error: Self.code(for: error.status), message: Self.message(for: error)), status: error.status)
+        } catch let error as DatabaseError where StorageTrouble(error) != nil {
+            // The disk is full or the data folder turned read-only: SQLite rolled the write back, the file is intact,
+            // and reads still work. Say so plainly; the door tablets keep the scan and send it again.
+            let trouble = StorageTrouble(error)!
+            context.logger.critical("STORAGE: \(trouble.log)", metadata: ["sqlite": "\(error.resultCode)", "path": "\(request.uri.path)"])
+            return Response.json(ErrorBody(error: trouble.code, message: trouble.message), status: trouble.status)
         } catch let error as DecodingError {
             return Response.json(ErrorBody(error: "invalid_json", message: "请求内容无效 / Invalid request body: \(Self.describe(error))"), status: .badRequest)
         } catch {
@@ -54,6 +61,29 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .valueNotFound(_, let ctx): return "missing value at \(path(ctx.codingPath))"
         case .dataCorrupted(let ctx): return ctx.codingPath.isEmpty ? "not valid JSON" : "bad value at \(path(ctx.codingPath))"
         @unknown default: return "not valid JSON"
+        }
+    }
+}
+
+/// A write refused by the disk rather than by the data: the one failure staff can fix (free space, another folder).
+struct StorageTrouble {
+    let code: String
+    let message: String
+    let log: String
+    let status: HTTPResponse.Status
+
+    init?(_ error: DatabaseError) {
+        switch error.resultCode {
+        case .SQLITE_FULL:
+            code = "disk_full"; status = .init(code: 507, reasonPhrase: "Insufficient Storage")
+            message = "笔记本磁盘已满，这次没有保存。请删除无用文件或换盘后重试；已保存的数据完好，查询照常 / The laptop's disk is full: this was not saved. Free some space and try again; everything saved so far is intact and can still be viewed"
+            log = "disk full: writes are refused until space is freed (reads still served, nothing saved was lost)"
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_PERM:
+            code = "storage_read_only"; status = .serviceUnavailable
+            message = "数据文件夹现在无法写入，这次没有保存。请检查磁盘或 U 盘；已保存的数据完好，查询照常 / The data folder cannot be written now: this was not saved. Check the disk; everything saved so far is intact and can still be viewed"
+            log = "data folder cannot be written (\(error.resultCode)): writes are refused (reads still served)"
+        default:
+            return nil
         }
     }
 }

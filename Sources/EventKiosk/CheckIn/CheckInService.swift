@@ -39,6 +39,11 @@ extension AppDatabase {
             return .invalid(scanned.trimmed.isEmpty ? "扫描内容为空 / Nothing was scanned" : "这不是本活动的签到码 / This is not a check-in code")
         }
         guard let invitee = try InviteeRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM invitee WHERE code = ?"), arguments: [code]) else {
+            // A card whose code was reissued: the guest is known, but this card no longer admits anyone.
+            if let holder = try Self.inviteeWithRetiredCode(db, code: code) {
+                try fail("revoked", holder.id)
+                return .revoked(InviteeView(holder))
+            }
             try fail("unknown")
             return .unknown
         }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Copies of the event's database: on demand (`kiosk backup`), every few minutes to a second folder such as a USB
 /// stick, and back again (`kiosk restore`). A copy is SQLite's online backup of one consistent snapshot, so it can
@@ -102,35 +103,80 @@ public struct BackupError: Error, CustomStringConvertible, Sendable {
     init(_ d: String) { description = d }
 }
 
-/// Takes a snapshot every `every` into `folder` (e.g. a USB stick) and keeps the last `keep`. A failed snapshot
-/// (stick pulled out, disk full) is logged as an error and tried again next time; the server keeps running.
+/// Where automatic snapshots go and how the last one went: set by `--snapshot-dir` or from the admin page,
+/// read by the readiness check and the admin page.
+public final class BackupTarget: Sendable {
+    public struct State: Sendable, Encodable {
+        public var folder: String?
+        public var every: Int
+        public var keep: Int
+        public var lastFile: String?
+        public var lastAt: Date?
+        public var lastError: String?
+    }
+    private let state: Mutex<State>
+
+    public init(folder: URL?, every: Duration, keep: Int) {
+        state = Mutex(State(folder: folder?.path, every: Int(every.components.seconds / 60), keep: keep))
+    }
+    public var current: State { state.withLock { $0 } }
+    var folder: URL? { current.folder.map { URL(fileURLWithPath: $0) } }
+
+    /// Points snapshots at a new folder after checking a file can be written there (a stick that is read-only or
+    /// full is refused now, not at the first snapshot).
+    func setFolder(_ path: String) throws {
+        let path = path.trimmed
+        guard path.hasPrefix("/") else { throw APIError(.unprocessableContent, "invalid_folder", "请填写完整路径，如 /media/usb / Give a full path, e.g. /media/usb") }
+        let folder = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let probe = folder.appendingPathComponent(".kiosk-write-test")
+            try Data("ok".utf8).write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        } catch {
+            throw APIError(.unprocessableContent, "folder_not_writable", "无法写入 \(path)：\(error.localizedDescription) / Cannot write to \(path)")
+        }
+        state.withLock { $0.folder = folder.path; $0.lastError = nil }
+    }
+
+    func succeeded(_ file: URL) { state.withLock { $0.lastFile = file.lastPathComponent; $0.lastAt = Date(); $0.lastError = nil } }
+    func failed(_ error: any Error) { state.withLock { $0.lastError = "\(error)"; $0.lastAt = Date() } }
+
+    /// One snapshot now into the current folder, pruned to the last `keep`.
+    func snapshot(db: AppDatabase, logger: Logger) throws -> URL {
+        guard let folder else { throw APIError(.conflict, "no_backup_folder", "尚未设置备份文件夹 / No backup folder is set") }
+        do {
+            let file = try db.backup(toFolder: folder)
+            try AppDatabase.pruneSnapshots(in: folder, keep: current.keep)
+            succeeded(file)
+            logger.notice("snapshot written", metadata: ["file": "\(file.path)"])
+            return file
+        } catch {
+            failed(error)
+            logger.error("snapshot FAILED: \(error) (folder \(folder.path)); the server keeps running, will try again")
+            throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "backup_failed", "备份失败：\(error) / The backup failed: \(error)")
+        }
+    }
+}
+
+/// Takes a snapshot every few minutes into the target folder (e.g. a USB stick) and keeps the last few. A failed
+/// snapshot (stick pulled out, disk full) is logged as an error and tried again next time; the server keeps running.
 public struct SnapshotService: Service {
     let db: AppDatabase
-    let folder: URL
+    let target: BackupTarget
     let every: Duration
-    let keep: Int
     let logger: Logger
 
-    public init(db: AppDatabase, folder: URL, every: Duration, keep: Int, logger: Logger) {
-        self.db = db; self.folder = folder; self.every = every; self.keep = keep; self.logger = logger
+    public init(db: AppDatabase, target: BackupTarget, every: Duration, logger: Logger) {
+        self.db = db; self.target = target; self.every = every; self.logger = logger
     }
 
     public func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while true {
                 try await Task.sleep(for: every)
-                snapshot()
+                if target.folder != nil { _ = try? target.snapshot(db: db, logger: logger) }
             }
-        }
-    }
-
-    func snapshot() {
-        do {
-            let file = try db.backup(toFolder: folder)
-            try AppDatabase.pruneSnapshots(in: folder, keep: keep)
-            logger.notice("snapshot written", metadata: ["file": "\(file.path)"])
-        } catch {
-            logger.error("snapshot FAILED: \(error) (folder \(folder.path)); the server keeps running, will try again")
         }
     }
 }

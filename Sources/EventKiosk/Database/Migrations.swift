@@ -242,6 +242,25 @@ extension AppDatabase {
                 END;
                 """)
         }
+        // Issue 7: the admin edits the event on the day. A wheel stock change is kept so every spin can still be
+        // recomputed (the verifier replays the changes); a reissued code is kept so the old card answers `revoked`.
+        migrator.registerMigration("v8 event editing") { db in
+            try db.create(table: "stock_change") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("prize_id", .text).notNull()
+                t.column("old_stock", .integer).notNull()
+                t.column("new_stock", .integer).notNull()
+                t.column("after_spin", .integer).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+            }
+            try db.create(table: "retired_code") { t in
+                t.primaryKey("code", .text)
+                t.column("invitee_id", .integer).notNull().references("invitee")
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+            }
+        }
         return migrator
     }
 }

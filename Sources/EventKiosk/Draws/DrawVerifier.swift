@@ -31,22 +31,36 @@ public enum DrawVerifier {
         public let spins: [Spin]
         public struct Prize: Codable, Sendable { public let id: String; public let stock: Int }
         public struct Spin: Codable, Sendable { public let number: Int; public let prize: Ref; public struct Ref: Codable, Sendable { public let id: String } }
+        /// Stock set by the admin during the day (an addition to the contract's record): from spin `after_spin + 1` on,
+        /// prize `prize` has `stock` in total. Absent or empty when the stock never changed.
+        public var stockChanges: [StockChange]? = nil
+        public struct StockChange: Codable, Sendable, Equatable {
+            public let afterSpin: Int; public let prize: String; public let oldStock: Int; public let stock: Int
+            enum CodingKeys: String, CodingKey { case afterSpin = "after_spin", prize, oldStock = "old_stock", stock }
+        }
+        enum CodingKeys: String, CodingKey { case commitment, seed, prizes, spins, stockChanges = "stock_changes" }
     }
 
     public static func verify(wheel: WheelRecord) -> [String] {
         guard let hex = wheel.seed, let seed = Data(hex: hex), seed.count == 32 else { return ["seed: not revealed yet (close the event first)"] }
         var problems: [String] = []
         if sha256Hex(seed) != wheel.commitment { problems.append("commitment: SHA256(seed) does not match the published commitment") }
-        var remaining = wheel.prizes.map(\.stock)
+        var stock = wheel.prizes.map(\.stock), won = wheel.prizes.map { _ in 0 }
+        var changes = (wheel.stockChanges ?? [])[...]
         for (i, spin) in wheel.spins.sorted(by: { $0.number < $1.number }).enumerated() {
             if spin.number != i + 1 { problems.append("spin \(spin.number): expected spin number \(i + 1)") }
+            while let change = changes.first, change.afterSpin < spin.number {
+                if let j = wheel.prizes.firstIndex(where: { $0.id == change.prize }) { stock[j] = change.stock }
+                changes.removeFirst()
+            }
+            let remaining = zip(stock, won).map { max(0, $0 - $1) }
             guard let index = FairDraw.spin(number: spin.number, remaining: remaining, seed: seed) else {
                 problems.append("spin \(spin.number): no stock was left, yet a prize was given"); continue
             }
             if wheel.prizes[index].id != spin.prize.id {
                 problems.append("spin \(spin.number): recomputed prize \(wheel.prizes[index].id), published \(spin.prize.id)")
             }
-            if let j = wheel.prizes.firstIndex(where: { $0.id == spin.prize.id }) { remaining[j] -= 1 }
+            if let j = wheel.prizes.firstIndex(where: { $0.id == spin.prize.id }) { won[j] += 1 }
         }
         return problems
     }

@@ -23,6 +23,8 @@ public struct EventConfig: Codable, Sendable, Equatable {
         public var questions: [Question]
         public struct Question: Codable, Sendable, Equatable { public var id: String; public var text: String; public var textEn: String? }
     }
+    /// Orders the dealer expects on the day: the readiness check wants at least this many wheel prizes (optional).
+    public var expectedOrders: Int?
     /// An invitee CSV next to the event file, imported at the first start (the demo event ships one).
     public var inviteesFile: String?
 

@@ -1,15 +1,30 @@
 import Foundation
 import Hummingbird
 
-/// The event as pages need it: name, date, venue, doors (public, no personal data).
+/// The event: what pages need in public, and the admin's editor and readiness checklist.
 struct EventController {
     let db: AppDatabase
+    let config: AppConfig
+    let backup: BackupTarget
 
     func register(on api: APIRouter) {
-        api.get("/api/event", .everyone) { _, _ in
-            guard let event = try await db.event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
-            return .json(PublicEvent(event))
+        api.get("/api/event", .everyone) { _, _ in .json(PublicEvent(try await event())) }
+        api.get("/api/event/config", .admin, editorView)
+        api.put("/api/event", .admin, update)
+        api.get("/api/readiness", .admin) { _, _ in .json(try await readiness()) }
+        api.post("/api/readiness/{item}", .admin) { _, context in
+            let keys = ["qr_printed": AppDatabase.qrPrintedKey, "rules_reviewed": AppDatabase.rulesReviewedKey]
+            guard let key = keys[context.parameters.get("item") ?? ""] else {
+                throw APIError.notFound("只能确认 qr_printed 或 rules_reviewed / Only qr_printed or rules_reviewed can be ticked")
+            }
+            try await db.markReady(key, staffID: context.staff?.staffID)
+            return .json(try await readiness())
         }
+    }
+
+    func event() async throws -> EventConfig {
+        guard let event = try await db.event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+        return event
     }
 
     struct PublicEvent: Encodable {
@@ -22,5 +37,65 @@ struct EventController {
             name = e.name; date = e.date; venue = e.venue; dealer = e.dealer
             startTime = e.startTime; endTime = e.endTime; doors = e.doors; models = e.models ?? []; tiers = e.tiers
         }
+    }
+
+    // MARK: - Editor
+
+    struct EditorView: Encodable {
+        let event: EventConfig
+        let closed: Bool
+        /// Prizes given out so far, by prize id: the least stock each may be set to.
+        let won: [String: Int]
+        let spins: Int
+        let inspectionTemplate: TemplateInfo?
+        struct TemplateInfo: Encodable { let name: String; let items: Int; let locked: Bool }
+    }
+
+    /// The whole event as the admin edits it, with what the day so far fixes (prizes given, template in use).
+    @Sendable func editorView(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let spins = try await db.spins()
+        let won = Dictionary(grouping: spins, by: \.prize.id).mapValues(\.count)
+        let template = try await db.inspectionTemplate()
+        let inspections = try await db.inspectionCount()
+        return .json(EditorView(event: try await event(), closed: try await db.isClosed(), won: won, spins: spins.count,
+                                inspectionTemplate: template.map { .init(name: $0.name, items: $0.items.count, locked: inspections > 0) }))
+    }
+
+    /// Replaces the event after checking all of it: 422 with every problem by field, and nothing changes until it is valid.
+    @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let bytes = try await request.bodyBytes(context: context)
+        let new: EventConfig
+        do { new = try JSON.decoder.decode(EventConfig.self, from: Data(bytes)) } catch let error as DecodingError {
+            throw APIError.invalidEvent([EventConfig.problem(from: error)])
+        }
+        let old = try await event()
+        // A different template file is loaded now, so a missing or broken one is refused with the rest.
+        var template: InspectionTemplate?
+        if new.inspectionTemplate != old.inspectionTemplate {
+            do { template = try loadInspectionTemplate(named: new.inspectionTemplate, config: config) } catch {
+                throw APIError.invalidEvent([EventProblem(field: "inspection_template", message: "\(error)")])
+            }
+            if try await db.inspectionCount() > 0 {
+                throw APIError.invalidEvent([EventProblem(field: "inspection_template",
+                    message: "已有检测记录，检测表不能再换 / inspections have been saved with the current form, so it can no longer be changed")])
+            }
+        }
+        let saved = try await db.updateEvent(new, staffID: context.staff?.staffID)
+        if let template { try await db.saveInspectionTemplate(template) }
+        context.logger.notice("event edited", metadata: ["event": "\(saved.name)"])
+        return try await editorView(request, context: context)
+    }
+
+    // MARK: - Readiness
+
+    struct ReadinessView: Encodable { let ready: Bool; let items: [Readiness.Item]; let backup: BackupTarget.State }
+
+    func readiness() async throws -> ReadinessView {
+        var facts = try await db.readinessFacts()
+        let state = backup.current
+        facts.backupFolder = state.folder
+        facts.backupError = state.lastError
+        let items = Readiness.check(facts)
+        return ReadinessView(ready: items.allSatisfy(\.ok), items: items, backup: state)
     }
 }

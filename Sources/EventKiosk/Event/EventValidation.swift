@@ -40,6 +40,7 @@ extension EventConfig {
             }
         }
 
+        if let expectedOrders { check((0...10_000).contains(expectedOrders), "expected_orders", "must be 0 to 10000, got \(expectedOrders)") }
         check(!wheel.prizes.isEmpty, "wheel.prizes", "must list at least one prize")
         var prizeIDs = Set<String>()
         for (i, prize) in wheel.prizes.enumerated() {

@@ -58,6 +58,24 @@ extension AppDatabase {
         try await write { db in try Self.setSetting(db, Self.templateKey, json) }
     }
 
+    /// An admin's new form. Refused once a check has been saved, because old reports are printed with the form in force.
+    func replaceInspectionTemplate(_ template: InspectionTemplate) async throws {
+        let problems = template.validate()
+        guard problems.isEmpty else { throw APIError.invalidEvent(problems) }
+        let json = String(decoding: try JSON.encoder.encode(template), as: UTF8.self)
+        try await write { db in
+            try Self.requireOpen(db)
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") == 0 else {
+                throw APIError(.conflict, "template_in_use", "已有检测记录，检测表不能再换 / Inspections have been saved with the current form, so it can no longer be changed")
+            }
+            try Self.setSetting(db, Self.templateKey, json)
+        }
+    }
+
+    func inspectionCount() async throws -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") ?? 0 }
+    }
+
     // MARK: - Inspections
 
     /// Stores a checked inspection and its follow-up call in one transaction. The same `client_id` again returns the

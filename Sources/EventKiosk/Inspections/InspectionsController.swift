@@ -8,6 +8,15 @@ struct InspectionsController {
 
     func register(on api: APIRouter) {
         api.get("/api/inspection/template", .staff) { _, _ in .json(try await template()) }
+        api.put("/api/inspection/template", .admin) { request, context in
+            let bytes = try await request.bodyBytes(context: context)
+            let template: InspectionTemplate
+            do { template = try InspectionTemplate.load(data: Data(bytes), source: "upload") } catch let e as EventFileError {
+                throw APIError.invalidEvent(e.problems)
+            }
+            try await db.replaceInspectionTemplate(template)
+            return .json(["name": template.name, "items": "\(template.items.count)"])
+        }
         api.post("/api/inspections", .only(.technician), submit)
         api.get("/api/inspections", .staff, list)
         api.get("/api/inspections/previous", .staff, previous)

@@ -10,6 +10,16 @@ struct InvitationsController {
         api.get("/api/invitees", .staff, list)
         api.get("/api/invitees/export.csv", .only(.sales), exportCSV)
         api.get("/api/invitees/{id}", .staff) { _, context in .json(try await db.invitee(id: try context.id())) }
+        api.patch("/api/invitees/{id}", .admin) { request, context in
+            .json(try await db.updateInvitee(id: try context.id(), try await request.decodeJSON(as: InviteeEdit.self, context: context),
+                                             staffID: context.staff?.staffID))
+        }
+        api.post("/api/invitees/{id}/reissue", .admin) { _, context in
+            .json(try await db.reissueCode(id: try context.id(), staffID: context.staff?.staffID))
+        }
+        api.post("/api/invitees/{id}/restore", .admin) { _, context in
+            .json(try await db.restoreInvitation(id: try context.id(), staffID: context.staff?.staffID))
+        }
         api.get("/api/invitees/{id}/qr.svg", .staff) { _, context in
             Self.svgResponse(try QRCode(try await db.invitee(id: try context.id()).code))
         }

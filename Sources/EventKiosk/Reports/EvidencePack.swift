@@ -7,8 +7,14 @@ extension AppDatabase {
         guard let event = try await event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
         let wheel = try await wheel()
         let spins = try await spins()
-        return .init(commitment: wheel.commitment, seed: wheel.seed, prizes: event.wheel.prizes.map { .init(id: $0.id, stock: $0.stock) },
-                     spins: spins.map { .init(number: $0.number, prize: .init(id: $0.prize.id)) })
+        // Edits before the first spin are the day's starting stock; later ones are replayed by the verifier.
+        let changes = try await stockChanges().filter { $0.afterSpin > 0 }
+        // Each prize starts from its stock before the first later change (0 for a prize added during the day).
+        let initial = event.wheel.prizes.map { p in changes.first { $0.prize == p.id }?.oldStock ?? p.stock }
+        return .init(commitment: wheel.commitment, seed: wheel.seed,
+                     prizes: zip(event.wheel.prizes, initial).map { .init(id: $0.id, stock: $1) },
+                     spins: spins.map { .init(number: $0.number, prize: .init(id: $0.prize.id)) },
+                     stockChanges: changes.isEmpty ? nil : changes)
     }
 }
 
@@ -50,7 +56,7 @@ public enum EvidencePack {
         verify.append("")
         verify.append("Check them yourself: kiosk verify-draw wheel.json · kiosk verify-draw draws.json (one draw per file) · python3 tools/fair_reference.py FILE")
         zip.add("verify.txt", Data(verify.joined(separator: "\n").utf8))
-        zip.add("report.html", Data(try await summary(db: db, now: now).utf8))
+        zip.add("report.html", Data(DayReportPage.render(try await DayReport.gather(db: db, now: now)).utf8))
         return zip.finish()
     }
 
@@ -77,34 +83,5 @@ public enum EvidencePack {
             }
         }
         return CSVWriter.document(header: columns, rows: rows)
-    }
-
-    /// A one-page summary of the day (the charted end-of-day report is issue 7's `/report`).
-    static func summary(db: AppDatabase, now: Date) async throws -> String {
-        let e = HTML.escape
-        let event = try await db.event()
-        let status = try await db.arrivalStatus()
-        let (orders, voided, spins, inspections, urgent, followupsOpen) = try await db.read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sale_order") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM order_void") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection WHERE red_count > 0") ?? 0,
-             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM followup WHERE outcome IS NULL OR (outcome = 'no_answer' AND sms_sent_at IS NULL)") ?? 0)
-        }
-        let tally = RebateTiers(event?.tiers ?? []).tally(orders: orders - voided)
-        let rows: [(String, String)] = [
-            ("邀约 / invited", "\(status.invited)"), ("到场 / arrived", "\(status.arrived)（\(status.arrivedPeople) 人，现场登记 \(status.walkins)）"),
-            ("按门口 / by door", status.byDoor.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "，")),
-            ("订单 / orders", "\(orders - voided)（作废 \(voided)）"), ("返利档位 / tier", "¥\(tally.rebatePerOrder) / 台，合计 ¥\(tally.totalRebate)"),
-            ("转盘 / wheel spins", "\(spins)"), ("安全检测 / inspections", "\(inspections)（含紧急缺陷 \(urgent)）"), ("待回访 / follow-ups open", "\(followupsOpen)"),
-        ]
-        return """
-        <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>活动汇总 · \(e(event?.name ?? ""))</title>
-        <style>body{font:14px sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #999;padding:4px 10px;text-align:left}</style></head>
-        <body><h1>\(e(event?.name ?? "")) · 活动汇总</h1><p>\(e(event?.dealer ?? "")) · \(e(event?.date ?? "")) · 导出于 \(e(ISO8601DateFormatter().string(from: now)))</p>
-        <table>\(rows.map { "<tr><th>\(e($0.0))</th><td>\(e($0.1))</td></tr>" }.joined())</table>
-        <p>明细见同一压缩包中的各 CSV；抽奖与转盘的核验结果见 verify.txt。</p></body></html>
-        """
     }
 }

@@ -12,6 +12,9 @@ struct StaffController {
         api.get("/api/me", .staff) { _, context in .json(try context.requireStaff().view) }
         api.get("/api/staff", .admin) { _, _ in .json(try await db.listStaff()) }
         api.post("/api/staff", .admin, addStaff)
+        api.put("/api/staff/{id}/pin", .admin) { request, context in
+            .json(try await db.changePIN(id: try context.id(), pin: try await request.decodeJSON(as: LoginRequest.self, context: context).pin))
+        }
         api.delete("/api/staff/{id}", .admin) { _, context in
             try await db.removeStaff(id: try context.id())
             return .json(["removed": true])

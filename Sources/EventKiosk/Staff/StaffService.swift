@@ -65,6 +65,26 @@ extension AppDatabase {
         }
     }
 
+    /// Gives a staff member a new PIN (a forgotten PIN, or one that was overheard) and signs them out everywhere.
+    func changePIN(id: Int64, pin: String) async throws -> StaffView {
+        guard PinHasher.isWellFormed(pin) else { throw StaffError.badPin() }
+        return try await write { db in
+            guard var record = try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) else {
+                throw APIError.notFound("没有这位员工 / No staff member with id \(id)")
+            }
+            for other in try StaffRecord.filter(Column("removed_at") == nil).filter(Column("id") != id).fetchAll(db)
+            where PinHasher.verify(pin: pin, hash: other.pinHash, salt: other.pinSalt) {
+                _ = other
+                throw StaffError.pinTaken()
+            }
+            record.pinSalt = PinHasher.newSalt()
+            record.pinHash = PinHasher.hash(pin: pin, salt: record.pinSalt)
+            try record.update(db)
+            try SessionRecord.filter(Column("staff_id") == id).deleteAll(db)
+            return StaffView(record)
+        }
+    }
+
     func listStaff() async throws -> [StaffView] {
         try await read { db in
             try StaffRecord.filter(Column("removed_at") == nil).order(Column("id")).fetchAll(db).map(StaffView.init)

@@ -53,6 +53,7 @@ import Testing
         #expect(verify.contains("wheel.json: OK"))
         let audit = String(decoding: try #require(files["audit.jsonl"]), as: UTF8.self)
         #expect(audit.split(separator: "\n").count == 2 && audit.contains("\"hash\""))
-        #expect(String(decoding: try #require(files["report.html"]), as: UTF8.self).contains("到场 / arrived"))
+        let report = String(decoding: try #require(files["report.html"]), as: UTF8.self)
+        #expect(report.contains("到场 Arrivals") && report.contains("<svg") && report.contains("东风标致微山湖车主体验日"))
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+import GRDB
+
+/// An admin's change to one invitee: only the fields sent are changed, and they are checked like an imported row.
+public struct InviteeEdit: Decodable, Sendable {
+    public var name: String?
+    public var phone: String?
+    public var plate: String?
+    public var vin: String?
+    public var model: String?
+    public var consultant: String?
+    public var partySize: Int?
+}
+
+extension AppDatabase {
+    /// Edits one invitee; a phone another invitee already has is refused (the phone is how a guest is found).
+    func updateInvitee(id: Int64, _ edit: InviteeEdit, staffID: Int64?) async throws -> InviteeView {
+        try await write { db in
+            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            let draft: InviteeDraft
+            switch InviteeImport.draft(name: edit.name ?? r.name, phone: edit.phone ?? r.phone, plate: edit.plate ?? r.plate,
+                                       vin: edit.vin ?? r.vin, model: edit.model ?? r.model, consultant: edit.consultant ?? r.consultant,
+                                       partySize: String(edit.partySize ?? r.partySize)) {
+            case .success(let d): draft = d
+            case .failure(let f): throw APIError(.unprocessableContent, "invalid_invitee", f.message)
+            }
+            if draft.phone != r.phone, try InviteeRecord.filter(Column("phone") == draft.phone).fetchCount(db) > 0 {
+                throw APIError(.conflict, "phone_taken", "另一位来宾已使用手机号 \(draft.phone) / Another invitee already has phone \(draft.phone)")
+            }
+            r.name = draft.name; r.phone = draft.phone; r.plate = draft.plate; r.vin = draft.vin
+            r.model = draft.model; r.consultant = draft.consultant; r.partySize = draft.partySize; r.updatedAt = Date()
+            try r.update(db)
+            try AuditLog.append(db, kind: "invitee_changed", InviteeAudit(inviteeId: id, staffId: staffID))
+            return InviteeView(r)
+        }
+    }
+
+    /// Gives an invitee a new code (a lost or forwarded invitation): the old card then answers `revoked` at the door.
+    func reissueCode(id: Int64, staffID: Int64?) async throws -> InviteeView {
+        try await write { db in
+            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            try db.execute(sql: "INSERT INTO retired_code(code, invitee_id, at, staff_id) VALUES (?, ?, ?, ?)", arguments: [r.code, id, Date(), staffID])
+            r.code = try Self.freshCode(db)
+            r.updatedAt = Date()
+            try r.update(db)
+            try AuditLog.append(db, kind: "code_reissued", InviteeAudit(inviteeId: id, staffId: staffID))
+            return InviteeView(r)
+        }
+    }
+
+    /// Undoes a cancelled invitation: the code works again.
+    func restoreInvitation(id: Int64, staffID: Int64?) async throws -> InviteeView {
+        try await write { db in
+            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            r.status = "active"; r.updatedAt = Date()
+            try r.update(db)
+            try AuditLog.append(db, kind: "invitation_restored", InviteeAudit(inviteeId: id, staffId: staffID))
+            return InviteeView(r)
+        }
+    }
+
+    /// The invitee whose code was replaced by a reissue, if `code` is such an old code.
+    static func inviteeWithRetiredCode(_ db: Database, code: String) throws -> InviteeRecord? {
+        try InviteeRecord.fetchOne(db, sql: "SELECT invitee.* FROM retired_code JOIN invitee ON invitee.id = retired_code.invitee_id WHERE retired_code.code = ?",
+                                   arguments: [code])
+    }
+
+    private struct InviteeAudit: Encodable { let inviteeId: Int64; let staffId: Int64? }
+}
