@@ -49,15 +49,64 @@ async function loadInvitees() {
   try {
     const page = await api(`/api/invitees?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`);
     if (!q) document.getElementById('invitee-count').textContent = page.total;
+    shown = page.items;
     document.getElementById('invitee-rows').innerHTML = page.items.map((i) => `
-      <tr><td>${esc(i.name)}</td><td>${esc(i.phone)}</td><td>${esc(i.plate || '')}</td><td>${esc(i.model || '')}</td>
+      <tr data-id="${i.id}"><td>${esc(i.name)}</td><td>${esc(i.phone)}</td><td>${esc(i.plate || '')}</td><td>${esc(i.model || '')}</td>
       <td>${esc(i.consultant || '')}</td><td>${i.party_size}</td>
-      <td><a href="/c/${esc(i.code)}" target="_blank">${t('查看', 'View')}</a></td></tr>`).join('')
-      || `<tr><td colspan="7" class="muted">${t('没有来宾', 'No invitees')}</td></tr>`;
+      <td>${i.status === 'revoked' ? `<span class="badge bad">${t('已取消', 'Cancelled')}</span>` : i.walk_in ? `<span class="badge">${t('现场', 'Walk-in')}</span>` : ''}</td>
+      <td><div class="actions"><a href="/c/${esc(i.code)}" target="_blank">${t('邀请函', 'Card')}</a>
+        <button class="secondary" data-act="edit">${t('修改', 'Edit')}</button>
+        <button class="secondary" data-act="reissue">${t('换码', 'New code')}</button>
+        ${i.status === 'revoked' ? `<button class="secondary" data-act="restore">${t('恢复', 'Restore')}</button>`
+          : `<button class="danger" data-act="revoke">${t('取消邀请', 'Cancel')}</button>`}</div></td></tr>`).join('')
+      || `<tr><td colspan="8" class="muted">${t('没有来宾', 'No invitees')}</td></tr>`;
   } catch (err) {
-    document.getElementById('invitee-rows').innerHTML = `<tr><td colspan="7" class="error">${esc(err.message)}</td></tr>`;
+    document.getElementById('invitee-rows').innerHTML = `<tr><td colspan="8" class="error">${esc(err.message)}</td></tr>`;
   }
 }
+
+// MARK: - One invitee: edit, new code, cancel, restore
+
+let shown = [];
+let editing = null;
+const dialog = document.getElementById('invitee-dialog');
+const field = (id) => document.getElementById(id);
+
+document.getElementById('invitee-rows').addEventListener('click', async (e) => {
+  const act = e.target.dataset.act;
+  if (!act) return;
+  const guest = shown.find((i) => String(i.id) === e.target.closest('tr').dataset.id);
+  if (act === 'edit') {
+    editing = guest;
+    field('ed-name').value = guest.name; field('ed-phone').value = guest.phone; field('ed-plate').value = guest.plate || '';
+    field('ed-model').value = guest.model || ''; field('ed-consultant').value = guest.consultant || ''; field('ed-party').value = guest.party_size;
+    field('invitee-msg').textContent = '';
+    dialog.showModal();
+    return;
+  }
+  const ask = { reissue: t(`给 ${guest.name} 换一个新签到码？旧邀请函将作废，需要重新发送。`, `Give ${guest.name} a new code? The old card stops working; send the new one.`),
+    revoke: t(`取消 ${guest.name} 的邀请？其二维码将无法签到。`, `Cancel ${guest.name}'s invitation? Their QR code will no longer check in.`),
+    restore: t(`恢复 ${guest.name} 的邀请？`, `Restore ${guest.name}'s invitation?`) }[act];
+  if (!confirm(ask)) return;
+  try {
+    await api(`/api/invitees/${guest.id}/${act}`, { method: 'POST' });
+    loadInvitees();
+    document.dispatchEvent(new CustomEvent('invitees-changed'));
+  } catch (err) { alert(err.message); }
+});
+
+document.getElementById('ed-cancel').addEventListener('click', () => dialog.close());
+document.getElementById('invitee-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const party = field('ed-party').value.trim();
+  try {
+    await api(`/api/invitees/${editing.id}`, { method: 'PATCH', body: {
+      name: field('ed-name').value, phone: field('ed-phone').value, plate: field('ed-plate').value, model: field('ed-model').value,
+      consultant: field('ed-consultant').value, party_size: /^\d+$/.test(party) ? Number(party) : -1 } });
+    dialog.close();
+    loadInvitees();
+  } catch (err) { field('invitee-msg').textContent = err.message; }
+});
 
 document.getElementById('export-sms').addEventListener('click', () => download('/api/invitees/export.csv', 'invitees-sms.csv'));
 
@@ -67,10 +116,21 @@ async function loadStaff() {
   const staff = await api('/api/staff');
   document.getElementById('staff-rows').innerHTML = staff.map((s) => `
     <tr><td>${esc(s.name)}</td><td>${esc(roleName(s.role))}</td>
-    <td>${s.builtin ? '' : `<button class="danger" data-remove="${s.id}">${t('删除', 'Remove')}</button>`}</td></tr>`).join('');
+    <td><div class="actions"><button class="secondary" data-pin="${s.id}">${t('改 PIN', 'New PIN')}</button>
+      ${s.builtin ? '' : `<button class="danger" data-remove="${s.id}">${t('删除', 'Remove')}</button>`}</div></td></tr>`).join('');
 }
 
 document.getElementById('staff-rows').addEventListener('click', async (e) => {
+  if (e.target.dataset.pin) {
+    const pin = prompt(t('新的 PIN（4–8 位数字）：', 'New PIN (4-8 digits):'));
+    if (pin === null) return;
+    const msg = document.getElementById('staff-msg');
+    try {
+      const s = await api(`/api/staff/${e.target.dataset.pin}/pin`, { method: 'PUT', body: { pin } });
+      msg.className = 'ok'; msg.textContent = t(`${s.name} 的 PIN 已更换，需重新登录`, `${s.name}'s PIN was changed; they sign in again`);
+    } catch (err) { msg.className = 'error'; msg.textContent = err.message; }
+    return;
+  }
   const id = e.target.dataset.remove;
   if (!id || !confirm(t('确定删除这位员工？', 'Remove this staff member?'))) return;
   try { await api(`/api/staff/${id}`, { method: 'DELETE' }); loadStaff(); } catch (err) { alert(err.message); }

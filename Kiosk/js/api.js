@@ -32,8 +32,22 @@ export async function api(path, { method = 'GET', body, contentType, raw = false
     clearSession();
     location.href = `/?next=${encodeURIComponent(location.pathname)}`;
   }
+  storageTrouble(data);
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
+}
+
+/** A full disk or a read-only data folder on the laptop: a red bar on every page until a write works again. */
+export function storageTrouble(data) {
+  const trouble = data && (data.error === 'disk_full' || data.error === 'storage_read_only');
+  let bar = document.getElementById('storage-banner');
+  if (!trouble) { if (bar && data && !data.error) bar.remove(); return; }
+  if (!bar) {
+    bar = document.createElement('div');
+    bar.id = 'storage-banner'; bar.className = 'storage-banner'; bar.setAttribute('role', 'alert');
+    document.body.prepend(bar);
+  }
+  bar.textContent = `⚠ ${data.message}`;
 }
 
 /** Sends a file with upload progress (fetch has none), resolving to the parsed JSON answer. */
@@ -48,6 +62,7 @@ export function upload(path, file, contentType, onProgress) {
     xhr.onload = () => {
       let data = null;
       try { data = JSON.parse(xhr.responseText); } catch { data = { message: xhr.responseText.slice(0, 200) }; }
+      storageTrouble(data);
       if (xhr.status >= 200 && xhr.status < 300) resolve(data); else reject(new ApiError(xhr.status, data));
     };
     xhr.onerror = () => reject(new ApiError(0, { message: '无法连接服务器 / Cannot reach the server' }));

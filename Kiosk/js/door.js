@@ -1,4 +1,4 @@
-import { session, requireRole, esc, uuid } from './api.js';
+import { session, requireRole, esc, uuid, storageTrouble } from './api.js';
 import { langSwitch, t, applyLang } from './i18n.js';
 import { connectLive } from './live.js';
 
@@ -40,10 +40,12 @@ async function send(item) {
   } catch { setOnline(false); return null; }
   setOnline(true);
   if (res.status >= 500 || res.status === 401 || res.status === 429) {
+    if (res.status >= 500) storageTrouble(await res.json().catch(() => null));
     if (res.status === 401) showResult('bad', t('请重新登录', 'Please sign in again'), '', t('扫码已暂存', 'The scan is kept'));
     return null; // not answered for this guest: keep it and try again
   }
   const data = await res.json().catch(() => ({}));
+  storageTrouble(data);
   dequeue(item.body.nonce);
   return { status: res.status, data };
 }

@@ -19,6 +19,8 @@ public struct DayReport: Sendable {
     let wheel: WheelView?
     let grants: Int
     let draws: [DrawRecord]
+    /// Names of the guests a draw's entrants (invitee ids) refer to, so winners read as people.
+    let names: [String: String]
     let inspections: [InspectionView]
     let followUps: [FollowUpView]
     let survey: [(question: String, count: Int, average: Double?)]
@@ -43,6 +45,9 @@ public struct DayReport: Sendable {
             let grants = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0
             return (consultants.filter { $0.values[0] > 0 || $0.values[1] > 0 }, doors, times, grants)
         }
+        let draws = try await db.draws()
+        let drawn = Set(draws.flatMap { ($0.winners ?? []) + ($0.alternates ?? []) + $0.replacements.flatMap { [$0.winner, $0.replacement] } })
+        let names = Dictionary(uniqueKeysWithValues: try await db.allInvitees().filter { drawn.contains(String($0.id)) }.map { (String($0.id), $0.name) })
         let orders = try await db.orders(newestFirst: false)
         let valid = orders.filter { !$0.voided }.count
         let answers = try await db.surveyAnswers(complaintsOnly: false)
@@ -53,7 +58,7 @@ public struct DayReport: Sendable {
         return DayReport(event: event, generatedAt: now, closed: try await db.isClosed(), status: try await db.arrivalStatus(),
                          byConsultant: byConsultant, byDoor: byDoor, arrivalTimes: arrivalTimes, orders: orders,
                          tally: RebateTiers(event?.tiers ?? []).tally(orders: valid),
-                         wheel: event == nil ? nil : try await db.wheel(), grants: grants, draws: try await db.draws(),
+                         wheel: event == nil ? nil : try await db.wheel(), grants: grants, draws: draws, names: names,
                          inspections: try await db.inspections(ascending: true), followUps: try await db.followUps(),
                          survey: survey, surveyAnswers: answers.count, complaints: answers.filter(\.complaint).count)
     }

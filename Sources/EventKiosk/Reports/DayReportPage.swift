@@ -80,14 +80,15 @@ public enum DayReportPage {
         let held = Set(r.draws.map(\.name))
         let pending = (r.event?.draws ?? []).filter { !held.contains($0.name) }
             .map { "<h3>幸运抽奖 \(e($0.name))</h3><p class=\"muted\">尚未抽奖 / Not drawn yet</p>" }.joined()
+        func who(_ ids: [String]) -> String { ids.map { id in r.names[id].map { "\($0)（#\(id)）" } ?? "#\(id)" }.joined(separator: "、") }
         return pending + r.draws.map { d in
             let problems = d.state == "done" ? DrawVerifier.verify(draw: d) : []
             let verdict = d.state != "done" ? "未完成 not run yet" : problems.isEmpty ? "✓ 验证通过 verifies" : "✗ " + problems.joined(separator: "; ")
             return """
             <h3>幸运抽奖 \(e(d.name))</h3>
-            <table class="kv"><tr><th>中奖 Winners</th><td>\(e((d.winners ?? []).joined(separator: "、")))</td></tr>
-            <tr><th>候补 Alternates</th><td>\(e((d.alternates ?? []).joined(separator: "、")))</td></tr>
-            <tr><th>替换 Replacements</th><td>\(e(d.replacements.map { "\($0.winner) → \($0.replacement)（\($0.reason)）" }.joined(separator: "；")))</td></tr>
+            <table class="kv"><tr><th>中奖 Winners</th><td>\(e(who(d.winners ?? [])))</td></tr>
+            <tr><th>候补 Alternates</th><td>\(e(who(d.alternates ?? [])))</td></tr>
+            <tr><th>替换 Replacements</th><td>\(e(d.replacements.map { "\(who([$0.winner])) → \(who([$0.replacement]))：\($0.reason)" }.joined(separator: "；")))</td></tr>
             <tr><th>承诺 Commitment</th><td><code>\(e(d.commitment))</code></td></tr>
             <tr><th>种子 Seed</th><td><code>\(e(d.seed ?? "—"))</code></td></tr>
             <tr><th>验证 Verify</th><td class="\(problems.isEmpty && d.state == "done" ? "ok" : "bad")">\(e(verdict))</td></tr></table>

@@ -69,7 +69,7 @@ public enum SVGChart {
         out += axis(left: left, top: top, width: width, height: height, bottom: bottom, maxValue: maxValue)
         for mark in visibleMarks {
             out += ##"<line x1="\##(left)" x2="\##(width - 8)" y1="\##(fmt(y(mark.value)))" y2="\##(fmt(y(mark.value)))" stroke="#bf8700" stroke-dasharray="4 3"/>"##
-            out += ##"<text x="\##(width - 10)" y="\##(fmt(y(mark.value) - 3))" text-anchor="end" font-size="11" fill="#9a6700">\##(e(mark.label))</text>"##
+            out += ##"<text x="\##(left + 4)" y="\##(fmt(y(mark.value) - 3))" font-size="11" fill="#9a6700">\##(e(mark.label))</text>"##
         }
         var path = "M\(left) \(fmt(y(0)))"
         for (i, p) in points.enumerated() {

@@ -1,0 +1,166 @@
+// The event editor: the whole event in one form. Nothing changes on the server until Save succeeds;
+// a refusal lists every problem and marks the field it is about.
+import { api, session, esc } from './api.js';
+import { t, applyLang } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+let loaded = null; // the editor view as the server last sent it
+
+const list = (s) => s.split(/[,，、\n]/).map((x) => x.trim()).filter(Boolean);
+const num = (s) => { const v = String(s).trim(); return v === '' ? null : (/^-?\d+$/.test(v) ? Number(v) : v); };
+
+// MARK: - Rows
+
+function tierRow(tier = { from: '', rebate: '' }, i = 0) {
+  return `<tr><td><input data-field="tiers[${i}].from" data-k="from" inputmode="numeric" value="${esc(tier.from)}"></td>
+    <td><input data-field="tiers[${i}].rebate" data-k="rebate" inputmode="numeric" value="${esc(tier.rebate)}"></td>
+    <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
+}
+
+function prizeRow(p = { id: '', name: '', value: '', stock: '' }, i = 0) {
+  const given = loaded?.won?.[p.id] || 0;
+  return `<tr><td><input data-field="wheel.prizes[${i}].id" data-k="id" value="${esc(p.id)}" ${given ? 'readonly' : ''}></td>
+    <td><input data-field="wheel.prizes[${i}].name" data-k="name" value="${esc(p.name)}"></td>
+    <td><input data-field="wheel.prizes[${i}].value" data-k="value" inputmode="numeric" value="${esc(p.value)}"></td>
+    <td><input data-field="wheel.prizes[${i}].stock" data-k="stock" inputmode="numeric" value="${esc(p.stock)}"></td>
+    <td>${given}</td>
+    <td>${given ? '' : `<button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button>`}</td></tr>`;
+}
+
+function drawRow(d = { name: '', value: '', pool: 'orders', winners: 1, alternates: 2 }, i = 0) {
+  const opt = (v, zh, en) => `<option value="${v}" ${d.pool === v ? 'selected' : ''}>${t(zh, en)}</option>`;
+  return `<tr><td><input data-field="draws[${i}].name" data-k="name" value="${esc(d.name)}"></td>
+    <td><input data-field="draws[${i}].value" data-k="value" inputmode="numeric" value="${esc(d.value)}"></td>
+    <td><select data-field="draws[${i}].pool" data-k="pool">${opt('orders', '下单客户', 'Customers who ordered')}${opt('checked_in', '到场来宾', 'Guests who came')}</select></td>
+    <td><input data-field="draws[${i}].winners" data-k="winners" inputmode="numeric" value="${esc(d.winners)}"></td>
+    <td><input data-field="draws[${i}].alternates" data-k="alternates" inputmode="numeric" value="${esc(d.alternates)}"></td>
+    <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
+}
+
+const rows = (id) => [...$(id).querySelectorAll('tr')].map((tr) =>
+  Object.fromEntries([...tr.querySelectorAll('[data-k]')].map((el) => [el.dataset.k, el.dataset.k === 'id' || el.dataset.k === 'name' || el.dataset.k === 'pool' ? el.value.trim() : num(el.value)])));
+
+/** Renumbers the data-field of every row after one is added or removed, so problems point at the right row. */
+function renumber(id, prefix) {
+  [...$(id).querySelectorAll('tr')].forEach((tr, i) => tr.querySelectorAll('[data-k]').forEach((el) => { el.dataset.field = `${prefix}[${i}].${el.dataset.k}`; }));
+}
+
+// MARK: - Load and fill
+
+function fill(view) {
+  loaded = view;
+  const e = view.event;
+  $('ev-name').value = e.name; $('ev-date').value = e.date; $('ev-start').value = e.start_time || ''; $('ev-end').value = e.end_time || '';
+  $('ev-venue').value = e.venue; $('ev-dealer').value = e.dealer;
+  $('ev-doors').value = e.doors.join('，'); $('ev-models').value = (e.models || []).join('，');
+  $('ev-expected').value = e.expected_orders ?? '';
+  $('tier-rows').innerHTML = e.tiers.map(tierRow).join('');
+  $('prize-rows').innerHTML = e.wheel.prizes.map(prizeRow).join('');
+  $('draw-rows').innerHTML = e.draws.map(drawRow).join('');
+  $('ev-template').value = e.inspection_template;
+  const tpl = view.inspection_template;
+  $('template-info').textContent = tpl ? t(`当前：${tpl.name}（${tpl.items} 项）${tpl.locked ? '，已有检测记录，不能再换' : ''}`,
+    `In force: ${tpl.name} (${tpl.items} items)${tpl.locked ? ', fixed: inspections have been saved' : ''}`) : '';
+  $('template-file').disabled = !!tpl?.locked;
+  if (view.closed) {
+    document.querySelectorAll('#event-form input, #event-form select, #event-form button').forEach((el) => { el.disabled = true; });
+    $('event-msg').className = 'muted';
+    $('event-msg').textContent = t('活动已结束，设置不能再改', 'The event is closed; the setup can no longer change');
+  }
+  showProblems([]);
+}
+
+async function load() {
+  try { fill(await api('/api/event/config')); } catch (err) { $('event-msg').className = 'error'; $('event-msg').textContent = err.message; }
+}
+
+/** The form as the event JSON the server takes; fields the form does not show (survey, invitee file) are kept as loaded. */
+function collect() {
+  const e = { ...loaded.event };
+  e.name = $('ev-name').value.trim(); e.date = $('ev-date').value; e.venue = $('ev-venue').value.trim(); e.dealer = $('ev-dealer').value.trim();
+  e.start_time = $('ev-start').value || null; e.end_time = $('ev-end').value || null;
+  e.doors = list($('ev-doors').value); e.models = list($('ev-models').value);
+  e.expected_orders = num($('ev-expected').value);
+  e.tiers = rows('tier-rows');
+  e.wheel = { prizes: rows('prize-rows') };
+  e.draws = rows('draw-rows');
+  e.inspection_template = $('ev-template').value.trim();
+  return e;
+}
+
+// MARK: - Problems
+
+const NAMES = { name: ['活动名称', 'Event name'], date: ['日期', 'Date'], start_time: ['开始时间', 'Start'], end_time: ['结束时间', 'End'],
+  venue: ['地点', 'Venue'], dealer: ['经销商', 'Dealer'], doors: ['门口', 'Doors'], models: ['车型', 'Models'], expected_orders: ['预计订单数', 'Expected orders'],
+  inspection_template: ['检测表', 'Inspection form'], tiers: ['返利档位', 'Rebate tier'], 'wheel.prizes': ['转盘奖品', 'Wheel prize'], draws: ['幸运抽奖', 'Grand draw'],
+  from: ['从第几单起', 'from order'], rebate: ['每台返利', 'rebate'], id: ['代码', 'code'], value: ['价值', 'value'], stock: ['库存', 'stock'],
+  pool: ['参与者', 'who takes part'], winners: ['中奖人数', 'winners'], alternates: ['候补人数', 'alternates'] };
+
+/** `tiers[1].rebate` → "返利档位 第 2 行 · 每台返利": what the assistant sees on the form, not the JSON path. */
+function fieldName(field) {
+  const m = field.match(/^([a-z_.]+?)(?:\[(\d+)\])?(?:\.([a-z_]+))?$/);
+  if (!m || !NAMES[m[1]]) return field;
+  const part = (k) => (NAMES[k] ? t(...NAMES[k]) : k);
+  return [part(m[1]), m[2] !== undefined ? t(`第 ${Number(m[2]) + 1} 行`, `row ${Number(m[2]) + 1}`) : '', m[3] ? part(m[3]) : ''].filter(Boolean).join(' · ');
+}
+
+function showProblems(problems) {
+  document.querySelectorAll('#event-form .invalid').forEach((el) => el.classList.remove('invalid'));
+  const box = $('event-problems');
+  box.classList.toggle('hidden', !problems.length);
+  box.innerHTML = problems.length ? `<strong>${t(`有 ${problems.length} 处需要改正，尚未保存：`, `${problems.length} thing(s) to fix; nothing was saved:`)}</strong>
+    <ul>${problems.map((p) => `<li><strong>${esc(fieldName(p.field))}</strong>：${esc(p.message)} <code class="muted">${esc(p.field)}</code></li>`).join('')}</ul>` : '';
+  for (const p of problems) {
+    // The exact field, else the field it belongs to (doors[1] → doors, wheel.prizes → its table).
+    const el = document.querySelector(`#event-form [data-field="${CSS.escape(p.field)}"]`)
+      || document.querySelector(`#event-form [data-field="${CSS.escape(p.field.replace(/\[\d+\].*$/, ''))}"]`);
+    if (el) el.classList.add('invalid');
+  }
+  if (problems.length) box.scrollIntoView({ block: 'center' });
+}
+
+// MARK: - Wiring
+
+for (const [button, body, row, prefix] of [['add-tier', 'tier-rows', tierRow, 'tiers'], ['add-prize', 'prize-rows', prizeRow, 'wheel.prizes'], ['add-draw', 'draw-rows', drawRow, 'draws']]) {
+  $(button).addEventListener('click', () => {
+    $(body).insertAdjacentHTML('beforeend', row(undefined, $(body).children.length));
+    $(body).lastElementChild.querySelector('input').focus();
+  });
+  $(body).addEventListener('click', (e) => {
+    if (!e.target.matches('[data-drop]')) return;
+    e.target.closest('tr').remove(); renumber(body, prefix);
+  });
+}
+
+$('event-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const msg = $('event-msg');
+  msg.className = 'muted'; msg.textContent = t('正在保存…', 'Saving…');
+  try {
+    fill(await api('/api/event', { method: 'PUT', body: collect() }));
+    msg.className = 'ok'; msg.textContent = t('已保存，所有页面即刻生效', 'Saved: every page uses it now');
+    document.dispatchEvent(new CustomEvent('event-saved'));
+  } catch (err) {
+    msg.className = 'error'; msg.textContent = err.message;
+    showProblems(err.body.problems || []);
+  }
+});
+
+$('event-reset').addEventListener('click', () => { if (loaded) { fill(loaded); $('event-msg').textContent = ''; } });
+
+$('template-file').addEventListener('change', async () => {
+  const file = $('template-file').files[0];
+  if (!file) return;
+  const msg = $('template-msg');
+  try {
+    const r = await api('/api/inspection/template', { method: 'PUT', body: await file.text(), contentType: 'application/json' });
+    msg.className = 'ok'; msg.textContent = t(`已换用检测表：${r.name}（${r.items} 项）`, `Form in force: ${r.name} (${r.items} items)`);
+    load();
+  } catch (err) {
+    msg.className = 'error';
+    msg.innerHTML = esc(err.message) + (err.body.problems ? `<ul>${err.body.problems.map((p) => `<li><code>${esc(p.field)}</code> ${esc(p.message)}</li>`).join('')}</ul>` : '');
+  }
+  $('template-file').value = '';
+});
+
+if (session()?.role === 'admin') { load(); applyLang(); }

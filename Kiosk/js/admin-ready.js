@@ -1,0 +1,58 @@
+// The checklist before opening, the report and evidence pack, and backups.
+import { api, download, session, esc } from './api.js';
+import { t } from './i18n.js';
+
+const $ = (id) => document.getElementById(id);
+
+async function loadReadiness() {
+  try {
+    const r = await api('/api/readiness');
+    $('checklist').innerHTML = r.items.map((i) => `
+      <li class="${i.ok ? 'ok' : 'todo'}" data-item="${esc(i.id)}"><span class="mark">${i.ok ? '✓' : '✗'}</span>
+        <span>${esc(t(i.zh, i.en))}</span>${i.ok ? '' : ` <a href="${esc(i.link)}"${i.link.startsWith('/') ? ' target="_blank"' : ''}>${t('去处理', 'Fix')}</a>`}</li>`).join('')
+      + `<li class="${r.ready ? 'ok' : 'todo'}" id="ready-verdict"><span class="mark">${r.ready ? '✓' : '…'}</span>
+         <strong>${r.ready ? t('全部就绪，可以开场', 'All set: ready to open') : t(`还有 ${r.items.filter((i) => !i.ok).length} 项未完成`, `${r.items.filter((i) => !i.ok).length} item(s) left`)}</strong></li>`;
+    showBackup(r.backup);
+  } catch (err) {
+    $('checklist').innerHTML = `<li class="error">${esc(err.message)}</li>`;
+  }
+}
+
+function showBackup(b) {
+  const el = $('backup-status');
+  if (!b.folder) { el.className = 'error'; el.textContent = t('尚未设置备份文件夹', 'No backup folder set yet'); return; }
+  if (document.activeElement !== $('backup-folder')) $('backup-folder').value = b.folder;
+  if (b.last_error) { el.className = 'error'; el.textContent = t(`最近一次备份失败：${b.last_error}`, `The last backup failed: ${b.last_error}`); return; }
+  el.className = b.last_file ? 'ok' : 'muted';
+  el.textContent = b.last_file
+    ? t(`最近备份：${b.last_file}（${new Date(b.last_at).toLocaleTimeString()}），每 ${b.every} 分钟一次，保留 ${b.keep} 份`,
+      `Last backup: ${b.last_file} (${new Date(b.last_at).toLocaleTimeString()}), every ${b.every} min, keeping ${b.keep}`)
+    : t(`备份到 ${b.folder}，每 ${b.every} 分钟一次`, `Backups go to ${b.folder} every ${b.every} min`);
+}
+
+async function tick(item) {
+  try { await api(`/api/readiness/${item}`, { method: 'POST' }); } catch (err) { alert(err.message); }
+  loadReadiness();
+}
+
+$('tick-printed').addEventListener('click', () => tick('qr_printed'));
+$('tick-rules').addEventListener('click', () => tick('rules_reviewed'));
+$('export-zip').addEventListener('click', async () => {
+  try { await download('/api/export.zip', `evidence-${new Date().toISOString().slice(0, 10)}.zip`); } catch (err) { alert(err.message); }
+});
+
+$('backup-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  try { await api('/api/backup/target', { method: 'PUT', body: { folder: $('backup-folder').value } }); await api('/api/backup', { method: 'POST' }); } catch (err) {
+    $('backup-status').className = 'error'; $('backup-status').textContent = err.message; return;
+  }
+  loadReadiness();
+});
+$('backup-now').addEventListener('click', async () => {
+  try { await api('/api/backup', { method: 'POST' }); } catch (err) { $('backup-status').className = 'error'; $('backup-status').textContent = err.message; return; }
+  loadReadiness();
+});
+
+document.addEventListener('event-saved', loadReadiness);
+document.addEventListener('invitees-changed', loadReadiness);
+if (session()?.role === 'admin') { loadReadiness(); setInterval(loadReadiness, 30000); }
