@@ -32,9 +32,16 @@ export async function api(path, { method = 'GET', body, contentType, raw = false
     clearSession();
     location.href = `/?next=${encodeURIComponent(location.pathname)}`;
   }
-  storageTrouble(data);
+  if (!readOnlyNotice(res)) storageTrouble(data);
   if (!res.ok) throw new ApiError(res.status, data);
   return data;
+}
+
+/** The server started on a data folder it cannot write: it says so on every answer. True when it did. */
+export function readOnlyNotice(res) {
+  if (res.headers.get('X-Kiosk-Storage') !== 'read-only') return false;
+  storageTrouble({ error: 'storage_read_only', message: '数据文件夹无法写入：只能查看，不能保存，请联系管理员 / The data folder cannot be written: viewing only, nothing can be saved; tell the admin' });
+  return true;
 }
 
 /** A full disk or a read-only data folder on the laptop: a red bar on every page until a write works again. */

@@ -1,4 +1,4 @@
-import { session, requireRole, esc, uuid, storageTrouble } from './api.js';
+import { session, requireRole, esc, uuid, storageTrouble, readOnlyNotice } from './api.js';
 import { langSwitch, t, applyLang } from './i18n.js';
 import { connectLive } from './live.js';
 
@@ -31,6 +31,9 @@ function renderPending() {
     <ul>${q.map((x) => `<li>${esc(x.label)} · ${esc(new Date(x.at).toLocaleTimeString([], { hour12: false }))}</li>`).join('')}</ul>` : '';
 }
 
+/** The laptop answered but could not save (disk full, read-only folder): shown instead of "cannot reach". */
+let lastTrouble = null;
+
 /** Sends one queued item. Returns the answer, or null when the laptop could not be reached (the item stays queued). */
 async function send(item) {
   let res;
@@ -39,8 +42,13 @@ async function send(item) {
       body: JSON.stringify(item.body) });
   } catch { setOnline(false); return null; }
   setOnline(true);
+  lastTrouble = null;
   if (res.status >= 500 || res.status === 401 || res.status === 429) {
-    if (res.status >= 500) storageTrouble(await res.json().catch(() => null));
+    if (res.status >= 500) {
+      const body = await res.json().catch(() => null);
+      storageTrouble(body);
+      if (body && (body.error === 'disk_full' || body.error === 'storage_read_only')) lastTrouble = body;
+    }
     if (res.status === 401) showResult('bad', t('请重新登录', 'Please sign in again'), '', t('扫码已暂存', 'The scan is kept'));
     return null; // not answered for this guest: keep it and try again
   }
@@ -80,7 +88,12 @@ async function submit(path, body, label) {
   const item = { path, body, label, at: new Date().toISOString() };
   enqueue(item); // kept until answered, so a crash or reload mid-request loses nothing
   const answer = await send(item);
-  if (!answer) { showResult('pending', t('已暂存', 'Saved'), label, t('连不上服务器，联网后自动提交', 'Cannot reach the laptop; it will be sent when the connection is back')); return; }
+  if (!answer) {
+    showResult('pending', t('已暂存', 'Saved'), label, lastTrouble
+      ? t('笔记本暂时无法保存（见顶部红条），扫码已暂存，恢复后自动提交', 'The laptop cannot save right now (see the red bar); the scan is kept and sent when it can')
+      : t('连不上服务器，联网后自动提交', 'Cannot reach the laptop; it will be sent when the connection is back'));
+    return;
+  }
   show(answer);
 }
 
@@ -255,7 +268,7 @@ function renderCounts() {
   if (status) $('counts').textContent = t(`已到 ${status.arrived} / 邀约 ${status.invited}`, `Arrived ${status.arrived} / invited ${status.invited}`);
 }
 async function refreshCounts() {
-  try { status = await (await fetch('/api/checkins/status')).json(); renderCounts(); setOnline(true); } catch { setOnline(false); }
+  try { const res = await fetch('/api/checkins/status'); readOnlyNotice(res); status = await res.json(); renderCounts(); setOnline(true); } catch { setOnline(false); }
 }
 function setOnline(on) {
   const c = $('conn');

@@ -34,14 +34,16 @@ def kiosk_binary():
 class KioskServer:
     """One running `kiosk serve` with its own data dir; stop() ends it, restart() brings it back on the same data."""
 
-    def __init__(self, event=None, extra_args=()):
+    def __init__(self, event=None, extra_args=(), data=None):
         self.extra_args = list(extra_args)
         self.port = free_port()
-        self.data = Path(tempfile.mkdtemp(prefix="kiosk-test-"))
+        self.own_data = data is None
+        self.data = Path(data) if data else Path(tempfile.mkdtemp(prefix="kiosk-test-"))
+        self.log_path = (self.data if self.own_data else Path(tempfile.mkdtemp(prefix="kiosk-log-"))) / "server.log"
         self.event = event or ROOT / "Assets/demo-event.json"
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = None
-        self.log = open(self.data / "server.log", "wb")
+        self.log = open(self.log_path, "wb")
 
     def start(self):
         env = dict(os.environ, KIOSK_ADMIN_PIN=ADMIN_PIN)
@@ -52,7 +54,7 @@ class KioskServer:
         deadline = time.time() + 30
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {(self.data / 'server.log').read_text()}")
+                raise RuntimeError(f"server exited: {self.log_path.read_text()}")
             try:
                 with urllib.request.urlopen(self.base + "/healthz", timeout=1) as r:
                     if r.status == 200:
@@ -74,7 +76,10 @@ class KioskServer:
     def cleanup(self):
         self.stop()
         self.log.close()
-        shutil.rmtree(self.data, ignore_errors=True)
+        if self.own_data:
+            shutil.rmtree(self.data, ignore_errors=True)
+        else:
+            shutil.rmtree(self.log_path.parent, ignore_errors=True)
 
 
 @pytest.fixture

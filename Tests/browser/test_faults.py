@@ -1,15 +1,24 @@
 """Fault tests against a real server process: kill -9 under load, and slow or broken clients."""
+import errno
 import glob
 import os
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
 import urllib.request
 import uuid
 
-from conftest import KioskServer, ROOT
-from helpers import add_staff, call, login
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import KioskServer, ROOT, screenshot
+from helpers import add_staff, call, login, sign_in
 
 
 def import_guests(server, admin, n):
@@ -113,3 +122,103 @@ def test_idle_and_stalled_clients_neither_block_others_nor_keep_descriptors():
             s.close()
     finally:
         server.cleanup()
+
+
+def fill_up(path):
+    """Writes a ballast file until the file system says no space is left."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"\0" * 65536)
+    except OSError as e:
+        assert e.errno == errno.ENOSPC, e
+    finally:
+        os.close(fd)
+
+
+def test_a_full_disk_and_a_read_only_folder_on_a_real_file_system(tmp_path, browser):
+    """The data folder on its own small file system (as on a nearly full laptop): fill it, then remount it read-only."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(disk)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a small file system here (needs root); DiskTroubleTests covers the error mapping")
+    server = None
+    try:
+        server = KioskServer(data=disk / "data").start()
+        admin = login(server)
+        greeter = add_staff(server, admin, "门口", "greeter", "2580")
+        _, page = call(server, "/api/invitees?limit=100", admin)
+        codes = [i["code"] for i in page["items"]]
+        # Signing in stores a session, which is a write too: the greeter is signed in before the disk fills.
+        sign_in(browser, server, "/door.html", "2580")
+        WebDriverWait(browser, 10).until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
+
+        acknowledged, refused = 0, None
+        for i in range(20000):
+            if i == 25:
+                fill_up(disk / "ballast")   # 25 guests in, then the disk is full
+            status, body = call(server, "/api/walkins", greeter, {"name": f"满盘{i}", "phone": f"135{i:08d}", "door": "正门",
+                                                                   "nonce": str(uuid.uuid4()), "model": "长" * 40}, "POST")
+            if status == 201:
+                acknowledged += 1
+                continue
+            refused = (status, body)
+            break
+        assert refused, "the disk never filled up"
+        assert acknowledged >= 25
+        assert refused[0] == 507 and refused[1]["error"] == "disk_full", refused
+        assert "磁盘已满" in refused[1]["message"]
+        # Reads go on.
+        assert call(server, "/api/checkins/status")[0] == 200
+        assert call(server, "/api/invitees?q=" + "1", admin)[0] == 200
+        assert call(server, "/healthz")[0] == 200
+
+        # A greeter scans at the door while the disk is full: a red bar says why, and the scan waits on the tablet.
+        ActionChains(browser).send_keys(codes[0] + Keys.ENTER).perform()
+        banner = WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "storage-banner")))
+        assert "磁盘已满" in banner.text
+        assert "暂存" in browser.find_element(By.ID, "result").text
+        screenshot(browser, "disk-full-door")
+
+        # Space is freed: the waiting scan goes through by itself and the bar goes away.
+        os.remove(disk / "ballast")
+        WebDriverWait(browser, 15).until(lambda d: not d.find_elements(By.ID, "storage-banner"))
+        _, status = call(server, "/api/checkins/status")
+        assert status["arrived"] == acknowledged + 1
+
+        # The laptop restarts with the data folder read-only (a write-protected stick, a disk the kernel remounted
+        # read-only after errors): the day can still be read, and every page says nothing can be saved.
+        server.stop()
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        server.start()
+        assert call(server, "/api/checkins/status")[1]["arrived"] == acknowledged + 1
+        admin = login(server)                                   # sign-in still works (kept in memory)
+        assert call(server, "/api/invitees?q=" + "1", admin)[0] == 200
+        report = call(server, "/report", admin, raw=True)
+        assert report[0] == 200 and "活动报表" in report[1].decode()
+        status, body = call(server, "/api/walkins", greeter, {"name": "只读", "phone": "13599999999", "door": "正门", "nonce": str(uuid.uuid4())}, "POST")
+        assert status == 503 and body["error"] == "storage_read_only", (status, body)
+        browser.get(server.base + "/door.html")   # the greeter's sign-in from before the restart still holds
+        banner = WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "storage-banner")))
+        assert "只能查看" in banner.text
+        screenshot(browser, "read-only-door")
+        server.stop()
+        subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
+        server.start()
+        greeter = login(server, "2580")
+        status, body = call(server, "/api/walkins", greeter, {"name": "恢复", "phone": "13599999998", "door": "正门", "nonce": str(uuid.uuid4())}, "POST")
+        assert status == 201, body
+
+        log = server.log_path.read_text()
+        assert "STORAGE: disk full" in log and "serving READ-ONLY" in log
+        server.stop()
+        con = sqlite3.connect(disk / "data" / "kiosk.sqlite")
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert con.execute("SELECT COUNT(*) FROM checkin").fetchone()[0] == acknowledged + 2
+        con.close()
+        audit = subprocess.run([str(ROOT / ".build/debug/kiosk"), "verify-audit", "--data", str(disk / "data")], capture_output=True, text=True)
+        assert audit.returncode == 0, audit.stdout + audit.stderr
+    finally:
+        if server:
+            server.cleanup()
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)

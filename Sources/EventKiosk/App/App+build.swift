@@ -22,6 +22,8 @@ public struct AppConfig: Sendable {
     public var snapshotDir: URL?
     public var snapshotEvery: Duration = .seconds(300)
     public var snapshotKeep = 12
+    /// Set when the data folder cannot be written at start: the server serves reads and says so on every page.
+    public var readOnlyReason: String?
     public init() {}
 }
 
@@ -48,7 +50,19 @@ public func buildApplication(_ config: AppConfig, db: AppDatabase, feed: LiveFee
 /// Runs the server until SIGINT/SIGTERM, then shuts down gracefully: live streams first, then HTTP, then the store.
 public func runServer(_ config: AppConfig, logger: Logger) async throws {
     let feed = LiveFeed()
-    let db = try AppDatabase.open(directory: config.dataDir)
+    var config = config
+    let db: AppDatabase
+    do {
+        db = try AppDatabase.open(directory: config.dataDir)
+    } catch {
+        // A data folder that cannot be written still holds the day: open it for reading rather than not at all.
+        let file = config.dataDir.appendingPathComponent(AppDatabase.fileName)
+        guard FileManager.default.fileExists(atPath: file.path), !AppDatabase.canWrite(in: config.dataDir) else { throw error }
+        db = try AppDatabase.openImmutable(directory: config.dataDir)
+        config.readOnlyReason = "\(error)"
+        logger.critical("STORAGE: data folder \(config.dataDir.path) cannot be written (\(error)): serving READ-ONLY; nothing can be saved until it is fixed")
+        say("⚠ 数据文件夹无法写入，只能查看，不能保存 / The data folder cannot be written: viewing only, nothing can be saved (\(config.dataDir.path))")
+    }
     let backup = BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep)
     let app = try await buildApplication(config, db: db, feed: feed, backup: backup, logger: logger)
     // Snapshots run all day; until a folder is set (here or on the admin page) each turn does nothing.
@@ -66,6 +80,10 @@ public func runServer(_ config: AppConfig, logger: Logger) async throws {
 
 /// Loads the event file into an empty database and makes sure an admin exists (printing a generated PIN once).
 public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger) async throws {
+    if config.readOnlyReason != nil {
+        guard try await db.event() != nil else { throw EventFileError(source: config.dataDir.path, problems: [EventProblem(field: "(data)", message: "cannot be written and holds no event")]) }
+        return // nothing can be written: what is there is served as it is
+    }
     if try await db.event() == nil {
         let event = try EventConfig.load(file: config.eventFile)
         if let name = event.inviteesFile {
@@ -120,6 +138,7 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
             (MediaType(type: .image), [.maxAge(3600)]),
         ]), searchForIndexHtml: true)
         AuthMiddleware(db: db)
+        if config.readOnlyReason != nil { StorageNoticeMiddleware() }
     }
     router.get("/healthz") { _, _ in
         try db.journalMode() // proves the store is open and answering

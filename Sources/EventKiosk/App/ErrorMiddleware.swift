@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import Hummingbird
 import Logging
 
@@ -85,5 +86,16 @@ struct StorageTrouble {
         default:
             return nil
         }
+    }
+}
+
+/// In read-only mode every answer carries `X-Kiosk-Storage: read-only`, so each page can say at once that nothing
+/// can be saved, before anyone tries.
+struct StorageNoticeMiddleware<Context: RequestContext>: RouterMiddleware {
+    static var header: HTTPField.Name { HTTPField.Name("X-Kiosk-Storage")! }
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[Self.header] = "read-only"
+        return response
     }
 }

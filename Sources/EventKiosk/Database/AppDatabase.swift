@@ -33,6 +33,28 @@ public struct AppDatabase: Sendable {
         return AppDatabase(reader: try DatabasePool(path: path, configuration: config))
     }
 
+    /// Opens the event file in a folder that cannot be written (a read-only mount, a write-protected stick) so the
+    /// day's data can still be read: immutable, because nothing can change it there; every write then fails with
+    /// SQLITE_READONLY, which the pages show as "cannot be saved".
+    public static func openImmutable(directory: URL) throws -> AppDatabase {
+        let path = directory.appendingPathComponent(fileName).path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw APIError(.notFound, "no_database", "no event database at \(path)")
+        }
+        var config = configuration()
+        config.readonly = true
+        let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
+        return AppDatabase(reader: try DatabasePool(path: "file:\(encoded)?mode=ro&immutable=1", configuration: config))
+    }
+
+    /// Whether a new file can be created in `directory` (the honest test: permissions, mount flags, free inodes).
+    public static func canWrite(in directory: URL) -> Bool {
+        let probe = directory.appendingPathComponent(".kiosk-write-test-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: probe.path, contents: Data("ok".utf8)) else { return false }
+        try? FileManager.default.removeItem(at: probe)
+        return true
+    }
+
     private init(reader: DatabasePool) { self.dbWriter = reader }
 
     /// An empty in-memory database, for tests.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// Staff errors, each with the status the contract gives it.
 enum StaffError {
@@ -8,6 +9,9 @@ enum StaffError {
     static func pinTaken() -> APIError { APIError(.conflict, "pin_taken", "此 PIN 已有人使用，请换一个 / Another staff member already uses this PIN; pick another") }
     static func builtin() -> APIError { APIError(.conflict, "builtin_admin", "内置管理员不能删除 / The built-in admin cannot be removed") }
 }
+
+/// Sign-ins made while the store could not be written (see `login`).
+private let memorySessions = Mutex<[String: (StaffSession, Date)]>([:])
 
 extension AppDatabase {
     static let sessionLifetime: TimeInterval = 24 * 3600
@@ -109,7 +113,26 @@ extension AppDatabase {
     /// Checks a PIN against every active staff member; on a match, opens a 24-hour session.
     func login(pin: String) async throws -> (token: String, session: StaffSession)? {
         guard PinHasher.isWellFormed(pin) else { return nil }
-        return try await write { db in
+        do { return try await loginStored(pin: pin) } catch let error as DatabaseError where StorageTrouble(error) != nil {
+            return try await loginInMemory(pin: pin)
+        }
+    }
+
+    /// While nothing can be written (disk full, read-only folder) staff can still sign in to read the day's data:
+    /// the session is kept in memory only and is gone after a restart, which costs nothing but a new sign-in.
+    private func loginInMemory(pin: String) async throws -> (token: String, session: StaffSession)? {
+        try await read { db in
+            guard let staff = try StaffRecord.filter(Column("removed_at") == nil).fetchAll(db)
+                .first(where: { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) }), let staffID = staff.id else { return nil }
+            let token = randomBytes(32).hexString
+            let session = StaffSession(staffID: staffID, name: staff.name, role: staff.role)
+            memorySessions.withLock { $0[sha256Hex(token)] = (session, Date().addingTimeInterval(Self.sessionLifetime)) }
+            return (token, session)
+        }
+    }
+
+    private func loginStored(pin: String) async throws -> (token: String, session: StaffSession)? {
+        try await write { db in
             let candidates = try StaffRecord.filter(Column("removed_at") == nil).fetchAll(db)
             guard let staff = candidates.first(where: { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) }),
                   let staffID = staff.id else { return nil }
@@ -131,12 +154,15 @@ extension AppDatabase {
                 SELECT staff.id, staff.name, staff.role FROM session JOIN staff ON staff.id = session.staff_id
                 WHERE session.token_hash = ? AND session.expires_at > ? AND staff.removed_at IS NULL
                 """, arguments: [hash, Date()])
-            guard let row, let role = Role(rawValue: row["role"]) else { return nil }
+            guard let row, let role = Role(rawValue: row["role"]) else {
+                return memorySessions.withLock { $0[hash] }.flatMap { $0.1 > Date() ? $0.0 : nil }
+            }
             return StaffSession(staffID: row["id"], name: row["name"], role: role)
         }
     }
 
     func logout(token: String) async throws {
+        _ = memorySessions.withLock { $0.removeValue(forKey: sha256Hex(token)) }
         _ = try await write { db in try SessionRecord.deleteOne(db, key: sha256Hex(token)) }
     }
 }
