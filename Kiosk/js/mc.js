@@ -71,6 +71,7 @@ async function init() {
   } catch { /* shown once the stream connects */ }
   connectLive({
     tally: (x) => { tally = x; render(); },
+    event: (ev) => { tiers = ev.tiers; $('event-name').textContent = ev.name; render(); }, // the admin changed the event
     orders: (list) => { latest = list; render(); },
     order: (e) => { tally = e.tally; latest = [{ ...e.order, fresh: true }, ...latest.filter((o) => o.id !== e.order.id)].slice(0, 8); render(); },
     order_void: (e) => { tally = e.tally; latest = latest.filter((o) => o.id !== e.order.id); render(); },

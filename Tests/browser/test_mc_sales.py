@@ -50,6 +50,14 @@ def test_the_mc_screen_follows_orders_and_celebrates_tier_up(server, browser):
     assert status == 200
     WebDriverWait(browser, 1.5, poll_frequency=0.05).until(lambda d: text(d, "orders") == "2" and text(d, "rebate") == "0")
 
+    # The admin lowers the first tier to 2 orders: the big screen shows the new rebate at once, without a reload.
+    _, editor = call(server, "/api/event/config", admin)
+    event = editor["event"]
+    event["tiers"][0]["from"] = 2
+    status, body = call(server, "/api/event", admin, event, "PUT")
+    assert status == 200, body
+    wait.until(lambda d: text(d, "rebate") == "500" and "再成交 4 台" in text(d, "next-text"))
+
     # The laptop goes away: the screen says its numbers may be stale.
     server.stop()
     wait.until(lambda d: "hidden" not in d.find_element(By.ID, "stale").get_attribute("class"))

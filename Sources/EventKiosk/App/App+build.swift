@@ -146,11 +146,11 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     }
     let api = APIRouter(router: router)
     StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)
-    EventController(db: db, config: config, backup: backup).register(on: api)
+    let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
+    EventController(db: db, config: config, backup: backup, feed: feed, tally: { try await orders.currentTally() }).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)
     CheckInController(db: db, feed: feed).register(on: api)
-    let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
     orders.register(on: api)
     DrawsController(db: db, feed: feed).register(on: api)
     SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)

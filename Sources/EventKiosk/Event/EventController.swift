@@ -6,6 +6,9 @@ struct EventController {
     let db: AppDatabase
     let config: AppConfig
     let backup: BackupTarget
+    let feed: LiveFeed
+    /// The tally under the event's current tiers, sent to the screens after an edit changes them.
+    let tally: @Sendable () async throws -> Tally
 
     func register(on api: APIRouter) {
         api.get("/api/event", .everyone) { _, _ in .json(PublicEvent(try await event())) }
@@ -27,7 +30,7 @@ struct EventController {
         return event
     }
 
-    struct PublicEvent: Encodable {
+    struct PublicEvent: Encodable, Sendable {
         let name, date, venue, dealer: String
         let startTime, endTime: String?
         let doors: [String]
@@ -83,6 +86,9 @@ struct EventController {
         let saved = try await db.updateEvent(new, staffID: context.staff?.staffID)
         if let template { try await db.saveInspectionTemplate(template) }
         context.logger.notice("event edited", metadata: ["event": "\(saved.name)"])
+        // The MC screen shows the tiers and the rebate: the new ones, now.
+        await feed.publish("event", PublicEvent(saved))
+        if let tally = try? await tally() { await feed.publish("tally", tally) }
         return try await editorView(request, context: context)
     }
 
