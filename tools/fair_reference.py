@@ -44,6 +44,32 @@ def spin(number, remaining, seed):
         t -= r
 
 
+def verify_wheel(rec):
+    """A wheel record (GET /api/wheel/record after close): replays every spin, and any stock the admin changed
+    during the day (from spin after_spin + 1 on, the prize has `stock` in total)."""
+    seed = bytes.fromhex(rec["seed"])
+    ids = [p["id"] for p in rec["prizes"]]
+    stock = [p["stock"] for p in rec["prizes"]]
+    won = [0] * len(ids)
+    changes = list(rec.get("stock_changes") or [])
+    ok = hashlib.sha256(seed).hexdigest() == rec["commitment"]
+    for s in sorted(rec["spins"], key=lambda s: s["number"]):
+        while changes and changes[0]["after_spin"] < s["number"]:
+            c = changes.pop(0)
+            if c["prize"] in ids:
+                stock[ids.index(c["prize"])] = c["stock"]
+        remaining = [max(0, a - b) for a, b in zip(stock, won)]
+        if sum(remaining) == 0:
+            print(f"spin {s['number']}: no stock was left"); ok = False; continue
+        i = spin(s["number"], remaining, seed)
+        if ids[i] != s["prize"]["id"]:
+            print(f"spin {s['number']}: recomputed {ids[i]}, published {s['prize']['id']}"); ok = False
+        if s["prize"]["id"] in ids:
+            won[ids.index(s["prize"]["id"])] += 1
+    print("OK" if ok else "MISMATCH")
+    return ok
+
+
 def vectors():
     seed = bytes(range(32))
     g = stream(seed, "test")
@@ -63,6 +89,8 @@ def vectors():
 if __name__ == "__main__":
     if len(sys.argv) > 1:
         rec = json.load(open(sys.argv[1]))
+        if "spins" in rec:
+            sys.exit(0 if verify_wheel(rec) else 1)
         seed = bytes.fromhex(rec["seed"])
         ok = hashlib.sha256(seed).hexdigest() == rec["commitment"]
         digest, picks = draw(rec["entrants"], rec.get("salt") or "", seed, len(rec["winners"]) + len(rec.get("alternates") or []))

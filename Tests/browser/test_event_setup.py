@@ -2,6 +2,7 @@
 the day runs through the API, and the general manager opens the charted report."""
 import base64
 import json
+import subprocess
 import uuid
 from urllib.parse import quote
 
@@ -228,17 +229,38 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
         status, answer = call(server, "/api/inspections", tech, body, "POST")
         assert status == 201, answer
 
+    # Mid-day the dashcams run low: the admin adds stock, and the wheel turns on.
+    _, editor = call(server, "/api/event/config", admin)
+    event = editor["event"]
+    event["wheel"]["prizes"][1]["stock"] += 3
+    assert call(server, "/api/event", admin, event, "PUT")[0] == 200
+    for i in range(2):
+        status, order = call(server, "/api/orders", sales, {"invitee_id": buyers[i]["id"], "model": "408", "nonce": str(uuid.uuid4())}, "POST")
+        assert status == 201
+        assert call(server, "/api/wheel/spins", sales, {"order_id": order["order"]["id"], "nonce": str(uuid.uuid4())}, "POST")[0] == 201
+
+    # The day ends: the wheel seed is revealed, and anyone can check every spin, stock change included.
+    assert call(server, "/api/event/close", admin, {}, "POST")[0] == 200
+    _, record = call(server, "/api/wheel/record")
+    assert record["stock_changes"] == [{"after_spin": 11, "prize": "dashcam", "old_stock": 5, "stock": 8}]
+    path = tmp_path / "wheel.json"
+    path.write_text(json.dumps(record))
+    checked = subprocess.run(["python3", str(ROOT / "tools/fair_reference.py"), str(path)], capture_output=True, text=True)
+    assert checked.stdout.strip() == "OK", checked.stdout
+    checked = subprocess.run([str(ROOT / ".build/debug/kiosk"), "verify-draw", str(path)], capture_output=True, text=True)
+    assert checked.returncode == 0 and "OK" in checked.stdout, checked.stdout + checked.stderr
+
     # --- The report, as the general manager opens it from the admin page.
     browser.get(server.base + "/admin.html")
     wait.until(EC.element_to_be_clickable((By.ID, "open-report")))
     browser.get(server.base + "/report")
     wait.until(EC.presence_of_element_located((By.ID, "arrivals")))
     text = browser.find_element(By.TAG_NAME, "body").text
-    for expected in ("东风标致冬季团购会", "活动报表", "¥1500", "¥16500", "李娜", "王强", "侧门", "港澳双人游", "验证通过", "制动片", "轮胎花纹深度", "行车记录仪"):
+    for expected in ("东风标致冬季团购会", "活动报表", "活动已结束", "¥1500", "¥19500", "李娜", "王强", "侧门", "港澳双人游", "验证通过", "制动片", "轮胎花纹深度", "行车记录仪"):
         assert expected in text, f"{expected} is missing from the report"
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")) >= 5  # arrivals, orders, by model, by consultant, defects
     assert browser.find_element(By.CSS_SELECTOR, "#by-door").text.count("正门") == 1
-    assert "11" in browser.find_element(By.CSS_SELECTOR, "#orders .kpis").text
+    assert "13" in browser.find_element(By.CSS_SELECTOR, "#orders .kpis").text
     height = browser.execute_script("return document.body.scrollHeight")
     browser.set_window_size(1280, min(height + 100, 6000))
     screenshot(browser, "setup-05-report")

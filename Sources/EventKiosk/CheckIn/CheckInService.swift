@@ -187,6 +187,7 @@ extension AppDatabase {
             guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
             r.status = "revoked"; r.updatedAt = Date()
             try r.update(db)
+            try AuditLog.append(db, kind: "invitation_revoked", ["invitee_id": id])
             return InviteeView(r)
         }
     }
