@@ -146,6 +146,16 @@ $('event-form').addEventListener('submit', async (e) => {
   }
 });
 
+// A language switch redraws the rows in the other language and keeps what was typed.
+document.addEventListener('lang-changed', () => {
+  if (!loaded) return;
+  const problems = [...document.querySelectorAll('#event-problems li code')].length;
+  const kept = loaded;
+  fill({ ...kept, event: collect() });
+  loaded = kept;
+  if (problems) $('event-msg').textContent = '';
+});
+
 $('event-reset').addEventListener('click', () => { if (loaded) { fill(loaded); $('event-msg').textContent = ''; } });
 
 $('template-file').addEventListener('change', async () => {

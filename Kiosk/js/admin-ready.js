@@ -54,5 +54,6 @@ $('backup-now').addEventListener('click', async () => {
 });
 
 document.addEventListener('event-saved', loadReadiness);
+document.addEventListener('lang-changed', loadReadiness);
 document.addEventListener('invitees-changed', loadReadiness);
 if (session()?.role === 'admin') { loadReadiness(); setInterval(loadReadiness, 30000); }

@@ -164,6 +164,6 @@ async function checkStock() {
 if (me) {
   checkStock(); setInterval(checkStock, 30000);
   document.getElementById('who').textContent = `${me.name} · ${roleName(me.role)}`;
-  langSwitch(document.getElementById('lang'), () => { loadStaff(); loadInvitees(); });
+  langSwitch(document.getElementById('lang'), () => { loadStaff(); loadInvitees(); document.dispatchEvent(new CustomEvent('lang-changed')); });
   loadInvitees(); loadStaff();
 }
