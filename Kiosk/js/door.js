@@ -276,14 +276,19 @@ function setOnline(on) {
   c.textContent = on ? t('在线', 'Online') : t('离线', 'Offline');
 }
 
+/** Fills the door list; also when the admin renames or adds doors during the day (live `event`). */
+function showDoors(doors) {
+  const sel = $('door');
+  sel.innerHTML = doors.map((d) => `<option>${esc(d)}</option>`).join('');
+  if (!doors.includes(door)) door = doors[0];
+  sel.value = door;
+  localStorage.setItem(DOOR_KEY, door);
+}
+
 async function loadDoors() {
   const sel = $('door');
   try {
-    const ev = await (await fetch('/api/event')).json();
-    sel.innerHTML = ev.doors.map((d) => `<option>${esc(d)}</option>`).join('');
-    if (!ev.doors.includes(door)) door = ev.doors[0];
-    sel.value = door;
-    localStorage.setItem(DOOR_KEY, door);
+    showDoors((await (await fetch('/api/event')).json()).doors);
   } catch { if (door) sel.innerHTML = `<option>${esc(door)}</option>`; }
   sel.addEventListener('change', () => { door = sel.value; localStorage.setItem(DOOR_KEY, door); scan.focus(); });
 }
@@ -299,6 +304,7 @@ if (me) {
     status: (s) => { status = s; renderCounts(); },
     checkin: (e) => { status = e.status; renderCounts(); },
     checkin_undone: (e) => { status = e.status; renderCounts(); },
+    event: (ev) => showDoors(ev.doors),
   }, (on) => { if (on) { setOnline(true); flush(); } });
   scan.focus();
 }

@@ -85,6 +85,16 @@ def test_scan_repeat_search_and_walk_in(server, browser):
     # Focus came back to the scan field after the walk-in form.
     WebDriverWait(browser, 3).until(lambda d: d.switch_to.active_element.get_attribute("id") == "scan")
 
+    # The admin renames the main door mid-day: the tablet's door list follows without a reload.
+    _, editor = call(server, "/api/event/config", admin)
+    event = editor["event"]
+    event["doors"] = ["东门", "侧门"]
+    assert call(server, "/api/event", admin, event, "PUT")[0] == 200
+    WebDriverWait(browser, 5).until(lambda d: d.find_element(By.ID, "door").get_attribute("value") == "东门")
+    scanner_types(browser, guests["items"][2]["code"])
+    assert guests["items"][2]["name"] in wait_result(browser, "ok").text
+    assert call(server, "/api/checkins/status")[1]["by_door"].get("东门") == 1
+
 
 def test_a_scan_while_the_laptop_is_down_is_queued_and_sent_once(server, browser):
     admin = open_door_as_greeter(browser, server)
