@@ -56,6 +56,28 @@ import Testing
         }
     }
 
+    @Test func aDataFolderThatCannotBeWrittenIsStillServedReadOnlyAndSignInWorks() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        do {
+            let t = try await TestApp(db: try AppDatabase.open(directory: dir), loadDemoInvitees: true)
+            try await t.db.dbWriter.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        }
+        // What `kiosk serve` falls back to when the folder cannot be written.
+        let t = try await TestApp(db: try AppDatabase.openImmutable(directory: dir))
+        try await t.test { client in
+            let admin = try await client.login("1234")          // kept in memory: the session table cannot be written
+            try await client.execute(uri: "/api/invitees?limit=100", method: .get, headers: auth(admin)) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body).contains("\"total\":40"))
+            }
+            try await client.execute(uri: "/report", method: .get, headers: auth(admin)) { #expect($0.status == .ok) }
+            let r = try await walkIn(client, admin, 1)
+            #expect(r.status == .serviceUnavailable && errorCode(r) == "storage_read_only")
+            try await client.execute(uri: "/api/me", method: .get, headers: auth((admin.first == "0" ? "1" : "0") + admin.dropFirst())) { #expect($0.status == .unauthorized) }
+        }
+    }
+
     /// GRDB itself toggles `query_only`, so a read-only folder cannot be faked on a connection here; the mapping is
     /// checked directly, and test_faults.py remounts a real folder read-only under a running server.
     @Test(arguments: [(ResultCode.SQLITE_READONLY, 503, "storage_read_only"), (.SQLITE_IOERR, 503, "storage_read_only"),
