@@ -163,7 +163,8 @@ async function checkStock() {
 
 if (me) {
   checkStock(); setInterval(checkStock, 30000);
-  document.getElementById('who').textContent = `${me.name} · ${roleName(me.role)}`;
-  langSwitch(document.getElementById('lang'), () => { loadStaff(); loadInvitees(); document.dispatchEvent(new CustomEvent('lang-changed')); });
+  const who = () => { document.getElementById('who').textContent = `${me.name} · ${roleName(me.role)}`; };
+  who();
+  langSwitch(document.getElementById('lang'), () => { who(); loadStaff(); loadInvitees(); document.dispatchEvent(new CustomEvent('lang-changed')); });
   loadInvitees(); loadStaff();
 }
