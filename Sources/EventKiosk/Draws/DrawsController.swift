@@ -5,6 +5,11 @@ import Hummingbird
 struct DrawsController {
     let db: AppDatabase
     let feed: LiveFeed
+    let spins: SpinBatcher
+
+    init(db: AppDatabase, feed: LiveFeed) {
+        self.db = db; self.feed = feed; self.spins = SpinBatcher(db: db)
+    }
 
     func register(on api: APIRouter) {
         api.get("/api/wheel", .everyone) { _, _ in .json(try await db.wheel()) }
@@ -51,7 +56,7 @@ struct DrawsController {
         case (nil, let g?): source = .grant(g)
         default: throw APIError(.unprocessableContent, "invalid_spin", "请给出 order_id 或 grant_id 之一 / give exactly one of order_id or grant_id")
         }
-        let spin = try await db.spin(source, nonce: nonce, staffID: staff.staffID)
+        let spin = try await spins.spin(source, nonce: nonce, staffID: staff.staffID)
         await feed.publish("spin", PublicSpin(spin: spin, wheel: try await db.wheel()))
         return .json(SpinAnswer(spin: spin), status: .created)
     }

@@ -30,6 +30,21 @@ public struct SpinView: Codable, Sendable, Equatable {
 
 enum SpinSource: Sendable { case order(Int64), grant(Int64) }
 
+/// Spins share commits the way door scans do (issue 8: 32 sales tablets spinning at once queued behind one
+/// fsync each). Each spin still sees the stock the spins before it left, in its own savepoint.
+struct SpinBatcher: Sendable {
+    struct Request: Sendable { let source: SpinSource; let nonce: String; let staffID: Int64? }
+    private let commit: GroupCommit<Request, SpinView>
+
+    init(db: AppDatabase, maxBatch: Int = 64) {
+        commit = GroupCommit(db: db, maxBatch: maxBatch) { db, r in try AppDatabase.spin(db, r.source, nonce: r.nonce, staffID: r.staffID) }
+    }
+
+    func spin(_ source: SpinSource, nonce: String, staffID: Int64?) async throws -> SpinView {
+        try await commit.run(Request(source: source, nonce: nonce, staffID: staffID))
+    }
+}
+
 extension AppDatabase {
     static func wheelSeed(_ db: Database) throws -> Data {
         guard let hex = try setting(db, wheelSeedKey), let seed = Data(hex: hex), seed.count == 32 else {
@@ -65,43 +80,46 @@ extension AppDatabase {
     /// One spin for a valid order or an MC grant: decided here, from the committed seed and the stock left.
     /// Idempotent per nonce; an order or grant spins once; the stock can never go below zero.
     func spin(_ source: SpinSource, nonce: String, staffID: Int64?) async throws -> SpinView {
-        try await write { db in
-            if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM spin WHERE nonce = ?", arguments: [nonce]) { return Self.spinView(earlier) }
-            try Self.requireOpen(db)
-            guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
-            var orderID: Int64?, grantID: Int64?
-            switch source {
-            case .order(let id):
-                guard try OrderRecord.fetchOne(db, key: id) != nil else { throw APIError.notFound("没有这个订单 / No order with id \(id)") }
-                if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
-                    throw APIError(.conflict, "order_voided", "此订单已作废，不能转盘 / This order was voided: no spin")
-                }
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE order_id = ?", arguments: [id])! > 0 {
-                    throw APIError(.conflict, "already_spun", "此订单已转过 / This order has already spun the wheel")
-                }
-                orderID = id
-            case .grant(let id):
-                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE id = ?", arguments: [id])! > 0 else {
-                    throw APIError.notFound("没有这次奖励转盘 / No bonus spin with id \(id)")
-                }
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE grant_id = ?", arguments: [id])! > 0 {
-                    throw APIError(.conflict, "already_spun", "这次奖励已转过 / This bonus spin has been used")
-                }
-                grantID = id
+        try await write { db in try Self.spin(db, source, nonce: nonce, staffID: staffID) }
+    }
+
+    /// One spin inside a write transaction (alone, or as one of a group commit's spins: `SpinBatcher`).
+    static func spin(_ db: Database, _ source: SpinSource, nonce: String, staffID: Int64?) throws -> SpinView {
+        if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM spin WHERE nonce = ?", arguments: [nonce]) { return Self.spinView(earlier) }
+        try Self.requireOpen(db)
+        guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+        var orderID: Int64?, grantID: Int64?
+        switch source {
+        case .order(let id):
+            guard try OrderRecord.fetchOne(db, key: id) != nil else { throw APIError.notFound("没有这个订单 / No order with id \(id)") }
+            if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
+                throw APIError(.conflict, "order_voided", "此订单已作废，不能转盘 / This order was voided: no spin")
             }
-            let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
-            let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM spin") ?? 0) + 1
-            guard let index = FairDraw.spin(number: number, remaining: remaining, seed: try Self.wheelSeed(db)) else {
-                throw APIError(.conflict, "no_stock", "奖品已全部送出 / No prizes left in stock")
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE order_id = ?", arguments: [id])! > 0 {
+                throw APIError(.conflict, "already_spun", "此订单已转过 / This order has already spun the wheel")
             }
-            let prize = event.wheel.prizes[index]
-            let now = Date()
-            try db.execute(sql: "INSERT INTO spin(number, order_id, grant_id, prize_id, prize_name, nonce, at, staff_id) VALUES (?,?,?,?,?,?,?,?)",
-                           arguments: [number, orderID, grantID, prize.id, prize.name, nonce, now, staffID])
-            try AuditLog.append(db, kind: "spin", SpinAudit(number: number, orderId: orderID, grantId: grantID, prizeId: prize.id,
-                                                           remainingBefore: remaining))
-            return SpinView(number: number, orderId: orderID, grantId: grantID, prize: .init(id: prize.id, name: prize.name), at: now)
+            orderID = id
+        case .grant(let id):
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE id = ?", arguments: [id])! > 0 else {
+                throw APIError.notFound("没有这次奖励转盘 / No bonus spin with id \(id)")
+            }
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE grant_id = ?", arguments: [id])! > 0 {
+                throw APIError(.conflict, "already_spun", "这次奖励已转过 / This bonus spin has been used")
+            }
+            grantID = id
         }
+        let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
+        let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM spin") ?? 0) + 1
+        guard let index = FairDraw.spin(number: number, remaining: remaining, seed: try Self.wheelSeed(db)) else {
+            throw APIError(.conflict, "no_stock", "奖品已全部送出 / No prizes left in stock")
+        }
+        let prize = event.wheel.prizes[index]
+        let now = Date()
+        try db.execute(sql: "INSERT INTO spin(number, order_id, grant_id, prize_id, prize_name, nonce, at, staff_id) VALUES (?,?,?,?,?,?,?,?)",
+                       arguments: [number, orderID, grantID, prize.id, prize.name, nonce, now, staffID])
+        try AuditLog.append(db, kind: "spin", SpinAudit(number: number, orderId: orderID, grantId: grantID, prizeId: prize.id,
+                                                       remainingBefore: remaining))
+        return SpinView(number: number, orderId: orderID, grantId: grantID, prize: .init(id: prize.id, name: prize.name), at: now)
     }
 
     struct SpinAudit: Encodable { let number: Int; let orderId: Int64?; let grantId: Int64?; let prizeId: String; let remainingBefore: [Int] }
