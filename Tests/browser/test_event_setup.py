@@ -267,3 +267,9 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
     pdf = browser.execute_cdp_cmd("Page.printToPDF", {"paperWidth": 8.27, "paperHeight": 11.69, "printBackground": True})
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     (ROOT / "test-artifacts" / "day-report.pdf").write_bytes(base64.b64decode(pdf["data"]))
+
+    # The backup folder chosen on the page is still in force after the laptop restarts.
+    server.stop()
+    server.start()
+    _, backup = call(server, "/api/backup", login(server))
+    assert backup["folder"] == str(tmp_path / "usb")

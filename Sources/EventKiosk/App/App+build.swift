@@ -64,6 +64,10 @@ public func runServer(_ config: AppConfig, logger: Logger) async throws {
         say("⚠ 数据文件夹无法写入，只能查看，不能保存 / The data folder cannot be written: viewing only, nothing can be saved (\(config.dataDir.path))")
     }
     let backup = BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep)
+    if config.snapshotDir == nil, let saved = try? await db.savedBackupFolder() {
+        backup.resume(folder: saved)
+        say("自动备份 Snapshots: every \(config.snapshotEvery.components.seconds / 60) min → \(saved) (set on the admin page)")
+    }
     let app = try await buildApplication(config, db: db, feed: feed, backup: backup, logger: logger)
     // Snapshots run all day; until a folder is set (here or on the admin page) each turn does nothing.
     let services: [any Service] = [app, LiveFeedService(feed: feed), SnapshotService(db: db, target: backup, every: config.snapshotEvery, logger: logger)]

@@ -139,6 +139,9 @@ public final class BackupTarget: Sendable {
         state.withLock { $0.folder = folder.path; $0.lastError = nil }
     }
 
+    /// The folder chosen on the admin page before a restart; it is tried at the next snapshot as it is.
+    func resume(folder: String) { state.withLock { if $0.folder == nil { $0.folder = folder } } }
+
     func succeeded(_ file: URL) { state.withLock { $0.lastFile = file.lastPathComponent; $0.lastAt = Date(); $0.lastError = nil } }
     func failed(_ error: any Error) { state.withLock { $0.lastError = "\(error)"; $0.lastAt = Date() } }
 
@@ -156,6 +159,18 @@ public final class BackupTarget: Sendable {
             logger.error("snapshot FAILED: \(error) (folder \(folder.path)); the server keeps running, will try again")
             throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "backup_failed", "备份失败：\(error) / The backup failed: \(error)")
         }
+    }
+}
+
+extension AppDatabase {
+    static let backupFolderKey = "backup_folder"
+
+    func saveBackupFolder(_ path: String) async throws {
+        try await write { db in try Self.setSetting(db, Self.backupFolderKey, path) }
+    }
+
+    func savedBackupFolder() async throws -> String? {
+        try await read { db in try Self.setting(db, Self.backupFolderKey) }
     }
 }
 

@@ -18,6 +18,7 @@ struct ReportsController {
         api.put("/api/backup/target", .admin) { request, context in
             let body = try await request.decodeJSON(as: Target.self, context: context)
             try backup.setFolder(body.folder)
+            try await db.saveBackupFolder(backup.current.folder ?? body.folder) // kept across a restart
             context.logger.notice("backup folder set", metadata: ["folder": "\(body.folder)"])
             return .json(backup.current)
         }
