@@ -37,24 +37,26 @@ extension AppDatabase {
 
     /// Gives an invitee a new code (a lost or forwarded invitation): the old card then answers `revoked` at the door.
     func reissueCode(id: Int64, staffID: Int64?) async throws -> InviteeView {
-        try await write { db in
-            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+        try await changeInvitee(id: id, audit: "code_reissued", staffID: staffID) { db, r in
             try db.execute(sql: "INSERT INTO retired_code(code, invitee_id, at, staff_id) VALUES (?, ?, ?, ?)", arguments: [r.code, id, Date(), staffID])
             r.code = try Self.freshCode(db)
-            r.updatedAt = Date()
-            try r.update(db)
-            try AuditLog.append(db, kind: "code_reissued", InviteeAudit(inviteeId: id, staffId: staffID))
-            return InviteeView(r)
         }
     }
 
     /// Undoes a cancelled invitation: the code works again.
     func restoreInvitation(id: Int64, staffID: Int64?) async throws -> InviteeView {
+        try await changeInvitee(id: id, audit: "invitation_restored", staffID: staffID) { _, r in r.status = "active" }
+    }
+
+    /// One audited change to one invitee, in one transaction; 404 when there is no such invitee.
+    private func changeInvitee(id: Int64, audit kind: String, staffID: Int64?,
+                               _ change: @escaping @Sendable (Database, inout InviteeRecord) throws -> Void) async throws -> InviteeView {
         try await write { db in
             guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
-            r.status = "active"; r.updatedAt = Date()
+            try change(db, &r)
+            r.updatedAt = Date()
             try r.update(db)
-            try AuditLog.append(db, kind: "invitation_restored", InviteeAudit(inviteeId: id, staffId: staffID))
+            try AuditLog.append(db, kind: kind, InviteeAudit(inviteeId: id, staffId: staffID))
             return InviteeView(r)
         }
     }
