@@ -164,7 +164,7 @@ struct Restore: ParsableCommand {
     }
 }
 
-/// The evidence pack: every table as CSV, the audit log, draw and wheel records with their verification, a summary.
+/// The evidence pack: every table as CSV, the audit log, draw and wheel records with their verification, the day report.
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write the evidence pack ZIP (works while the server runs).")
 
