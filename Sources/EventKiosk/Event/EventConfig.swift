@@ -106,10 +106,10 @@ extension EventConfig {
             }
         }
         switch error {
-        case .keyNotFound(let key, let ctx): return EventProblem(field: path(ctx.codingPath + [key]), message: "is missing")
-        case .typeMismatch(let type, let ctx): return EventProblem(field: path(ctx.codingPath), message: "has the wrong type (expected \(type))")
-        case .valueNotFound(let type, let ctx): return EventProblem(field: path(ctx.codingPath), message: "is null (expected \(type))")
-        case .dataCorrupted(let ctx): return EventProblem(field: ctx.codingPath.isEmpty ? "(file)" : path(ctx.codingPath), message: "is not valid JSON: \(ctx.debugDescription)")
+        case .keyNotFound(let key, let ctx): return EventProblem(field: path(ctx.codingPath + [key]), message: "缺少此项 / is missing")
+        case .typeMismatch(let type, let ctx): return EventProblem(field: path(ctx.codingPath), message: "类型不对（如应填数字）/ has the wrong type (expected \(type))")
+        case .valueNotFound(let type, let ctx): return EventProblem(field: path(ctx.codingPath), message: "不能为空 / is null (expected \(type))")
+        case .dataCorrupted(let ctx): return EventProblem(field: ctx.codingPath.isEmpty ? "(file)" : path(ctx.codingPath), message: "格式不对 / is not valid JSON: \(ctx.debugDescription)")
         @unknown default: return EventProblem(field: "(file)", message: "cannot be decoded")
         }
     }

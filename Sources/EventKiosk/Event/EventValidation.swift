@@ -8,7 +8,7 @@ extension EventConfig {
     public func validate() -> [EventProblem] {
         var problems: [EventProblem] = []
         func check(_ ok: Bool, _ field: String, _ message: String) {
-            if !ok { problems.append(EventProblem(field: field, message: message)) }
+            if !ok { problems.append(EventProblem(field: field, message: Self.bilingual(message))) }
         }
 
         check(!name.trimmed.isEmpty, "name", "must not be empty")
@@ -78,6 +78,25 @@ extension EventConfig {
         }
         problems += promotionProblems()
         return problems
+    }
+
+    /// Chinese first, as the rest of the product speaks to the marketing assistant who fixes the file or the form;
+    /// the English stays after it (logs, and anyone reading the file who does not read Chinese).
+    static func bilingual(_ message: String) -> String {
+        let zh: [(String, String)] = [
+            ("must not be empty", "不能为空"), ("is longer than", "太长"), ("must be a date written", "日期须写成 年-月-日（如 2026-12-06）"),
+            ("must be HH:MM", "时间须写成 时:分（如 09:30）"), ("must list at least one door", "至少要有一个门口"),
+            ("must be a name of", "名称长度不对"), ("is listed twice", "重复了"), ("is used twice", "重复了"),
+            ("must be 1 or more", "至少为 1"), ("must not be negative", "不能为负数"),
+            ("must be larger than the tier before", "必须比上一档大"), ("must be 0 to 10000", "须为 0–10000"),
+            ("must list at least one prize", "至少要有一个奖品"), ("must be 1 to 40 of a-z", "代码只能用小写字母、数字、_ 或 -（1–40 个）"),
+            ("must be \"orders\" or \"checked_in\"", "须为 orders（下单客户）或 checked_in（到场来宾）"),
+            ("must be a .json file name", "须为 .json 文件名"), ("must list 4 to 6 questions", "问卷须有 4–6 题"),
+            ("must be 1 to 30 of a-z", "代码只能用小写字母、数字或 _（1–30 个）"), ("must be 1 to 100 characters", "须为 1–100 个字"),
+            ("must be a .csv file name", "须为与活动文件同目录的 .csv 文件名"),
+        ]
+        guard let hit = zh.first(where: { message.contains($0.0) }) else { return message }
+        return "\(hit.1) / \(message)"
     }
 
     /// The promotion-law check: the top draw prize, and the most one order can win, stay within the limit.

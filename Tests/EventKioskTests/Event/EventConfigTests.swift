@@ -26,7 +26,7 @@ import Testing
 
     @Test func aMissingFieldIsNamed() throws {
         let p = try problems { $0.removeValue(forKey: "venue") }
-        #expect(p == [EventProblem(field: "venue", message: "is missing")])
+        #expect(p == [EventProblem(field: "venue", message: "缺少此项 / is missing")])
     }
 
     @Test func aWrongTypeIsNamedWithItsPath() throws {
