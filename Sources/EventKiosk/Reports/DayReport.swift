@@ -23,7 +23,7 @@ public struct DayReport: Sendable {
     let names: [String: String]
     let inspections: [InspectionView]
     let followUps: [FollowUpView]
-    let survey: [(question: String, count: Int, average: Double?)]
+    let survey: [SurveyTally]
     let surveyAnswers: Int
     let complaints: Int
 
@@ -51,10 +51,7 @@ public struct DayReport: Sendable {
         let orders = try await db.orders(newestFirst: false)
         let valid = orders.filter { !$0.voided }.count
         let answers = try await db.surveyAnswers(complaintsOnly: false)
-        let survey = (event?.survey?.questions ?? []).map { q -> (String, Int, Double?) in
-            let values = answers.compactMap { $0.ratings[q.id] }
-            return (q.text, values.count, values.isEmpty ? nil : Double(values.reduce(0, +)) / Double(values.count))
-        }
+        let survey = SurveyTally.per(event?.survey?.questions ?? [], answers)
         return DayReport(event: event, generatedAt: now, closed: try await db.isClosed(), status: try await db.arrivalStatus(),
                          byConsultant: byConsultant, byDoor: byDoor, arrivalTimes: arrivalTimes, orders: orders,
                          tally: RebateTiers(event?.tiers ?? []).tally(orders: valid),

@@ -56,7 +56,7 @@ public enum DayReportPage {
 
         <section id="survey"><h2>5. 顾客回馈 Guest survey</h2>
         <p>\(r.surveyAnswers) 份回馈 answers · \(r.complaints) 条投诉 complaints</p>
-        \(SVGChart.horizontalBars(r.survey.map { SVGChart.Bar($0.question, Int((($0.average ?? 0) * 20).rounded())) },
+        \(SVGChart.horizontalBars(r.survey.map { SVGChart.Bar($0.text, Int((($0.average ?? 0) * 20).rounded())) },
                                   title: "平均分（满分 100）Average score out of 100", colour: "#1a7f37"))
         </section>
         <footer>EventKiosk · \(e(r.event?.dealer ?? ""))</footer>

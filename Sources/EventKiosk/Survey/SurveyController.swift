@@ -73,20 +73,11 @@ struct SurveyController {
         return .json(["handled": true])
     }
 
-    struct Result: Encodable { let id: String; let text: String; let count: Int; let average: Double?; let distribution: [Int] }
-    struct Results: Encodable { let answers: Int; let questions: [Result]; let comments: [String] }
+    struct Results: Encodable { let answers: Int; let questions: [SurveyTally]; let comments: [String] }
 
     func results() async throws -> Results {
-        let qs = try await questions()
         let answers = try await db.surveyAnswers(complaintsOnly: false)
-        let per = qs.map { q -> Result in
-            let values = answers.compactMap { $0.ratings[q.id] }
-            var dist = [0, 0, 0, 0, 0]
-            for v in values { dist[v - 1] += 1 }
-            let avg = values.isEmpty ? nil : (Double(values.reduce(0, +)) / Double(values.count) * 100).rounded() / 100
-            return Result(id: q.id, text: q.text, count: values.count, average: avg, distribution: dist)
-        }
-        return Results(answers: answers.count, questions: per, comments: answers.compactMap(\.comment))
+        return Results(answers: answers.count, questions: SurveyTally.per(try await questions(), answers), comments: answers.compactMap(\.comment))
     }
 
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {

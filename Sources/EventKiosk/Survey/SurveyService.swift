@@ -1,6 +1,27 @@
 import Foundation
 import GRDB
 
+/// Per-question figures from the answers: pure, shared by the results API and the end-of-day report.
+public struct SurveyTally: Encodable, Sendable, Equatable {
+    public let id: String
+    public let text: String
+    public let count: Int
+    /// Two decimals; nil with no answers.
+    public let average: Double?
+    /// How many answered 1, 2, 3, 4, 5.
+    public let distribution: [Int]
+
+    public static func per(_ questions: [EventConfig.Survey.Question], _ answers: [SurveyAnswerView]) -> [SurveyTally] {
+        questions.map { q in
+            let values = answers.compactMap { $0.ratings[q.id] }
+            var dist = [0, 0, 0, 0, 0]
+            for v in values { dist[v - 1] += 1 }
+            let avg = values.isEmpty ? nil : (Double(values.reduce(0, +)) / Double(values.count) * 100).rounded() / 100
+            return SurveyTally(id: q.id, text: q.text, count: values.count, average: avg, distribution: dist)
+        }
+    }
+}
+
 /// One guest's answer as staff see it (name and phone where known).
 public struct SurveyAnswerView: Codable, Sendable, Equatable {
     public let id: Int64
