@@ -78,13 +78,8 @@ struct EventController {
             do { template = try loadInspectionTemplate(named: new.inspectionTemplate, config: config) } catch {
                 throw APIError.invalidEvent([EventProblem(field: "inspection_template", message: "\(error)")])
             }
-            if try await db.inspectionCount() > 0 {
-                throw APIError.invalidEvent([EventProblem(field: "inspection_template",
-                    message: "已有检测记录，检测表不能再换 / inspections have been saved with the current form, so it can no longer be changed")])
-            }
         }
-        let saved = try await db.updateEvent(new, staffID: context.staff?.staffID)
-        if let template { try await db.saveInspectionTemplate(template) }
+        let saved = try await db.updateEvent(new, template: template, staffID: context.staff?.staffID)
         context.logger.notice("event edited", metadata: ["event": "\(saved.name)"])
         // The MC screen shows the tiers and the rebate: the new ones, now.
         await feed.publish("event", PublicEvent(saved))

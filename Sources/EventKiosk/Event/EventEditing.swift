@@ -51,15 +51,23 @@ extension APIError {
 extension AppDatabase {
     /// Puts an admin's edit in force, all or nothing: a valid event, checked against the spins already made;
     /// each wheel stock change is kept (for the verifier) and audited.
-    func updateEvent(_ new: EventConfig, staffID: Int64?) async throws -> EventConfig {
+    /// `template` is the form `new.inspectionTemplate` names when that changed; it is stored in the same transaction,
+    /// and refused once an inspection has been saved with the current one.
+    func updateEvent(_ new: EventConfig, template: InspectionTemplate? = nil, staffID: Int64?) async throws -> EventConfig {
+        let templateJSON = try template.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) }
         try await write { db in
             try Self.requireOpen(db)
             guard let old = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
             let won = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
                 .map { row -> (String, Int) in (row["prize_id"], row["n"]) })
             let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
-            let problems = new.validate() + EventEditRules.problems(old: old, new: new, won: won, spins: spins)
+            var problems = new.validate() + EventEditRules.problems(old: old, new: new, won: won, spins: spins)
+            if templateJSON != nil, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") ?? 0 > 0 {
+                problems.append(EventProblem(field: "inspection_template",
+                    message: "已有检测记录，检测表不能再换 / inspections have been saved with the current form, so it can no longer be changed"))
+            }
             guard problems.isEmpty else { throw APIError.invalidEvent(problems) }
+            if let templateJSON { try Self.setSetting(db, Self.templateKey, templateJSON) }
             let now = Date()
             for change in EventEditRules.stockChanges(old: old, new: new) {
                 try db.execute(sql: "INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id) VALUES (?, ?, ?, ?, ?, ?)",
