@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs whatever the build (with --test the browser tests, with --bench the load generator) needs and is missing. Debian/Ubuntu.
 set -euo pipefail
-want=(pkg-config libsqlite3-dev libqrencode-dev zlib1g-dev)
+want=(pkg-config libsqlite3-dev libqrencode-dev zlib1g-dev libzxing-dev libstb-dev)
 if [ "${1:-}" = "--test" ]; then
-  want+=(chromium chromium-driver zbar-tools poppler-utils python3-pip)
+  want+=(chromium chromium-driver zbar-tools poppler-utils python3-pip libnss3-tools openssl)
 fi
 if [ "${1:-}" = "--bench" ]; then
   want+=(wrk)
@@ -19,7 +19,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 if [ "${1:-}" = "--test" ]; then
-  python3 -c "import selenium, pytest" 2>/dev/null || python3 -m pip install -q selenium pytest 2>&1 | grep -v "WARNING: Running pip as" || true
-  python3 -c "import selenium, pytest" || { echo "selenium/pytest could not be installed" >&2; exit 1; }
+  python3 -c "import selenium, pytest, PIL" 2>/dev/null || python3 -m pip install -q selenium pytest pillow 2>&1 | grep -v "WARNING: Running pip as" || true
+  python3 -c "import selenium, pytest, PIL" || { echo "selenium/pytest/pillow could not be installed" >&2; exit 1; }
 fi
 command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain (swift.org) first" >&2; exit 1; }

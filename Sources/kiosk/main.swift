@@ -20,6 +20,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "0.0.0.0"
     @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "HTTPS port, with the kiosk's own certificate authority (tablet cameras need HTTPS); 0 turns HTTPS off.")
+    var httpsPort = 8443
     @Option(help: "Folder for the event's SQLite file.") var data = "kiosk-data"
     @Option(help: "Event file, loaded at the first start only.") var event = "Assets/demo-event.json"
     @Option(help: "Folder of the kiosk pages.") var kiosk = "Kiosk"
@@ -35,6 +37,7 @@ struct Serve: AsyncParsableCommand {
         var config = AppConfig()
         config.host = host
         config.port = port
+        config.httpsPort = httpsPort
         config.dataDir = URL(fileURLWithPath: data)
         config.eventFile = URL(fileURLWithPath: event)
         config.kioskDir = URL(fileURLWithPath: kiosk)

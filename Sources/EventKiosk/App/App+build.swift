@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -24,27 +26,49 @@ public struct AppConfig: Sendable {
     public var snapshotKeep = 12
     /// Set when the data folder cannot be written at start: the server serves reads and says so on every page.
     public var readOnlyReason: String?
+    /// The HTTPS port (the camera needs a secure page); 0 turns HTTPS off.
+    public var httpsPort = 8443
     public init() {}
 }
 
-/// Opens the store, loads the event on the first start, and builds the HTTP application.
-/// The live feed is passed in so the caller can run `LiveFeedService(feed:)` after the app (see `runServer`).
-public func buildApplication(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, backup: BackupTarget? = nil,
-                             logger: Logger) async throws -> some ApplicationProtocol {
+/// Opens the store, loads the event on the first start, and builds the servers: HTTP, and HTTPS with the kiosk's
+/// own CA when `tls` is given. Both serve the one router, so every page and API answers the same on either port.
+/// The live feed is passed in so the caller can run `LiveFeedService(feed:)` after the servers (see `runServer`).
+public func buildServers(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, backup: BackupTarget? = nil, tls: TLSSetup? = nil,
+                         logger: Logger) async throws -> [any Service] {
     try await prepareFirstStart(db: db, config: config, logger: logger)
-    let (router, _) = buildRouter(db: db, config: config, feed: feed, backup: backup)
-    let app = Application(
-        router: router,
-        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.idleTimeout.components.seconds) * 1_000_000_000))),
+    let (router, _) = buildRouter(db: db, config: config, feed: feed, backup: backup, tls: tls)
+    let responder = router.buildResponder()
+    let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout.components.seconds) * 1_000_000_000)
+    let http = Application(
+        responder: responder,
+        server: .http1(configuration: .init(idleTimeout: idle)),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EventKiosk"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
             logger.notice("EventKiosk is serving on http://\(config.host == "0.0.0.0" ? "<this laptop's IP>" : config.host):\(port)/ (data: \(config.dataDir.path))")
             say("打开 Open: http://localhost:\(port)/  ·  管理 Admin: http://localhost:\(port)/admin.html")
+            for ip in tls?.addresses ?? LocalAddresses.ipv4() {
+                say("平板/手机 Tablets and phones: http://\(ip):\(port)/  ·  首次设置 Set a tablet up once: http://\(ip):\(port)/setup.html")
+            }
         },
         logger: logger
     )
-    return app
+    guard let tls else { return [http] }
+    let https = Application(
+        responder: responder,
+        server: try .tls(.http1(configuration: .init(idleTimeout: idle)), tlsConfiguration: tls.serverConfiguration()),
+        configuration: .init(address: .hostname(config.host, port: tls.httpsPort), serverName: "EventKiosk"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? tls.httpsPort
+            logger.notice("EventKiosk is serving HTTPS on port \(port) for \(tls.addresses.joined(separator: ", ")) (CA: \(KioskCA.folder(in: config.dataDir).path))")
+            for ip in ["127.0.0.1"] + tls.addresses {
+                say("HTTPS（平板摄像头扫码 camera scanning）: https://\(ip):\(port)/door.html")
+            }
+        },
+        logger: logger
+    )
+    return [http, https]
 }
 
 /// Runs the server until SIGINT/SIGTERM, then shuts down gracefully: live streams first, then HTTP, then the store.
@@ -68,9 +92,18 @@ public func runServer(_ config: AppConfig, logger: Logger) async throws {
         backup.resume(folder: saved)
         say("自动备份 Snapshots: every \(config.snapshotEvery.components.seconds / 60) min → \(saved) (set on the admin page)")
     }
-    let app = try await buildApplication(config, db: db, feed: feed, backup: backup, logger: logger)
+    var tls: TLSSetup?
+    if config.httpsPort != 0 {
+        do { tls = try TLSSetup.prepare(dataDir: config.dataDir, httpsPort: config.httpsPort) } catch {
+            // Without HTTPS the door still works with handheld scanners, photos and look-up: serve rather than stop.
+            logger.error("HTTPS is off: \(error)")
+            say("⚠ HTTPS 未能启动，摄像头实时扫码不可用（扫码枪、拍照、查找仍可用）/ HTTPS could not start: \(error)")
+        }
+    }
+    let servers = try await buildServers(config, db: db, feed: feed, backup: backup, tls: tls, logger: logger)
     // Snapshots run all day; until a folder is set (here or on the admin page) each turn does nothing.
-    let services: [any Service] = [app, LiveFeedService(feed: feed), SnapshotService(db: db, target: backup, every: config.snapshotEvery, logger: logger)]
+    let services: [any Service] = servers + [LiveFeedService(feed: feed),
+                                             SnapshotService(db: db, target: backup, every: config.snapshotEvery, logger: logger)]
     if let folder = config.snapshotDir {
         say("自动备份 Snapshots: every \(config.snapshotEvery.components.seconds / 60) min → \(folder.path) (keeping \(config.snapshotKeep))")
     }
@@ -130,12 +163,13 @@ func loadInspectionTemplate(named name: String, config: AppConfig) throws -> Ins
 
 /// The router with every route and middleware; tests build the same one and call `app.test(.router)`.
 public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = LiveFeed(),
-                        backup: BackupTarget? = nil) -> (Router<AppRequestContext>, APIRouter) {
+                        backup: BackupTarget? = nil, tls: TLSSetup? = nil) -> (Router<AppRequestContext>, APIRouter) {
     let backup = backup ?? BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep)
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         LogRequestsMiddleware<AppRequestContext>(.info)
         ErrorMiddleware()
+        if let tls { HTTPSDeviceMiddleware(httpsPort: tls.httpsPort, devices: HTTPSDevices(db: db)) }
         FileMiddleware(config.kioskDir.path, cacheControl: .init([
             (MediaType(type: .text), [.noCache]),
             (MediaType(type: .application), [.noCache]),
@@ -151,7 +185,9 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     let api = APIRouter(router: router)
     StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)
     let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
-    EventController(db: db, config: config, backup: backup, feed: feed, tally: { try await orders.currentTally() }).register(on: api)
+    EventController(db: db, config: config, backup: backup, feed: feed, httpsOn: tls != nil,
+                    tally: { try await orders.currentTally() }).register(on: api)
+    DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)
     CheckInController(db: db, feed: feed).register(on: api)

@@ -9,6 +9,8 @@ public struct AppRequestContext: RequestContext {
     public var staff: StaffSession?
     /// The peer's IP address, or "local" when there is no socket (in-process tests).
     public let clientAddress: String
+    /// The port the request came in on (HTTP or HTTPS), nil in in-process tests.
+    public let localPort: Int?
 
     /// Largest request body accepted. A 5,000-row CSV is about 400 kB; 8 MB leaves room for photos.
     public static let uploadLimit = 8 * 1_048_576
@@ -17,6 +19,7 @@ public struct AppRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "local"
+        self.localPort = source.channel.localAddress?.port
     }
 
     /// The signed-in staff member, or 401 when there is none.

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Checks of request input that several features share: the client nonce that makes a write idempotent,
@@ -22,5 +23,24 @@ enum RequestInput {
             offset = n
         }
         return (limit, offset)
+    }
+
+    /// When a scan was made on a tablet that could not reach the laptop: RFC 3339 (with or without fractions of a
+    /// second, as JavaScript's `toISOString()` writes it), not in the future (2 minutes' clock drift allowed) and
+    /// at most 24 hours back.
+    static func scannedAt(_ text: String?, now: Date = Date()) throws -> Date? {
+        guard let text = text?.trimmed, !text.isEmpty else { return nil }
+        let plain = ISO8601DateFormatter(), fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard let date = fractional.date(from: text) ?? plain.date(from: text) else {
+            throw APIError(.unprocessableContent, "invalid_scanned_at", "scanned_at 须为 RFC 3339 时间 / scanned_at must be an RFC 3339 time, got \(text.prefix(40))")
+        }
+        guard date <= now.addingTimeInterval(120) else {
+            throw APIError(.unprocessableContent, "invalid_scanned_at", "扫码时间在未来：请检查平板的时钟 / scanned_at is in the future: check the tablet's clock")
+        }
+        guard date >= now.addingTimeInterval(-24 * 3600) else {
+            throw APIError(.unprocessableContent, "invalid_scanned_at", "扫码时间超过 24 小时 / scanned_at is more than 24 hours ago")
+        }
+        return date
     }
 }

@@ -18,6 +18,9 @@ struct CheckInController {
 
     func register(on api: APIRouter) {
         api.post("/api/checkins", .only(.greeter), checkIn)
+        api.post("/api/checkins/image", .only(.greeter), checkInImage)
+        api.post("/api/qr/decode", .staff, decodeImage)
+        api.get("/api/checkins/roster", .only(.greeter)) { _, _ in .json(try await db.doorRoster()) }
         api.post("/api/walkins", .only(.greeter), walkIn)
         api.delete("/api/checkins/{id}", .only(.greeter), undo)
         api.get("/api/checkins", .staff) { request, _ in
@@ -29,7 +32,7 @@ struct CheckInController {
         api.post("/api/invitees/{id}/revoke", .admin) { _, context in .json(try await db.revokeInvitation(id: try context.id())) }
     }
 
-    struct CheckInBody: Decodable { let code: String?; let door: String?; let nonce: String?; let partySize: Int? }
+    struct CheckInBody: Decodable { let code: String?; let door: String?; let nonce: String?; let partySize: Int?; let scannedAt: String? }
 
     /// Checks a scanned code in: 201 ok, 409 already here, 404 unknown, 410 revoked, 400 invalid.
     @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -38,14 +41,58 @@ struct CheckInController {
         do { body = try await request.decodeJSON(as: CheckInBody.self, context: context) } catch let e as APIError where e.status == .badRequest {
             return Self.answer(.invalid(e.message))
         }
-        let door = try await validDoor(body.door)
-        let nonce = try RequestInput.nonce(body.nonce)
-        if let size = body.partySize, !(1...20).contains(size) {
-            throw APIError(.unprocessableContent, "invalid_party_size", "人数须为 1–20 / party_size must be 1 to 20")
+        let scan = try await scanInput(door: body.door, nonce: body.nonce, partySize: body.partySize, scannedAt: body.scannedAt, staff: staff)
+        return try await checkIn(scan, scanned: body.code ?? "")
+    }
+
+    /// A photo or camera frame of the guest's code: the laptop reads it and checks it in exactly as a typed scan.
+    /// 422 `no_code` when no code can be read, 422 `several_codes` when two guests' codes are in one picture.
+    @Sendable func checkInImage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let staff = try context.requireStaff()
+        let query = request.uri.queryParameters
+        let partySize: Int?
+        if let raw = query.get("party_size") {
+            guard let n = Int(raw) else { throw Self.badPartySize }
+            partySize = n
+        } else { partySize = nil }
+        let scan = try await scanInput(door: query.get("door"), nonce: query.get("nonce"), partySize: partySize,
+                                       scannedAt: query.get("scanned_at"), staff: staff)
+        let texts = try await ImageInput.decodedTexts(request, context: context)
+        let codes = Set(texts.compactMap(CheckInCode.extract(from:)))
+        guard !texts.isEmpty else {
+            throw APIError(.unprocessableContent, "no_code", "照片里没有找到二维码：请对准邀请函上的二维码再拍 / No QR code could be read in the photo: aim at the card's code")
         }
-        let outcome = try await batcher.checkIn(.init(scanned: body.code ?? "", door: door, nonce: nonce, partySize: body.partySize, staffID: staff.staffID))
+        guard codes.count <= 1 else {
+            throw APIError(.unprocessableContent, "several_codes",
+                           "照片里有 \(codes.count) 位来宾的二维码，请一次只拍一张 / \(codes.count) guests' codes in one photo: photograph one card at a time")
+        }
+        // One check-in code, or none among texts that are something else (then the usual `invalid` answer).
+        let text = texts.first(where: { CheckInCode.extract(from: $0) != nil }) ?? texts[0]
+        return try await checkIn(scan, scanned: text)
+    }
+
+    /// `POST /api/qr/decode`: every QR code in an image, for the pages' live camera and the inspection page.
+    @Sendable func decodeImage(_ request: Request, context: AppRequestContext) async throws -> Response {
+        .json(["texts": try await ImageInput.decodedTexts(request, context: context)])
+    }
+
+    private func checkIn(_ scan: ScanInput, scanned: String) async throws -> Response {
+        var scan = scan
+        scan.scanned = scanned
+        let outcome = try await batcher.checkIn(scan)
         await publish(outcome)
         return Self.answer(outcome)
+    }
+
+    static let badPartySize = APIError(.unprocessableContent, "invalid_party_size", "人数须为 1–20 / party_size must be 1 to 20")
+
+    /// The checks every scan shares: door, nonce, party size and, for a scan that waited offline, when it was made.
+    private func scanInput(door: String?, nonce: String?, partySize: Int?, scannedAt: String?, staff: StaffSession) async throws -> ScanInput {
+        let at = try RequestInput.scannedAt(scannedAt)
+        let door = try await validDoor(door, queued: at != nil)
+        let nonce = try RequestInput.nonce(nonce)
+        if let size = partySize, !(1...20).contains(size) { throw Self.badPartySize }
+        return ScanInput(scanned: "", door: door, nonce: nonce, partySize: partySize, staffID: staff.staffID, scannedAt: at)
     }
 
     struct WalkInBody: Decodable {
@@ -88,11 +135,14 @@ struct CheckInController {
 
     // MARK: - Helpers
 
-    func validDoor(_ door: String?) async throws -> String {
+    /// The door a scan names. A scan that waited on a tablet (`queued`) keeps the door's name as it was then, even if
+    /// the admin has renamed or removed that door since: the guest did come in there, and the scan must not be lost.
+    func validDoor(_ door: String?, queued: Bool = false) async throws -> String {
         let doors = try await db.event()?.doors ?? []
         guard let door = door?.trimmed, !door.isEmpty else {
             throw APIError(.badRequest, "invalid_door", "缺少门口名称 / door is missing; one of \(doors.joined(separator: ", "))")
         }
+        if queued, !doors.contains(door), door.count <= 40 { return door }
         guard doors.contains(door) else {
             throw APIError(.unprocessableContent, "invalid_door", "没有这个门口：\(door.prefix(30)) / Unknown door; use one of \(doors.joined(separator: ", "))")
         }
@@ -101,10 +151,10 @@ struct CheckInController {
 
     /// What the live stream and other doors see of a check-in: the name masked.
     struct PublicCheckIn: Encodable, Sendable {
-        let id: Int64, at: Date, door: String, partySize: Int, name: String, consultant: String?, walkIn: Bool
+        let id: Int64, inviteeId: Int64, at: Date, door: String, partySize: Int, name: String, consultant: String?, walkIn: Bool
         let status: ArrivalStatus
         init(checkin: CheckInView, invitee: InviteeView, status: ArrivalStatus) {
-            id = checkin.id; at = checkin.at; door = checkin.door; partySize = checkin.partySize
+            id = checkin.id; inviteeId = invitee.id; at = checkin.at; door = checkin.door; partySize = checkin.partySize
             name = NameMask.mask(invitee.name); consultant = invitee.consultant; walkIn = invitee.walkIn
             self.status = status
         }

@@ -10,6 +10,17 @@ enum CheckInOutcome: Sendable {
     case invalid(String)
 }
 
+/// One scan at a door, as the door sent it. `scannedAt` is set when the scan waited on the tablet while the laptop
+/// was out of reach: the check-in keeps the time it was made.
+struct ScanInput: Sendable {
+    var scanned: String
+    let door: String
+    let nonce: String
+    var partySize: Int? = nil
+    var staffID: Int64? = nil
+    var scannedAt: Date? = nil
+}
+
 /// What a walk-in registration needs besides the guest's own details.
 struct WalkInRequest: Sendable {
     let draft: InviteeDraft
@@ -21,16 +32,16 @@ extension AppDatabase {
     /// Checks a scanned code in at a door, once. Idempotent per nonce; the one-check-in rule is kept inside
     /// the write transaction (SQLite has one writer), so two doors scanning at once get exactly one `ok`.
     func checkIn(scanned: String, door: String, nonce: String, partySize: Int?, staffID: Int64?) async throws -> CheckInOutcome {
-        try await write { db in
-            try Self.checkIn(db, scanned: scanned, door: door, nonce: nonce, partySize: partySize, staffID: staffID)
-        }
+        let scan = ScanInput(scanned: scanned, door: door, nonce: nonce, partySize: partySize, staffID: staffID)
+        return try await write { db in try Self.checkIn(db, scan) }
     }
 
     /// One scan inside a write transaction (alone, or as one of a group commit's scans: `CheckInBatcher`).
-    static func checkIn(_ db: Database, scanned: String, door: String, nonce: String, partySize: Int?, staffID: Int64?) throws -> CheckInOutcome {
+    static func checkIn(_ db: Database, _ scan: ScanInput) throws -> CheckInOutcome {
+        let (scanned, door, nonce, partySize, staffID) = (scan.scanned, scan.door, scan.nonce, scan.partySize, scan.staffID)
         if let replay = try Self.replay(db, nonce: nonce) { return replay }
         try Self.requireOpen(db)
-        let now = Date()
+        let now = scan.scannedAt ?? Date()
         func fail(_ reason: String, _ invitee: Int64? = nil) throws {
             try Self.recordFailedScan(db, at: now, door: door, reason: reason, scanned: scanned, nonce: nonce, invitee: invitee, staffID: staffID)
         }

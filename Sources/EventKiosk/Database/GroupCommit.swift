@@ -64,12 +64,12 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
 
 /// The doors' group commit: one scan per input.
 struct CheckInBatcher: Sendable {
-    struct Scan: Sendable { let scanned: String; let door: String; let nonce: String; let partySize: Int?; let staffID: Int64? }
+    typealias Scan = ScanInput
     private let commit: GroupCommit<Scan, CheckInOutcome>
 
     init(db: AppDatabase, maxBatch: Int = 128) {
         commit = GroupCommit(db: db, maxBatch: maxBatch) { db, s in
-            try AppDatabase.checkIn(db, scanned: s.scanned, door: s.door, nonce: s.nonce, partySize: s.partySize, staffID: s.staffID)
+            try AppDatabase.checkIn(db, s)
         }
     }
 

@@ -261,6 +261,15 @@ extension AppDatabase {
                 t.column("staff_id", .integer)
             }
         }
+        // Issue 14: the tablets and phones that reached the kiosk over HTTPS (they trust its CA), for the checklist.
+        migrator.registerMigration("v9 https devices") { db in
+            try db.create(table: "https_device") { t in
+                t.primaryKey("address", .text)
+                t.column("user_agent", .text).notNull()
+                t.column("first_at", .datetime).notNull()
+                t.column("last_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

@@ -7,6 +7,8 @@ struct EventController {
     let config: AppConfig
     let backup: BackupTarget
     let feed: LiveFeed
+    /// Whether the HTTPS listener runs: then the checklist counts the devices that reached it.
+    var httpsOn = false
     /// The tally under the event's current tiers, sent to the screens after an edit changes them.
     let tally: @Sendable () async throws -> Tally
 
@@ -96,7 +98,8 @@ struct EventController {
         let state = backup.current
         facts.backupFolder = state.folder
         facts.backupError = state.lastError
+        facts.httpsDevices = httpsOn ? try await db.httpsDeviceCount() : nil
         let items = Readiness.check(facts)
-        return ReadinessView(ready: items.allSatisfy(\.ok), items: items, backup: state)
+        return ReadinessView(ready: items.allSatisfy { $0.ok || $0.optional }, items: items, backup: state)
     }
 }

@@ -14,6 +14,8 @@ public enum Readiness {
         public var eventChangedAt: Date?
         public var backupFolder: String?
         public var backupError: String?
+        /// Tablets and phones that reached the HTTPS port (they trust the kiosk's CA); nil when HTTPS is off.
+        public var httpsDevices: Int?
     }
 
     public struct Item: Encodable, Sendable, Equatable {
@@ -23,6 +25,8 @@ public enum Readiness {
         public let en: String
         /// Where the admin fixes it.
         public let link: String
+        /// Worth doing, but the day can run without it (handheld scanners need no tablet set up).
+        public var optional = false
     }
 
     public static func check(_ f: Facts) -> [Item] {
@@ -62,6 +66,14 @@ public enum Readiness {
                 : Item(id: "backup", ok: false, zh: "备份到 \(folder) 失败：\(f.backupError!)", en: "Backup to \(folder) failed: \(f.backupError!)", link: "#backup-panel"))
         } else {
             items.append(Item(id: "backup", ok: false, zh: "尚未设置备份文件夹（如 U 盘）", en: "No backup folder (such as a USB stick) is set", link: "#backup-panel"))
+        }
+        if let n = f.httpsDevices {
+            items.append(n > 0
+                ? Item(id: "tablets", ok: true, zh: "已有 \(n) 台平板/手机通过 HTTPS 连接（可用摄像头扫码）",
+                       en: "\(n) tablet(s) or phone(s) have connected over HTTPS (camera scanning works)", link: "/setup.html", optional: true)
+                : Item(id: "tablets", ok: false, zh: "还没有平板/手机通过 HTTPS 连接：用摄像头扫码前请先设置平板",
+                       en: "No tablet or phone has connected over HTTPS yet: set the tablets up before scanning with their cameras",
+                       link: "/setup.html", optional: true))
         }
         return items
     }

@@ -18,7 +18,7 @@ struct TestApp {
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    init(db: AppDatabase? = nil, loadDemoInvitees: Bool = false, policy: LoginThrottle.Policy = .init()) async throws {
+    init(db: AppDatabase? = nil, loadDemoInvitees: Bool = false, policy: LoginThrottle.Policy = .init(), tls: TLSSetup? = nil) async throws {
         let db = try db ?? AppDatabase.inMemory()
         var config = AppConfig()
         config.adminPIN = Self.adminPIN
@@ -38,7 +38,7 @@ struct TestApp {
             }
             _ = try await db.ensureAdmin(envPIN: Self.adminPIN)
         }
-        let (router, api) = buildRouter(db: db, config: config)
+        let (router, api) = buildRouter(db: db, config: config, tls: tls)
         self.db = db
         self.routes = api.entries
         self.app = Application(router: router, logger: logger)

@@ -1,0 +1,31 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// A photo or camera frame posted by a page: checked to be a JPEG or PNG within the size limit, then decoded.
+enum ImageInput {
+    /// Every QR code in the request's image body. 415 for a body that is not a JPEG or PNG, 413 past the limits.
+    static func decodedTexts(_ request: Request, context: AppRequestContext) async throws -> [String] {
+        let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let bytes: [UInt8]
+        do { bytes = try await request.bodyBytes(context: context) } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "image_too_large",
+                           "照片超过 \(AppRequestContext.uploadLimit / 1_048_576) MB / The photo is larger than \(AppRequestContext.uploadLimit / 1_048_576) MB")
+        }
+        guard !bytes.isEmpty else { throw APIError.badRequest("没有收到照片 / The request has no image in it", code: "no_image") }
+        guard let kind = QRDecoder.sniff(bytes) else { throw notAnImage("\(declared ?? "no Content-Type"), but the bytes are not a JPEG or PNG") }
+        guard declared == nil || declared == kind || declared == "application/octet-stream" else {
+            throw notAnImage("Content-Type \(declared ?? "") with \(kind) bytes")
+        }
+        switch try await QRDecoder.decodeOffLoop(image: bytes) {
+        case .texts(let texts): return texts
+        case .notAnImage: throw notAnImage("a \(kind) that cannot be read: damaged or cut off")
+        case .tooLarge(let w, let h):
+            throw APIError(.contentTooLarge, "image_too_large", "照片像素太多（\(w)×\(h)）/ The photo has too many pixels (\(w)×\(h)); at most 50 megapixels")
+        }
+    }
+
+    static func notAnImage(_ got: String) -> APIError {
+        APIError(.unsupportedMediaType, "not_an_image", "请发送 JPEG 或 PNG 照片 / Send a JPEG or PNG photo (got \(got))")
+    }
+}
