@@ -8,10 +8,10 @@ async function loadReadiness() {
   try {
     const r = await api('/api/readiness');
     $('checklist').innerHTML = r.items.map((i) => `
-      <li class="${i.ok ? 'ok' : 'todo'}" data-item="${esc(i.id)}"><span class="mark">${i.ok ? '✓' : '✗'}</span>
+      <li class="${i.ok ? 'ok' : (i.optional ? 'optional' : 'todo')}" data-item="${esc(i.id)}"><span class="mark">${i.ok ? '✓' : (i.optional ? '○' : '✗')}</span>
         <span>${esc(t(i.zh, i.en))}</span>${i.ok ? '' : ` <a href="${esc(i.link)}"${i.link.startsWith('/') ? ' target="_blank"' : ''}>${t('去处理', 'Fix')}</a>`}</li>`).join('')
       + `<li class="${r.ready ? 'ok' : 'todo'}" id="ready-verdict"><span class="mark">${r.ready ? '✓' : '…'}</span>
-         <strong>${r.ready ? t('全部就绪，可以开场', 'All set: ready to open') : t(`还有 ${r.items.filter((i) => !i.ok).length} 项未完成`, `${r.items.filter((i) => !i.ok).length} item(s) left`)}</strong></li>`;
+         <strong>${r.ready ? t('全部就绪，可以开场', 'All set: ready to open') : t(`还有 ${r.items.filter((i) => !i.ok && !i.optional).length} 项未完成`, `${r.items.filter((i) => !i.ok && !i.optional).length} item(s) left`)}</strong></li>`;
     showBackup(r.backup);
   } catch (err) {
     $('checklist').innerHTML = `<li class="error">${esc(err.message)}</li>`;

@@ -14,8 +14,8 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the API. `body` objects go as JSON; strings/Blobs go as-is with `contentType`. */
-export async function api(path, { method = 'GET', body, contentType, raw = false } = {}) {
+/** Headers for a call: the bearer token, and a content type for the body. */
+function prepare(body, contentType) {
   const headers = {};
   const s = session();
   if (s && s.token) headers['Authorization'] = `Bearer ${s.token}`;
@@ -23,17 +23,37 @@ export async function api(path, { method = 'GET', body, contentType, raw = false
   if (body !== undefined && !(body instanceof Blob) && typeof body !== 'string') {
     headers['Content-Type'] = 'application/json'; payload = JSON.stringify(body);
   } else if (contentType) headers['Content-Type'] = contentType;
+  return { headers, payload };
+}
+
+/**
+ * Sends one call and reads its JSON answer without judging it: `{status, data, res}`. Throws only when the laptop
+ * could not be reached at all. The offline outbox decides from the status what to keep; `api()` throws on errors.
+ */
+export async function request(path, { method = 'GET', body, contentType } = {}) {
+  const { headers, payload } = prepare(body, contentType);
   const res = await fetch(path, { method, headers, body: payload });
-  if (raw && res.ok) return res;
   const text = await res.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = { message: text.slice(0, 200) }; }
-  if (res.status === 401 && path !== '/api/login') {
+  if (!readOnlyNotice(res)) storageTrouble(data);
+  return { status: res.status, data: data || {}, res };
+}
+
+/** Calls the API. `body` objects go as JSON; strings/Blobs go as-is with `contentType`. */
+export async function api(path, { method = 'GET', body, contentType, raw = false } = {}) {
+  if (raw) {
+    const { headers, payload } = prepare(body, contentType);
+    const res = await fetch(path, { method, headers, body: payload });
+    if (res.ok) return res;
+    throw new ApiError(res.status, await res.json().catch(() => null));
+  }
+  const { status, data } = await request(path, { method, body, contentType });
+  if (status === 401 && path !== '/api/login') {
     clearSession();
     location.href = `/?next=${encodeURIComponent(location.pathname)}`;
   }
-  if (!readOnlyNotice(res)) storageTrouble(data);
-  if (!res.ok) throw new ApiError(res.status, data);
+  if (status < 200 || status >= 300) throw new ApiError(status, data);
   return data;
 }
 

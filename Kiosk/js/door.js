@@ -1,11 +1,13 @@
-import { session, requireRole, esc, uuid, storageTrouble, readOnlyNotice } from './api.js';
-import { langSwitch, t, applyLang } from './i18n.js';
+import { requireRole, esc, uuid, request } from './api.js';
+import { langSwitch, t } from './i18n.js';
 import { connectLive } from './live.js';
+import { createOutbox, KEPT, REFUSED } from './outbox.js';
+import { createRoster } from './roster.js';
+import { startCamera, readPhoto } from './camera.js';
 
 // MARK: - State
 
 const me = requireRole('greeter');
-const QUEUE_KEY = 'kiosk.door.queue';
 const DOOR_KEY = 'kiosk.door.name';
 const $ = (id) => document.getElementById(id);
 const scan = $('scan');
@@ -14,87 +16,90 @@ let partySize = null;
 let status = null;
 let lastOk = null;
 let hideTimer = null;
-let flushing = false;
+let online = true;
 
-// MARK: - Offline queue: every scan keeps its nonce until the server has answered it.
+// MARK: - Offline: every scan keeps its nonce until the laptop has answered it (outbox.js); while the laptop is
+// out of reach the door answers from its copy of the guest list (roster.js) and says so.
 
-const queue = () => { try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || '[]'); } catch { return []; } };
-const saveQueue = (q) => { localStorage.setItem(QUEUE_KEY, JSON.stringify(q)); renderPending(); };
-const enqueue = (item) => { const q = queue(); if (!q.some((x) => x.body.nonce === item.body.nonce)) { q.push(item); saveQueue(q); } };
-const dequeue = (nonce) => saveQueue(queue().filter((x) => x.body.nonce !== nonce));
+const outbox = createOutbox('kiosk.door.queue', { onChange: () => renderPending() });
+const roster = createRoster();
+/** Scans answered locally and then answered differently by the laptop: the greeter should look at them. */
+const differences = [];
 
 function renderPending() {
-  const q = queue();
+  const q = outbox.items();
   const box = $('pending');
   box.classList.toggle('hidden', q.length === 0);
   box.innerHTML = q.length ? `${esc(t(`${q.length} 条签到待发送（联网后自动提交）`, `${q.length} check-in(s) waiting to be sent (sent automatically when back online)`))}
     <ul>${q.map((x) => `<li>${esc(x.label)} · ${esc(new Date(x.at).toLocaleTimeString([], { hour12: false }))}</li>`).join('')}</ul>` : '';
 }
 
-/** The laptop answered but could not save (disk full, read-only folder): shown instead of "cannot reach". */
-let lastTrouble = null;
-
-/** Sends one queued item. Returns the answer, or null when the laptop could not be reached (the item stays queued). */
-async function send(item) {
-  let res;
-  try {
-    res = await fetch(item.path, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${session()?.token}` },
-      body: JSON.stringify(item.body) });
-  } catch { setOnline(false); return null; }
-  setOnline(true);
-  lastTrouble = null;
-  if (res.status >= 500 || res.status === 401 || res.status === 429) {
-    if (res.status >= 500) {
-      const body = await res.json().catch(() => null);
-      storageTrouble(body);
-      if (body && (body.error === 'disk_full' || body.error === 'storage_read_only')) lastTrouble = body;
-    }
-    if (res.status === 401) showResult('bad', t('请重新登录', 'Please sign in again'), '', t('扫码已暂存', 'The scan is kept'));
-    return null; // not answered for this guest: keep it and try again
-  }
-  const data = await res.json().catch(() => ({}));
-  storageTrouble(data);
-  dequeue(item.body.nonce);
-  return { status: res.status, data };
+function renderDifferences() {
+  const box = $('differences');
+  box.classList.toggle('hidden', differences.length === 0);
+  box.innerHTML = differences.length ? `<strong>${esc(t('离线时的签到，联网后结果不同，请留意：', 'Offline scans the laptop answered differently; please check:'))}</strong>
+    <ul>${differences.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>
+    <button type="button" class="secondary" id="differences-ok">${esc(t('知道了', 'Got it'))}</button>` : '';
+  const ok = $('differences-ok');
+  if (ok) ok.addEventListener('click', () => { differences.length = 0; renderDifferences(); scan.focus(); });
 }
 
-/** Tells the greeter what became of a scan that waited in the queue. */
-function notifySent(item, answer) {
+/** What the laptop said, in the words of the local answer, to compare the two. */
+const kindOf = (status) => ({ 201: 'ok', 409: 'already', 404: 'unknown', 410: 'revoked', 400: 'invalid' }[status] || 'other');
+
+/** Tells the greeter what became of a scan that waited, and lists it when the laptop saw it differently. */
+function notifySent(item, result) {
+  const answer = result.answer || { status: 0, data: {} };
   const el = $('sent');
-  const what = { 201: t('已签到 ✓', 'checked in ✓'), 409: t('此前已签到', 'was already checked in'), 404: t('查无此码', 'unknown code'),
-    410: t('邀请已取消', 'invitation cancelled') }[answer.status] || (answer.data.message || `HTTP ${answer.status}`);
+  const what = result.verdict === REFUSED ? result.why : ({ 201: t('已签到 ✓', 'checked in ✓'), 409: t('此前已签到', 'was already checked in'),
+    404: t('查无此码', 'unknown code'), 410: t('邀请已取消', 'invitation cancelled') }[answer.status] || answer.data.message || `HTTP ${answer.status}`);
   el.textContent = `${t('已补发', 'Sent')}: ${item.label} — ${what}`;
   el.classList.remove('hidden');
+  if (item.local && item.local !== kindOf(answer.status)) {
+    const where = answer.data.door ? ` (${answer.data.door})` : '';
+    differences.push(`${item.label}: ${t('离线显示', 'offline said')} ${localWord(item.local)} → ${t('实际', 'actually')} ${what}${where}`);
+    renderDifferences();
+  }
+  if (answer.status === 201) refreshCounts();
 }
+const localWord = (kind) => ({ ok: t('欢迎', 'welcome'), already: t('已签到', 'already here'), unknown: t('查无此码', 'unknown'),
+  revoked: t('邀请已取消', 'cancelled'), invalid: t('无效', 'invalid') }[kind] || kind);
 
-async function flush() {
-  if (flushing || !queue().length) return;
-  flushing = true;
-  try {
-    for (const item of queue()) {
-      const answer = await send(item);
-      if (!answer) break;
-      if (answer.status === 201) refreshCounts();
-      notifySent(item, answer);
-    }
-  } finally { flushing = false; }
-}
+async function flush() { await outbox.flush(notifySent); }
 setInterval(flush, 3000);
 window.addEventListener('online', flush);
 
 // MARK: - Scanning
 
+/** Sends a scan or walk-in through the outbox; offline, a scan is answered from the roster and queued. */
 async function submit(path, body, label) {
-  const item = { path, body, label, at: new Date().toISOString() };
-  enqueue(item); // kept until answered, so a crash or reload mid-request loses nothing
-  const answer = await send(item);
-  if (!answer) {
-    showResult('pending', t('已暂存', 'Saved'), label, lastTrouble
-      ? t('笔记本暂时无法保存（见顶部红条），扫码已暂存，恢复后自动提交', 'The laptop cannot save right now (see the red bar); the scan is kept and sent when it can')
-      : t('连不上服务器，联网后自动提交', 'Cannot reach the laptop; it will be sent when the connection is back'));
+  const item = outbox.add({ nonce: body.nonce, path, body, label, at: new Date().toISOString() });
+  const result = await outbox.send(item);
+  if (result.verdict !== KEPT) { setOnline(true); show(result.answer, result); return; }
+  // It waits: from now on it carries the time it was made, so the check-in keeps that time when it goes through.
+  outbox.update(item.nonce, (x) => ({ ...x, body: { ...x.body, scanned_at: x.at } }));
+  if (result.why === 'offline') setOnline(false);
+  if (result.why === 'offline' && path === '/api/checkins' && roster.size) {
+    const local = roster.answer(body.code, item.at);
+    outbox.update(item.nonce, (x) => ({ ...x, local: local.kind, label: local.entry ? local.entry.name : x.label }));
+    showLocal(local);
     return;
   }
-  show(answer);
+  const why = { storage: t('笔记本暂时无法保存（见顶部红条），扫码已暂存，恢复后自动提交', 'The laptop cannot save right now (see the red bar); the scan is kept and sent when it can'),
+    signin: t('请重新登录；扫码已暂存', 'Please sign in again; the scan is kept') }[result.why]
+    || t('连不上服务器，联网后自动提交', 'Cannot reach the laptop; it will be sent when the connection is back');
+  showResult('pending', t('已暂存', 'Saved'), label, why);
+}
+
+/** The roster's answer while the laptop is out of reach: the same colours, marked "offline". */
+function showLocal(local) {
+  const e = local.entry || {};
+  const offline = t('离线 · 联网后自动提交', 'offline · sent when the connection is back');
+  const consultant = e.consultant ? t(`顾问：${e.consultant}`, `Consultant: ${e.consultant}`) : '';
+  if (local.kind === 'ok') showResult('ok', t('签到成功 ✓', 'Welcome ✓'), e.name, [consultant, t(`${e.party_size} 人`, `party of ${e.party_size}`), offline].filter(Boolean).join(' · '));
+  else if (local.kind === 'already') showResult('already', t('已经签到过', 'Already checked in'), e.name, offline);
+  else if (local.kind === 'revoked') showResult('bad', t('邀请已取消', 'Invitation cancelled'), e.name, offline);
+  else showResult('bad', t('查无此码', 'Unknown code'), '', `${t('请用姓名查找或现场登记', 'Look the guest up or register a walk-in')} · ${offline}`);
 }
 
 function checkIn(code, label) {
@@ -112,11 +117,12 @@ $('scan-form').addEventListener('submit', (e) => {
   if (code) checkIn(code);
 });
 
-function show({ status: code, data }) {
+function show({ status: code, data }, result = {}) {
   const inv = data.invitee || {};
   const consultant = inv.consultant ? t(`顾问：${inv.consultant}`, `Consultant: ${inv.consultant}`) : '';
   if (code === 201) {
     lastOk = data.checkin;
+    if (inv.id) roster.arrived(inv.id, data.checkin.at);
     const people = t(`${data.checkin.party_size} 人`, `party of ${data.checkin.party_size}`);
     showResult('ok', t('签到成功 ✓', 'Welcome ✓'), inv.name, [consultant, people].filter(Boolean).join(' · '), true);
     refreshCounts();
@@ -128,7 +134,7 @@ function show({ status: code, data }) {
   } else if (code === 410) {
     showResult('bad', t('邀请已取消', 'Invitation cancelled'), inv.name || '', t('请联系销售顾问', 'Please call the consultant'));
   } else {
-    showResult('bad', t('无法签到', 'Cannot check in'), '', data.message || `HTTP ${code}`);
+    showResult('bad', t('无法签到', 'Cannot check in'), '', result.why || data.message || `HTTP ${code}`);
   }
 }
 
@@ -158,9 +164,9 @@ function hideResult() { $('result').classList.add('hidden'); scan.focus(); }
 $('result').addEventListener('click', hideResult);
 
 async function undoCheckIn(id) {
-  const res = await fetch(`/api/checkins/${id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${session()?.token}` } }).catch(() => null);
-  const data = res ? await res.json().catch(() => ({})) : { message: t('连不上服务器', 'Cannot reach the laptop') };
-  if (res && res.ok) { showResult('already', t('已撤销', 'Undone'), '', ''); refreshCounts(); }
+  const answer = await request(`/api/checkins/${id}`, { method: 'DELETE' }).catch(() => null);
+  const data = answer ? answer.data : { message: t('连不上服务器', 'Cannot reach the laptop') };
+  if (answer && answer.status === 200) { showResult('already', t('已撤销', 'Undone'), '', ''); refreshCounts(); }
   else showResult('bad', t('无法撤销', 'Cannot undo'), '', data.message || '');
 }
 
@@ -199,8 +205,7 @@ async function search() {
   const list = $('results');
   if (!q) { list.innerHTML = ''; return; }
   try {
-    const res = await fetch(`/api/invitees?limit=20&q=${encodeURIComponent(q)}`, { headers: { Authorization: `Bearer ${session()?.token}` } });
-    const page = await res.json();
+    const { data: page } = await request(`/api/invitees?limit=20&q=${encodeURIComponent(q)}`);
     list.innerHTML = (page.items || []).map((i) => `
       <li><span class="who"><strong>${esc(i.name)}</strong>
         <small>${esc(t('手机尾号', 'phone …'))}${esc(i.phone.slice(-4))} · ${esc(i.plate || '')} · ${esc(i.consultant || '')} · ${i.party_size}${esc(t('人', ' ppl'))}</small></span>
@@ -222,44 +227,74 @@ $('walkin-form').addEventListener('submit', async (e) => {
     party_size: Number($('w-party').value) || 1 };
   const consultant = $('w-consultant').value.trim();
   if (consultant) body.consultant = consultant;
-  const item = { path: '/api/walkins', body, label: `${body.name} (${t('现场登记', 'walk-in')})`, at: new Date().toISOString() };
-  enqueue(item);
-  const answer = await send(item);
-  if (!answer) { showResult('pending', t('已暂存', 'Saved'), body.name, t('联网后自动提交', 'It will be sent when the connection is back')); e.target.reset(); return; }
-  if (answer.status === 422 || answer.status === 400) { $('walkin-msg').className = 'error'; $('walkin-msg').textContent = answer.data.message; return; }
+  const label = `${body.name} (${t('现场登记', 'walk-in')})`;
+  const item = outbox.add({ nonce: body.nonce, path: '/api/walkins', body, label, at: new Date().toISOString() });
+  const result = await outbox.send(item);
+  if (result.verdict === KEPT) {
+    outbox.update(item.nonce, (x) => ({ ...x, body: { ...x.body, scanned_at: x.at } }));
+    showResult('pending', t('已暂存', 'Saved'), body.name, t('联网后自动提交', 'It will be sent when the connection is back'));
+    e.target.reset(); return;
+  }
+  if (result.verdict === REFUSED) { $('walkin-msg').className = 'error'; $('walkin-msg').textContent = result.why; return; }
   $('walkin-msg').textContent = '';
   e.target.reset();
-  show(answer);
+  show(result.answer, result);
 });
 
-// MARK: - Camera (BarcodeDetector where the browser has it)
+// MARK: - Camera: live video over HTTPS (frames decoded by the laptop, or the browser's own reader where it has
+// one), and a photo over plain HTTP or HTTPS alike (camera.js).
 
+let stopCamera = null;
 $('camera-btn').addEventListener('click', async () => {
   const box = $('camera-box'); const msg = $('camera-msg');
+  if (stopCamera) { stopCamera(); stopCamera = null; box.classList.add('hidden'); return; }
   box.classList.remove('hidden');
-  if (!('BarcodeDetector' in window)) {
-    msg.textContent = t('此浏览器不支持摄像头扫码：请用扫码枪，或按姓名、手机后四位查找。', 'This browser cannot read QR codes with the camera: use a handheld scanner, or look the guest up by name or phone.');
+  if (!window.isSecureContext || !navigator.mediaDevices) {
+    msg.innerHTML = esc(t('实时扫码需要 HTTPS 地址。现在可以用「拍照」；长期使用请先', 'Live scanning needs the HTTPS address. Use "Photo" for now, or '))
+      + ` <a href="/setup.html">${esc(t('设置平板', 'set this tablet up'))}</a>`;
     return;
   }
+  msg.textContent = t('正在打开摄像头…', 'Opening the camera…');
   try {
-    const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } });
-    const video = $('video'); video.srcObject = stream; await video.play();
-    const detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-    let last = ''; let lastAt = 0;
-    msg.textContent = t('请将二维码对准摄像头', 'Hold the QR code up to the camera');
-    const tick = async () => {
-      try {
-        const codes = await detector.detect(video);
-        const value = codes[0]?.rawValue;
-        if (value && (value !== last || Date.now() - lastAt > 4000)) { last = value; lastAt = Date.now(); checkIn(value); }
-      } catch { /* frame not ready */ }
-      setTimeout(tick, 300);
-    };
-    tick();
-  } catch (err) {
-    msg.textContent = t('无法打开摄像头（需允许摄像头权限；部分浏览器仅在 HTTPS 下允许）。请用扫码枪或查找。',
-      'The camera could not be opened (permission needed; some browsers allow it only over HTTPS). Use a scanner or look the guest up.');
+    stopCamera = await startCamera($('video'), {
+      onCode: (text) => checkIn(text),
+      onState: (state) => {
+        msg.textContent = { ready: t('请将二维码对准摄像头', 'Hold the QR code up to the camera'),
+          offline: t('连不上笔记本，无法识别画面：请用扫码枪或查找', 'Cannot reach the laptop to read the picture: use a scanner or look the guest up') }[state] || '';
+      },
+    });
+  } catch {
+    msg.textContent = t('无法打开摄像头（需允许摄像头权限）。请用「拍照」、扫码枪或查找。',
+      'The camera could not be opened (allow camera access). Use "Photo", a scanner, or look the guest up.');
   }
+});
+
+$('photo-btn').addEventListener('click', () => $('photo').click());
+$('photo').addEventListener('change', async (e) => {
+  const file = e.target.files[0];
+  e.target.value = '';
+  if (!file) return;
+  if (!door) { showResult('bad', t('请先选择门口', 'Choose the door first'), '', ''); return; }
+  showResult('pending', t('正在识别…', 'Reading the photo…'), '', '');
+  let blob;
+  try { blob = await readPhoto(file); } catch {
+    showResult('bad', t('照片无法打开', 'The photo cannot be opened'), '', t('请再拍一次', 'Please take it again')); return;
+  }
+  const params = new URLSearchParams({ door, nonce: uuid() });
+  if (partySize) params.set('party_size', partySize);
+  partySize = null; renderParty();
+  let answer;
+  try { answer = await request(`/api/checkins/image?${params}`, { method: 'POST', body: blob, contentType: 'image/jpeg' }); } catch {
+    setOnline(false);
+    showResult('bad', t('连不上笔记本', 'Cannot reach the laptop'), '', t('照片需要笔记本识别：请用扫码枪或查找', 'Photos are read by the laptop: use a scanner or look the guest up'));
+    return;
+  }
+  setOnline(true);
+  if (answer.status === 422 && answer.data.error === 'no_code') {
+    showResult('bad', t('没有找到二维码', 'No QR code found'), '', t('请对准邀请函上的二维码再拍一次', 'Aim at the code on the card and take the photo again'));
+    return;
+  }
+  show(answer);
 });
 
 // MARK: - Counts, live updates, connection
@@ -268,9 +303,10 @@ function renderCounts() {
   if (status) $('counts').textContent = t(`已到 ${status.arrived} / 邀约 ${status.invited}`, `Arrived ${status.arrived} / invited ${status.invited}`);
 }
 async function refreshCounts() {
-  try { const res = await fetch('/api/checkins/status'); readOnlyNotice(res); status = await res.json(); renderCounts(); setOnline(true); } catch { setOnline(false); }
+  try { status = (await request('/api/checkins/status')).data; renderCounts(); setOnline(true); } catch { setOnline(false); }
 }
 function setOnline(on) {
+  online = on;
   const c = $('conn');
   c.classList.toggle('offline', !on);
   c.textContent = on ? t('在线', 'Online') : t('离线', 'Offline');
@@ -288,7 +324,7 @@ function showDoors(doors) {
 async function loadDoors() {
   const sel = $('door');
   try {
-    showDoors((await (await fetch('/api/event')).json()).doors);
+    showDoors((await request('/api/event')).data.doors);
   } catch { if (door) sel.innerHTML = `<option>${esc(door)}</option>`; }
   sel.addEventListener('change', () => { door = sel.value; localStorage.setItem(DOOR_KEY, door); scan.focus(); });
 }
@@ -302,9 +338,11 @@ if (me) {
   flush();
   connectLive({
     status: (s) => { status = s; renderCounts(); },
-    checkin: (e) => { status = e.status; renderCounts(); },
-    checkin_undone: (e) => { status = e.status; renderCounts(); },
+    checkin: (e) => { status = e.status; renderCounts(); roster.arrived(e.invitee_id, e.at); },
+    checkin_undone: (e) => { status = e.status; renderCounts(); roster.undone(e.invitee_id); },
     event: (ev) => showDoors(ev.doors),
-  }, (on) => { if (on) { setOnline(true); flush(); } });
+  }, (on) => { if (on) { setOnline(true); flush(); roster.refresh(); } });
+  roster.refresh();
+  setInterval(() => { if (online) roster.refresh(); }, 60000);
   scan.focus();
 }

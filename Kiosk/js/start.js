@@ -1,4 +1,4 @@
-import { api, session, saveSession, clearSession } from './api.js';
+import { api, session, saveSession, clearSession, esc } from './api.js';
 import { langSwitch, t, applyLang } from './i18n.js';
 
 // Each job: the page it opens and the roles that may use it (admin may use all).
@@ -99,7 +99,7 @@ document.getElementById('logout').addEventListener('click', async () => {
 
 async function init() {
   buildPad();
-  langSwitch(document.getElementById('lang'), render);
+  langSwitch(document.getElementById('lang'), () => { render(); showAddresses(); });
   const checks = await Promise.all(JOBS.map((j) => pageExists(j.page)));
   available = new Set(JOBS.filter((_, i) => checks[i]).map((j) => j.page));
   render();
@@ -109,6 +109,22 @@ async function init() {
     document.getElementById('event-info').textContent = `${ev.date} ${ev.start_time || ''} · ${ev.venue} · ${ev.dealer}`;
     document.title = `${ev.name} · EventKiosk`;
   } catch { /* the tiles still work */ }
+  showAddresses();
   applyLang();
+}
+
+/** Both addresses for the tablets: plain HTTP for everything, HTTPS for camera scanning, and the set-up page. */
+async function showAddresses() {
+  let info;
+  try { info = await api('/api/device-setup'); } catch { return; }
+  const host = (info.addresses || []).includes(location.hostname) ? location.hostname : (info.addresses || [])[0];
+  if (!host) return;
+  const http = `http://${host}:${info.http_port}/`;
+  const https = info.https ? `https://${host}:${info.https_port}/door.html` : '';
+  const el = document.getElementById('addresses');
+  el.innerHTML = `${esc(t('平板/手机打开', 'Tablets and phones open'))} <strong>${esc(http)}</strong>`
+    + (https ? ` · ${esc(t('摄像头扫码', 'camera scanning'))} <strong>${esc(https)}</strong>` : '')
+    + ` · <a href="/setup.html">${esc(t('设置平板（活动前一次）', 'Set a tablet up (once)'))}</a>`;
+  el.classList.remove('hidden');
 }
 init();

@@ -37,11 +37,13 @@ class KioskServer:
     def __init__(self, event=None, extra_args=(), data=None):
         self.extra_args = list(extra_args)
         self.port = free_port()
+        self.https_port = free_port()
         self.own_data = data is None
         self.data = Path(data) if data else Path(tempfile.mkdtemp(prefix="kiosk-test-"))
         self.log_path = (self.data if self.own_data else Path(tempfile.mkdtemp(prefix="kiosk-log-"))) / "server.log"
         self.event = event or ROOT / "Assets/demo-event.json"
         self.base = f"http://127.0.0.1:{self.port}"
+        self.https_base = f"https://127.0.0.1:{self.https_port}"
         self.proc = None
         self.log = open(self.log_path, "wb")
 
@@ -49,7 +51,8 @@ class KioskServer:
         env = dict(os.environ, KIOSK_ADMIN_PIN=ADMIN_PIN)
         self.proc = subprocess.Popen(
             [str(kiosk_binary()), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--data", str(self.data), "--event", str(self.event), "--kiosk", str(ROOT / "Kiosk")] + self.extra_args,
+             "--https-port", str(self.https_port), "--data", str(self.data), "--event", str(self.event),
+             "--kiosk", str(ROOT / "Kiosk")] + self.extra_args,
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -89,17 +92,25 @@ def server():
     s.cleanup()
 
 
-@pytest.fixture
-def browser():
+def make_browser(extra_args=(), home=None, size="1280,900"):
+    """Headless Chromium. `home` points chromedriver (and so Chromium) at a HOME whose ~/.pki/nssdb holds the
+    certificates it trusts, the way a tablet trusts the kiosk's CA once it is installed."""
     opts = Options()
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900", "--lang=zh-CN"):
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={size}", "--lang=zh-CN", *extra_args):
         opts.add_argument(arg)
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium:
         opts.binary_location = chromium
     driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    driver = webdriver.Chrome(service=Service(driver_path), options=opts)
+    env = dict(os.environ, HOME=str(home)) if home else None
+    driver = webdriver.Chrome(service=Service(driver_path, env=env), options=opts)
     driver.implicitly_wait(0)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    driver = make_browser()
     yield driver
     driver.quit()
 

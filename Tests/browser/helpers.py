@@ -34,13 +34,14 @@ def add_staff(server, admin, name, role, pin):
     return login(server, pin)
 
 
-def sign_in(browser, server, page, pin):
-    """Signs in the way staff do: tap the job's tile on the start page, type the PIN on the pad."""
+def sign_in(browser, server, page, pin, base=None):
+    """Signs in the way staff do: tap the job's tile on the start page, type the PIN on the pad.
+    `base` picks the origin (the HTTPS port is another origin, with its own sign-in)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(server.base + "/")
+    browser.get((base or server.base) + "/")
     wait = WebDriverWait(browser, 10)
     wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'.tile[data-page="{page}"][aria-disabled="false"]'))).click()
     wait.until(EC.visibility_of_element_located((By.ID, "pin-dialog")))

@@ -101,9 +101,11 @@ def test_a_scan_while_the_laptop_is_down_is_queued_and_sent_once(server, browser
     _, guests = call(server, "/api/invitees?limit=100", admin)
     guest = guests["items"][5]
 
+    # The door holds the roster: offline, it still answers the greeter (masked name, "offline") and queues the scan.
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return localStorage.getItem('kiosk.door.roster')"))
     server.stop()
     scanner_types(browser, guest["code"])
-    wait_result(browser, "pending")
+    assert "离线" in wait_result(browser, "ok").text
     pending = browser.find_element(By.ID, "pending")
     assert "1 条签到待发送" in pending.text
     screenshot(browser, "15-door-offline-pending")

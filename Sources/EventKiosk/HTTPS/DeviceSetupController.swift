@@ -41,7 +41,7 @@ struct DeviceSetupController {
     /// What the setup page shows: the addresses, ports and CA fingerprint, and how many devices already trust it.
     @Sendable func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
         .json(SetupView(https: tls != nil, httpPort: httpPort, httpsPort: tls?.httpsPort, addresses: tls?.addresses ?? LocalAddresses.ipv4(),
-                        fingerprint: tls?.ca.fingerprint, caName: tls.map { "\($0.ca.certificate.subject)" },
+                        fingerprint: tls?.ca.fingerprint, caName: tls?.ca.name,
                         devices: try await db.httpsDeviceCount(), secure: tls != nil && context.localPort == tls?.httpsPort))
     }
 

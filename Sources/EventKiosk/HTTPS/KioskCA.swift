@@ -18,6 +18,11 @@ public struct KioskCA: Sendable {
     /// The CA certificate as PEM: what `/ca.crt` serves and a tablet installs.
     public var pem: String { (try? certificate.serializeAsPEM().pemString) ?? "" }
 
+    /// The CA's common name, as a tablet lists it among its installed profiles and certificates.
+    public var name: String {
+        certificate.subject.flatMap { $0 }.first { $0.type == .RDNAttributeType.commonName }.map { "\($0.value)" } ?? "\(certificate.subject)"
+    }
+
     /// SHA-256 of the CA certificate (DER), shown on the setup page so staff can compare it with the tablet's.
     public var fingerprint: String {
         var serializer = DER.Serializer()
