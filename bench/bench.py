@@ -18,6 +18,9 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import decode  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 BINARY = ROOT / ".build/release/kiosk"
 PIN = "1234"
@@ -45,6 +48,7 @@ class Server:
         env = dict(os.environ, KIOSK_ADMIN_PIN=PIN, LOG_LEVEL="warning")
         t0 = time.perf_counter()
         self.proc = subprocess.Popen([str(BINARY), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data", str(self.data),
+                                      "--https-port", str(free_port()),
                                       "--log-level", "warning"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while True:
             try:
@@ -75,6 +79,11 @@ class Server:
         req = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)
         with urllib.request.urlopen(req, timeout=30) as r:
             return json.loads(r.read() or b"null")
+
+    def get_bytes(self, path, token):
+        req = urllib.request.Request(self.base + path, headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.read()
 
 
 # MARK: - Order -> SSE delivery with N connected screens
@@ -258,6 +267,9 @@ def main():
         rows.append(("wheel spin, 32 clients: p50", f"{pct(spins, 50):.1f} ms", "", True))
         rows.append(("wheel spin, 32 clients: p99", f"{pct(spins, 99):.1f} ms", "≤ 10 ms", pct(spins, 99) <= 10))
         rows.append(("  prizes won / stock (never oversold)", f"{won}/{stock}", f"{spun} spins", not oversold and won == stock))
+        items = server.call("/api/invitees?limit=40", token)["items"]
+        pngs = [(i["code"], server.get_bytes(f"/api/invitees/{i['id']}/qr.png", token)) for i in items]
+        rows += decode.run(BINARY, pngs)
         qr = subprocess.run([str(BINARY), "bench-qr", "--count", "2000"], capture_output=True, text=True, timeout=120).stdout
         q = dict(kv.split("=") for kv in qr.split()[1:])
         rows.append(("QR: 2,000 PNGs", f"{float(q['png_ms']):.0f} ms", "≤ 1 s", float(q["png_ms"]) <= 1000))

@@ -18,6 +18,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+if [ "${1:-}" = "--bench" ]; then
+  python3 -c "import PIL" 2>/dev/null || python3 -m pip install -q pillow 2>&1 | grep -v "WARNING: Running pip as" || true
+  python3 -c "import PIL" || { echo "pillow could not be installed" >&2; exit 1; }
+fi
 if [ "${1:-}" = "--test" ]; then
   python3 -c "import selenium, pytest, PIL" 2>/dev/null || python3 -m pip install -q selenium pytest pillow 2>&1 | grep -v "WARNING: Running pip as" || true
   python3 -c "import selenium, pytest, PIL" || { echo "selenium/pytest/pillow could not be installed" >&2; exit 1; }

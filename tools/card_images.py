@@ -19,6 +19,11 @@ def qr_image(png_bytes):
 def card(qr, code_px, kind="card"):
     """A printed invitation card (white, a title bar and lines of text) or a phone screen (dark bezel, white code)."""
     q = qr.resize((code_px, code_px), Image.NEAREST)
+    if kind == "closeup":  # the camera held close: the code and a little of the card around it
+        m = int(code_px * .12)
+        img = Image.new("L", (code_px + 2 * m, code_px + 2 * m), 248)
+        img.paste(q, (m, m))
+        return img
     if kind == "phone":
         w, h = int(code_px * 1.35), int(code_px * 2.3)
         img = Image.new("L", (w, h), 20)

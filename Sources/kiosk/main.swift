@@ -10,7 +10,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "EventKiosk: run a dealer's event day from one laptop.",
-        subcommands: [Serve.self, Export.self, Backup.self, Restore.self, VerifyDraw.self, VerifyAudit.self, BenchQR.self],
+        subcommands: [Serve.self, Export.self, Backup.self, Restore.self, VerifyDraw.self, VerifyAudit.self, BenchQR.self, BenchDecode.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -111,6 +111,30 @@ struct BenchQR: ParsableCommand {
         let svg = try clock.measure { for c in codes { bytes += try QRCode(c).svg().utf8.count } }
         func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
         print("QRBENCH png_ms=\(ms(png)) svg_ms=\(ms(svg)) bytes=\(bytes)")
+    }
+}
+
+/// Times QR decoding in-process, for `make bench`: one JSON line per image with the time and what was read.
+struct BenchDecode: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-decode", abstract: "Decode every JPEG/PNG in a folder and print the times.",
+                                                    shouldDisplay: false)
+
+    @Option(help: "Folder of images.") var dir: String
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: dir)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".jpg") || $0.hasSuffix(".png") }.sorted()
+        let clock = ContinuousClock()
+        for name in files {
+            let bytes = [UInt8](try Data(contentsOf: folder.appendingPathComponent(name)))
+            var outcome = QRDecoder.Outcome.notAnImage
+            let took = clock.measure { outcome = QRDecoder.decode(image: bytes) }
+            let texts: [String]
+            if case .texts(let t) = outcome { texts = t } else { texts = [] }
+            let ms = Double(took.components.seconds) * 1000 + Double(took.components.attoseconds) / 1e15
+            let line = try JSONSerialization.data(withJSONObject: ["file": name, "ms": ms, "texts": texts])
+            print(String(decoding: line, as: UTF8.self))
+        }
     }
 }
 
