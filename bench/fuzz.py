@@ -24,7 +24,7 @@ JSON_TARGETS = [
     ("/api/survey/answers", {"ratings": {"overall": 4}, "comment": "好", "callback_phone": "13800000000"}),
     ("/api/inspections", {"client_id": "fuzz-client-0001", "vehicle": {"plate": "苏A1", "mileage_km": 100}, "technician": "王",
                           "items": [{"id": "horn", "status": "ok", "values": {}}]}),
-    ("/api/staff", {"name": "模糊", "role": "greeter", "pin": "97531"}),
+    ("/api/staff", {"name": "模糊", "role": "greeter", "pin": "97531246"}),
     ("/api/login", {"pin": "0000"}),
 ]
 WEIRD = [None, True, -1, 0, 1e308, -1e308, 2**63, "", "\u0000", "🚗" * 50, "A" * 5000, [], {}, [1, [2, [3]]], {"a": {"b": {}}}, "1' OR '1'='1"]

@@ -18,6 +18,22 @@ async function loadReadiness() {
   }
 }
 
+/** Someone is typing wrong PINs: say so where the admin is looking, with what the kiosk did about it. */
+async function loadGuessAlert() {
+  let a;
+  try { a = await api('/api/login/alert'); } catch { return; }
+  const box = $('guess-alert');
+  const on = a.wrong_pins >= 5 || a.locked_clients.length > 0 || a.paused_until;
+  box.classList.toggle('hidden', !on);
+  if (!on) return;
+  const paused = a.paused_until ? t(`登录已暂停到 ${new Date(a.paused_until).toLocaleTimeString()}（已登录的设备不受影响）。`,
+    `Sign-in is paused until ${new Date(a.paused_until).toLocaleTimeString()} (signed-in devices keep working).`) : '';
+  box.textContent = `⚠ ${t(`15 分钟内有 ${a.wrong_pins} 次错误 PIN，已锁定 ${a.locked_clients.length} 台设备（${a.locked_clients.join('、')}）。`,
+    `${a.wrong_pins} wrong PINs in 15 minutes; ${a.locked_clients.length} device(s) locked (${a.locked_clients.join(', ')}).`)} ${paused}`;
+}
+setInterval(loadGuessAlert, 15000);
+loadGuessAlert();
+
 function showBackup(b) {
   const el = $('backup-status');
   if (!b.folder) { el.className = 'error'; el.textContent = t('尚未设置备份文件夹', 'No backup folder set yet'); return; }

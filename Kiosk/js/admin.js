@@ -122,7 +122,7 @@ async function loadStaff() {
 
 document.getElementById('staff-rows').addEventListener('click', async (e) => {
   if (e.target.dataset.pin) {
-    const pin = prompt(t('新的 PIN（4–8 位数字）：', 'New PIN (4-8 digits):'));
+    const pin = prompt(t('新的 PIN（6–12 位数字；管理员 8–12 位）：', 'New PIN (6-12 digits; admin 8-12):'));
     if (pin === null) return;
     const msg = document.getElementById('staff-msg');
     try {

@@ -53,7 +53,16 @@ function celebrate(e) {
   celebrate.timer = setTimeout(() => box.classList.add('hidden'), 7000);
 }
 
+/** The audit log's head, small in a corner: a photo of the screen anchors the log at that moment. */
+async function auditHead() {
+  try {
+    const h = await (await fetch('/api/audit/head', { cache: 'no-store' })).json();
+    $('audit-head').textContent = `${t('日志', 'log')} #${h.seq} · ${h.short}`;
+  } catch { /* kept as it was */ }
+}
+
 async function poll() {
+  auditHead();
   try {
     const r = await fetch('/api/tally', { cache: 'no-store' });
     if (!r.ok) throw new Error();
@@ -70,10 +79,10 @@ async function init() {
     tiers = ev.tiers;
   } catch { /* shown once the stream connects */ }
   connectLive({
-    tally: (x) => { tally = x; render(); },
+    tally: (x) => { tally = x; render(); auditHead(); },
     event: (ev) => { tiers = ev.tiers; $('event-name').textContent = ev.name; render(); }, // the admin changed the event
     orders: (list) => { latest = list; render(); },
-    order: (e) => { tally = e.tally; latest = [{ ...e.order, fresh: true }, ...latest.filter((o) => o.id !== e.order.id)].slice(0, 8); render(); },
+    order: (e) => { auditHead(); tally = e.tally; latest = [{ ...e.order, fresh: true }, ...latest.filter((o) => o.id !== e.order.id)].slice(0, 8); render(); },
     order_void: (e) => { tally = e.tally; latest = latest.filter((o) => o.id !== e.order.id); render(); },
     tier_up: (e) => celebrate(e),
     status: (s) => { status = s; render(); },

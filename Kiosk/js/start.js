@@ -51,8 +51,31 @@ function choose(job) {
   if (s && (s.role === 'admin' || job.roles.includes(s.role))) { location.href = job.page; return; }
   document.getElementById('pin-title').textContent = t(job.zh, job.en);
   pinInput.value = ''; showPin(); pinError.textContent = '';
+  showNames(job);
   dialog.showModal();
   pinInput.focus();
+}
+
+/** "Pick your name, then type the PIN": the PIN is then checked against that one person only. */
+let pickedStaff = null;
+async function showNames(job) {
+  pickedStaff = null;
+  const box = document.getElementById('pin-names');
+  box.innerHTML = '';
+  let staff = [];
+  try { staff = await api('/api/staff/names'); } catch { return; }
+  const mine = staff.filter((s) => s.role === 'admin' || job.roles.includes(s.role));
+  for (const s of mine) {
+    const b = document.createElement('button');
+    b.type = 'button'; b.className = 'secondary name-chip'; b.textContent = s.name; b.dataset.staff = s.id;
+    b.setAttribute('aria-pressed', 'false');
+    b.addEventListener('click', () => {
+      pickedStaff = pickedStaff === s.id ? null : s.id;
+      box.querySelectorAll('button').forEach((x) => x.setAttribute('aria-pressed', String(Number(x.dataset.staff) === pickedStaff)));
+      pinInput.focus();
+    });
+    box.appendChild(b);
+  }
 }
 
 function showPin() { pinDisplay.textContent = '●'.repeat(pinInput.value.length); }
@@ -65,19 +88,21 @@ function buildPad() {
     b.addEventListener('click', () => {
       if (k === '⌫') pinInput.value = pinInput.value.slice(0, -1);
       else if (k === 'C') pinInput.value = '';
-      else if (pinInput.value.length < 8) pinInput.value += k;
+      else if (pinInput.value.length < 12) pinInput.value += k;
       showPin(); pinInput.focus();
     });
     pad.appendChild(b);
   }
-  pinInput.addEventListener('input', () => { pinInput.value = pinInput.value.replace(/\D/g, '').slice(0, 8); showPin(); });
+  pinInput.addEventListener('input', () => { pinInput.value = pinInput.value.replace(/\D/g, '').slice(0, 12); showPin(); });
 }
 
 document.getElementById('pin-form').addEventListener('submit', async (e) => {
   e.preventDefault();
   pinError.textContent = '';
   try {
-    const r = await api('/api/login', { method: 'POST', body: { pin: pinInput.value } });
+    const body = { pin: pinInput.value };
+    if (pickedStaff) body.staff_id = pickedStaff;
+    const r = await api('/api/login', { method: 'POST', body });
     saveSession({ token: r.token, role: r.role, name: r.name });
     if (r.role === 'admin' || chosen.roles.includes(r.role)) {
       const next = new URLSearchParams(location.search).get('next');

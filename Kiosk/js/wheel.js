@@ -38,7 +38,16 @@ function landOn(prizeID, label) {
   setTimeout(() => { $('winner').textContent = label; }, 5000);
 }
 
-async function refresh() { const w = await api('/api/wheel'); renderPrizes(w); drawWheel(); }
+/** Every bonus spin granted: to whom (masked), why, and by whom, so the room sees nobody is favoured. */
+async function renderGrants() {
+  let grants = [];
+  try { grants = await api('/api/wheel/grants'); } catch { return; }
+  $('grants').innerHTML = grants.map((g) => `<li><span>${esc(g.guest)} ·${esc(g.phone_last4)}</span>
+    <span>${esc(g.reason)} · ${esc(t('发放人', 'by'))} ${esc(g.granted_by)}${g.prize ? ` → ${esc(g.prize)}` : ''}</span></li>`).join('')
+    || `<li class="muted">${esc(t('暂无', 'none yet'))}</li>`;
+}
+
+async function refresh() { const w = await api('/api/wheel'); renderPrizes(w); drawWheel(); renderGrants(); }
 
 $('spin-form').addEventListener('submit', async (e) => {
   e.preventDefault();
@@ -55,11 +64,12 @@ async function init() {
   if (s && ['admin', 'sales', 'mc'].includes(s.role)) { $('spin-form').classList.remove('hidden'); $('signin-hint').classList.add('hidden'); }
   await refresh();
   connectLive({
+    grant: () => renderGrants(),
     spin: (e) => {
       const sp = e.spin;
       const who = sp.order_id ? t(`订单 ${sp.order_id}`, `Order ${sp.order_id}`) : t('奖励转盘', 'Bonus spin');
       landOn(sp.prize.id, `${who}：${sp.prize.name}！`);
-      setTimeout(() => { renderPrizes(e.wheel); }, 5000);
+      setTimeout(() => { renderPrizes(e.wheel); renderGrants(); }, 5000);
     },
   });
 }

@@ -30,6 +30,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Minutes between automatic snapshots.") var snapshotEvery = 5
     @Option(help: "How many automatic snapshots to keep.") var snapshotKeep = 12
     @Option(help: "Seconds before an idle or stalled connection is closed (live streams are never idle).") var idleTimeout = 30
+    @Option(help: "Live streams one device may hold open (raise it for a load test of many screens from one machine).")
+    var streamsPerClient = 8
+    @Option(help: "Live streams of all devices together.") var streamsTotal = 1_000
 
     func run() async throws {
         var logger = Logger(label: "kiosk")
@@ -42,6 +45,8 @@ struct Serve: AsyncParsableCommand {
         config.eventFile = URL(fileURLWithPath: event)
         config.kioskDir = URL(fileURLWithPath: kiosk)
         config.idleTimeout = .seconds(max(1, idleTimeout))
+        config.streamsPerClient = max(1, streamsPerClient)
+        config.streamsTotal = max(1, streamsTotal)
         config.snapshotDir = snapshotDir.map { URL(fileURLWithPath: $0) }
         config.snapshotEvery = .seconds(60 * max(1, snapshotEvery))
         config.snapshotKeep = max(1, snapshotKeep)

@@ -62,10 +62,10 @@ def test_admin_adds_a_greeter_who_can_then_sign_in(server, browser):
     wait = WebDriverWait(browser, 10)
     browser.find_element(By.ID, "staff-name").send_keys("王芳")
     browser.find_element(By.CSS_SELECTOR, '#staff-role option[value="greeter"]').click()
-    browser.find_element(By.ID, "staff-pin").send_keys("2580")
+    browser.find_element(By.ID, "staff-pin").send_keys("258025")
     browser.find_element(By.CSS_SELECTOR, '#staff-form button[type="submit"]').click()
     wait.until(lambda d: "王芳" in d.find_element(By.ID, "staff-rows").text)
-    req = urllib.request.Request(server.base + "/api/login", data=json.dumps({"pin": "2580"}).encode(),
+    req = urllib.request.Request(server.base + "/api/login", data=json.dumps({"pin": "258025"}).encode(),
                                  headers={"Content-Type": "application/json"}, method="POST")
     with urllib.request.urlopen(req) as r:
         assert json.load(r)["role"] == "greeter"

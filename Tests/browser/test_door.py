@@ -16,8 +16,8 @@ from helpers import add_staff, call, login, sign_in
 
 def open_door_as_greeter(browser, server):
     admin = login(server)
-    add_staff(server, admin, "王芳", "greeter", "2580")
-    sign_in(browser, server, "/door.html", "2580")
+    add_staff(server, admin, "王芳", "greeter", "258025")
+    sign_in(browser, server, "/door.html", "258025")
     WebDriverWait(browser, 10).until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
     return admin
 

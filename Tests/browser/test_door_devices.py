@@ -94,7 +94,7 @@ def invitation_video(server, admin, guest_id, path):
 
 def test_the_live_camera_over_https_checks_a_guest_in_with_the_ca_trusted(server, tmp_path):
     admin = login(server)
-    add_staff(server, admin, "王芳", "greeter", "2580")
+    add_staff(server, admin, "王芳", "greeter", "258025")
     _, guests = call(server, "/api/invitees?limit=100", admin)
     guest = guests["items"][7]
     video = invitation_video(server, admin, guest["id"], tmp_path / "card.y4m")
@@ -102,7 +102,7 @@ def test_the_live_camera_over_https_checks_a_guest_in_with_the_ca_trusted(server
     browser = make_browser(home=home, extra_args=(
         "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", f"--use-file-for-fake-video-capture={video}"))
     try:
-        sign_in(browser, server, "/door.html", "2580", base=server.https_base)
+        sign_in(browser, server, "/door.html", "258025", base=server.https_base)
         assert browser.current_url.startswith(server.https_base)
         assert browser.execute_script("return window.isSecureContext") is True
         WebDriverWait(browser, 10).until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
@@ -139,7 +139,7 @@ def test_without_the_ca_the_https_door_is_a_privacy_error(server, tmp_path):
 
 def test_a_photo_over_plain_http_checks_a_guest_in(server, browser, tmp_path):
     admin = login(server)
-    add_staff(server, admin, "王芳", "greeter", "2580")
+    add_staff(server, admin, "王芳", "greeter", "258025")
     _, guests = call(server, "/api/invitees?limit=100", admin)
     guest = guests["items"][9]
     _, png = call(server, f"/api/invitees/{guest['id']}/qr.png", admin, raw=True)
@@ -148,7 +148,7 @@ def test_a_photo_over_plain_http_checks_a_guest_in(server, browser, tmp_path):
     photo = card_images.scene(card, (4000, 3000), angle=-12, tilt=0.15, blur=2.0, light=0.3)
     path = tmp_path / "IMG_0001.jpg"
     path.write_bytes(card_images.jpeg(photo, 85))
-    sign_in(browser, server, "/door.html", "2580")
+    sign_in(browser, server, "/door.html", "258025")
     WebDriverWait(browser, 10).until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
     assert browser.execute_script("return window.isSecureContext") is True  # 127.0.0.1; a LAN address is not
     browser.find_element(By.ID, "photo").send_keys(str(path))
@@ -166,7 +166,7 @@ def test_a_photo_over_plain_http_checks_a_guest_in(server, browser, tmp_path):
 
 
 def open_door(browser, server, base, door=None):
-    sign_in(browser, server, "/door.html", "2580", base=base)
+    sign_in(browser, server, "/door.html", "258025", base=base)
     WebDriverWait(browser, 10).until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
     if door:
         Select(browser.find_element(By.ID, "door")).select_by_visible_text(door)
@@ -177,7 +177,7 @@ def open_door(browser, server, base, door=None):
 
 def test_the_door_answers_offline_from_its_roster_and_sends_the_queue_once(server, browser):
     admin = login(server)
-    add_staff(server, admin, "王芳", "greeter", "2580")
+    add_staff(server, admin, "王芳", "greeter", "258025")
     _, guests = call(server, "/api/invitees?limit=100", admin)
     new, here = guests["items"][11], guests["items"][12]
     # Two doors: two tablets, two origins (127.0.0.1 and localhost), so each keeps its own queue and roster.

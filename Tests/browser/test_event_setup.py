@@ -141,7 +141,7 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
     browser.find_element(By.ID, "csv-file").send_keys(str(csv))
     browser.find_element(By.ID, "import-btn").click()
     wait.until(lambda d: "新增 12 位" in d.find_element(By.ID, "import-result").text)
-    for name, role, pin in (("门口小王", "greeter", "2580"), ("李娜", "sales", "3690"), ("主持人", "mc", "4700"), ("王师傅", "technician", "5800")):
+    for name, role, pin in (("门口小王", "greeter", "258025"), ("李娜", "sales", "369036"), ("主持人", "mc", "470047"), ("王师傅", "technician", "580058")):
         fill(browser, "staff-name", name)
         browser.find_element(By.CSS_SELECTOR, f'#staff-role option[value="{role}"]').click()
         fill(browser, "staff-pin", pin)
@@ -184,7 +184,7 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
     screenshot(browser, "setup-04-invitees")
 
     # --- The day, through the API.
-    greeter, sales, mc, tech = (login(server, pin) for pin in ("2580", "3690", "4700", "5800"))
+    greeter, sales, mc, tech = (login(server, pin) for pin in ("258025", "369036", "470047", "580058"))
     _, everyone = call(server, "/api/invitees?limit=100", admin)
     by_name = {i["name"]: i for i in everyone["items"]}
     for i, (name, _, _) in enumerate(GUESTS[:10]):

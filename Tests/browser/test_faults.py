@@ -32,7 +32,7 @@ def test_every_acknowledged_check_in_survives_kill_9():
     try:
         admin = login(server)
         import_guests(server, admin, 3000)
-        greeter = add_staff(server, admin, "门口", "greeter", "2580")
+        greeter = add_staff(server, admin, "门口", "greeter", "258025")
         _, page = call(server, "/api/invitees?limit=5000", admin)
         codes = [i["code"] for i in page["items"]]
         acknowledged, lock, stop = [], threading.Lock(), threading.Event()
@@ -146,11 +146,11 @@ def test_a_full_disk_and_a_read_only_folder_on_a_real_file_system(tmp_path, brow
     try:
         server = KioskServer(data=disk / "data").start()
         admin = login(server)
-        greeter = add_staff(server, admin, "门口", "greeter", "2580")
+        greeter = add_staff(server, admin, "门口", "greeter", "258025")
         _, page = call(server, "/api/invitees?limit=100", admin)
         codes = [i["code"] for i in page["items"]]
         # Signing in stores a session, which is a write too: the greeter is signed in before the disk fills.
-        sign_in(browser, server, "/door.html", "2580")
+        sign_in(browser, server, "/door.html", "258025")
         WebDriverWait(browser, 10).until(lambda d: "邀约 40" in d.find_element(By.ID, "counts").text)
 
         acknowledged, refused = 0, None
@@ -205,7 +205,7 @@ def test_a_full_disk_and_a_read_only_folder_on_a_real_file_system(tmp_path, brow
         server.stop()
         subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
         server.start()
-        greeter = login(server, "2580")
+        greeter = login(server, "258025")
         status, body = call(server, "/api/walkins", greeter, {"name": "恢复", "phone": "13599999998", "door": "正门", "nonce": str(uuid.uuid4())}, "POST")
         assert status == 201, body
 

@@ -45,14 +45,14 @@ def item_class(browser, item):
 
 def test_a_whole_inspection_on_the_tablet(server, browser):
     admin = login(server)
-    greeter = add_staff(server, admin, "王芳", "greeter", "2580")
+    greeter = add_staff(server, admin, "王芳", "greeter", "258025")
     _, guests = call(server, "/api/invitees?limit=5", admin)
     guest = guests["items"][0]
     status_code, _ = call(server, "/api/checkins", greeter, {"code": guest["code"], "door": "正门", "nonce": "nonce-inspect-1"}, "POST")
     assert status_code == 201
-    add_staff(server, admin, "王师傅", "technician", "3690")
+    add_staff(server, admin, "王师傅", "technician", "369036")
     started = time.time()
-    sign_in(browser, server, "/inspect.html", "3690")
+    sign_in(browser, server, "/inspect.html", "369036")
 
     # Start from the checked-in guest.
     click(browser, f'#arrived button[data-guest*=\'"id":{guest["id"]},\']')

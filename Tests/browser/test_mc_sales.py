@@ -22,7 +22,7 @@ def text(browser, id_):
 
 def test_the_mc_screen_follows_orders_and_celebrates_tier_up(server, browser):
     admin = login(server)
-    sales = add_staff(server, admin, "李强", "sales", "3690")
+    sales = add_staff(server, admin, "李强", "sales", "369036")
     browser.set_window_size(1920, 1080)
     browser.get(server.base + "/mc.html")
     wait = WebDriverWait(browser, 10)
@@ -69,12 +69,12 @@ def test_the_mc_screen_follows_orders_and_celebrates_tier_up(server, browser):
 
 def test_the_sales_page_records_an_order_in_three_taps(server, browser):
     admin = login(server)
-    add_staff(server, admin, "李强", "sales", "3690")
+    add_staff(server, admin, "李强", "sales", "369036")
     _, guests = call(server, "/api/invitees?limit=3", admin)
     guest = guests["items"][0]
     call(server, "/api/checkins", admin, {"code": guest["code"], "door": "正门", "nonce": str(uuid.uuid4())}, "POST")
 
-    sign_in(browser, server, "/sales.html", "3690")
+    sign_in(browser, server, "/sales.html", "369036")
     wait = WebDriverWait(browser, 10)
 
     wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, f'#guests button[data-id="{guest["id"]}"]'))).click()  # tap 1

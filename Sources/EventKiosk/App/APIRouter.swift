@@ -12,16 +12,19 @@ public struct RouteEntry: Sendable, CustomStringConvertible {
 /// Keeping the table lets a test walk every route with every role.
 public final class APIRouter: @unchecked Sendable {
     let router: Router<AppRequestContext>
+    let closed: ClosedFlag
     public private(set) var entries: [RouteEntry] = []
 
-    init(router: Router<AppRequestContext>) { self.router = router }
+    init(router: Router<AppRequestContext>, closed: ClosedFlag = ClosedFlag(false)) { self.router = router; self.closed = closed }
 
     typealias Handler = @Sendable (Request, AppRequestContext) async throws -> Response
 
     func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
         entries.append(RouteEntry(method: method, path: path, access: access))
-        router.on(RouterPath(path), method: method) { request, context in
+        let refusedAfterClose = ClosedEvent.refusesAfterClose(method, path)
+        router.on(RouterPath(path), method: method) { [closed] request, context in
             if case .everyone = access {} else { try context.require(access) }
+            if refusedAfterClose, closed.isClosed { throw ClosedEvent.refused }
             return try await handler(request, context)
         }
     }

@@ -26,6 +26,9 @@ public struct AppConfig: Sendable {
     public var snapshotKeep = 12
     /// Set when the data folder cannot be written at start: the server serves reads and says so on every page.
     public var readOnlyReason: String?
+    /// Live streams one client address may hold open, and all clients together (`/api/stream`).
+    public var streamsPerClient = 8
+    public var streamsTotal = 1_000
     /// The HTTPS port (the camera needs a secure page); 0 turns HTTPS off.
     public var httpsPort = 8443
     public init() {}
@@ -73,6 +76,7 @@ public func buildServers(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, b
 
 /// Runs the server until SIGINT/SIGTERM, then shuts down gracefully: live streams first, then HTTP, then the store.
 public func runServer(_ config: AppConfig, logger: Logger) async throws {
+    OpenFileLimit.raise(logger: logger)
     let feed = LiveFeed()
     var config = config
     let db: AppDatabase
@@ -87,7 +91,10 @@ public func runServer(_ config: AppConfig, logger: Logger) async throws {
         logger.critical("STORAGE: data folder \(config.dataDir.path) cannot be written (\(error)): serving READ-ONLY; nothing can be saved until it is fixed")
         say("⚠ 数据文件夹无法写入，只能查看，不能保存 / The data folder cannot be written: viewing only, nothing can be saved (\(config.dataDir.path))")
     }
-    let backup = BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep)
+    if let folder = config.snapshotDir, BackupTarget.isInside(folder, config.kioskDir) {
+        throw BackupTarget.servedFolderRefused(folder.path)
+    }
+    let backup = BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep, served: config.kioskDir)
     if config.snapshotDir == nil, let saved = try? await db.savedBackupFolder() {
         backup.resume(folder: saved)
         say("自动备份 Snapshots: every \(config.snapshotEvery.components.seconds / 60) min → \(saved) (set on the admin page)")
@@ -144,6 +151,9 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
         try await db.saveInspectionTemplate(template)
         logger.notice("loaded inspection template", metadata: ["template": "\(template.name)", "items": "\(template.items.count)"])
     }
+    if let pin = config.adminPIN, pin.count < PinHasher.minimumLength(for: .admin) {
+        say("⚠ KIOSK_ADMIN_PIN 少于 8 位，活动当天可能被猜中 / KIOSK_ADMIN_PIN is shorter than 8 digits: it could be guessed on the day")
+    }
     if let generated = try await db.ensureAdmin(envPIN: config.adminPIN) {
         say("""
         ┌──────────────────────────────────────────────┐
@@ -164,8 +174,9 @@ func loadInspectionTemplate(named name: String, config: AppConfig) throws -> Ins
 /// The router with every route and middleware; tests build the same one and call `app.test(.router)`.
 public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = LiveFeed(),
                         backup: BackupTarget? = nil, tls: TLSSetup? = nil) -> (Router<AppRequestContext>, APIRouter) {
-    let backup = backup ?? BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep)
+    let backup = backup ?? BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep, served: config.kioskDir)
     let router = Router(context: AppRequestContext.self)
+    let closed = ClosedFlag((try? db.reader.read { db in try AppDatabase.setting(db, AppDatabase.closedKey) != nil }) ?? false)
     router.addMiddleware {
         LogRequestsMiddleware<AppRequestContext>(.info)
         ErrorMiddleware()
@@ -182,7 +193,7 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
         try db.journalMode() // proves the store is open and answering
         return Response.json(["status": "ok"])
     }
-    let api = APIRouter(router: router)
+    let api = APIRouter(router: router, closed: closed)
     StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)
     let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
     EventController(db: db, config: config, backup: backup, feed: feed, httpsOn: tls != nil,
@@ -192,11 +203,11 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     InvitationPages(db: db).register(on: api)
     CheckInController(db: db, feed: feed).register(on: api)
     orders.register(on: api)
-    DrawsController(db: db, feed: feed).register(on: api)
+    DrawsController(db: db, feed: feed, closed: closed).register(on: api)
     SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)
     InspectionsController(db: db).register(on: api)
     ReportsController(db: db, backup: backup).register(on: api)
-    LiveController(feed: feed, snapshot: {
+    LiveController(feed: feed, slots: StreamSlots(perClient: config.streamsPerClient, total: config.streamsTotal), snapshot: {
         func json(_ v: some Encodable) throws -> String { String(decoding: try JSON.encoder.encode(v), as: UTF8.self) }
         let latest = try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init)
         return [("status", try json(try await db.arrivalStatus())), ("tally", try json(try await orders.currentTally())),

@@ -6,6 +6,7 @@ import HTTPTypes
 /// `GET /api/stream`: Server-Sent Events for the MC screen, the doors and the wheel.
 struct LiveController {
     let feed: LiveFeed
+    let slots: StreamSlots
     /// The current state to send when a client connects or has missed events (e.g. `status`, `tally`).
     let snapshot: @Sendable () async throws -> [(type: String, data: String)]
 
@@ -16,24 +17,43 @@ struct LiveController {
     @Sendable func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
         let lastID = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) }
             ?? request.uri.queryParameters.get("last_event_id").flatMap { Int64($0) }
+        let client = context.clientAddress
+        guard await slots.acquire(client) else {
+            throw APIError(.tooManyRequests, "too_many_streams",
+                           "这台设备打开的实时连接太多，请关闭多余的页面 / Too many live streams from this device: close the pages you do not need",
+                           headers: [.retryAfter: "10"])
+        }
         let (missed, events, latestID) = await feed.subscribe(after: lastID)
-        let initial = (missed == nil || lastID == nil) ? try await snapshot() : []
-        let body = ResponseBody { writer in
-            var buffer = ByteBuffer()
-            buffer.writeString("retry: 2000\n\n")
-            for s in initial { buffer.writeString(Self.frame(id: latestID, type: s.type, data: s.data)) }
-            for e in missed ?? [] { buffer.writeString(Self.frame(id: e.id, type: e.type, data: e.data)) }
-            try await writer.write(buffer)
-            for await item in events {
-                switch item {
-                case .event(let e): try await writer.write(ByteBuffer(string: Self.frame(id: e.id, type: e.type, data: e.data)))
-                case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
-                }
+        let initial: [(type: String, data: String)]
+        do { initial = (missed == nil || lastID == nil) ? try await snapshot() : [] } catch {
+            await slots.release(client)
+            throw error
+        }
+        let body = ResponseBody { [slots] writer in
+            do { try await Self.run(&writer, initial: initial, missed: missed, events: events, latestID: latestID) } catch {
+                await slots.release(client)
+                throw error
             }
-            try await writer.finish(nil)
+            await slots.release(client)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache",
                                                HTTPField.Name("X-Accel-Buffering")!: "no"], body: body)
+    }
+
+    private static func run(_ writer: inout any ResponseBodyWriter, initial: [(type: String, data: String)], missed: [LiveFeed.Event]?,
+                            events: AsyncStream<LiveFeed.Item>, latestID: Int64) async throws {
+        var buffer = ByteBuffer()
+        buffer.writeString("retry: 2000\n\n")
+        for s in initial { buffer.writeString(Self.frame(id: latestID, type: s.type, data: s.data)) }
+        for e in missed ?? [] { buffer.writeString(Self.frame(id: e.id, type: e.type, data: e.data)) }
+        try await writer.write(buffer)
+        for await item in events {
+            switch item {
+            case .event(let e): try await writer.write(ByteBuffer(string: Self.frame(id: e.id, type: e.type, data: e.data)))
+            case .heartbeat: try await writer.write(ByteBuffer(string: ": heartbeat\n\n"))
+            }
+        }
+        try await writer.finish(nil)
     }
 
     /// One SSE event; snapshot frames carry the latest id so a resume continues after them.
@@ -42,4 +62,30 @@ struct LiveController {
         for line in data.split(separator: "\n", omittingEmptySubsequences: false) { s += "data: \(line)\n" }
         return s + "\n"
     }
+}
+
+/// Caps the live streams one device may hold open, and all of them together: one phone opening thousands of streams
+/// cannot use up the laptop's connections and file descriptors, or slow the door.
+public actor StreamSlots {
+    let perClient: Int
+    let total: Int
+    private var open: [String: Int] = [:]
+    private var count = 0
+
+    public init(perClient: Int = 8, total: Int = 1_000) { self.perClient = perClient; self.total = total }
+
+    func acquire(_ client: String) -> Bool {
+        guard count < total, open[client, default: 0] < perClient else { return false }
+        open[client, default: 0] += 1
+        count += 1
+        return true
+    }
+
+    func release(_ client: String) {
+        guard let n = open[client] else { return }
+        open[client] = n > 1 ? n - 1 : nil
+        count -= 1
+    }
+
+    public var openStreams: Int { count }
 }

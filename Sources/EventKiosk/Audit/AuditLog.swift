@@ -62,6 +62,15 @@ public enum AuditLog {
 }
 
 extension AppDatabase {
+    /// The newest entry's number and hash: shown small on the MC screen, so a photo of the screen anchors the log.
+    func auditHead() async throws -> AuditHead {
+        try await read { db in
+            let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            let hash: String = row?["hash"] ?? AuditLog.genesis
+            return AuditHead(seq: row?["seq"] ?? 0, hash: hash, short: String(hash.prefix(8)))
+        }
+    }
+
     public func auditRows(after: Int64 = 0, limit: Int = 100_000) async throws -> [AuditLog.Row_] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT seq, entry, prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after, limit])
@@ -69,3 +78,28 @@ extension AppDatabase {
         }
     }
 }
+
+/// What a change changed, for the audit log: each field whose value differs, with its value before and after.
+/// Fields are compared as the API writes them (snake_case JSON); nested values are compared whole.
+public struct AuditDiff: Encodable, Sendable {
+    public struct Change: Encodable, Sendable { public let before: JSONValue; public let after: JSONValue }
+    public let changes: [String: Change]
+
+    public init(before: some Encodable, after: some Encodable) throws {
+        func object(_ value: some Encodable) throws -> [String: JSONValue] {
+            if case .object(let o) = try JSON.decoder.decode(JSONValue.self, from: try AuditLog.encoder.encode(value)) { return o }
+            return [:]
+        }
+        let (a, b) = (try object(before), try object(after))
+        var changes: [String: Change] = [:]
+        for key in Set(a.keys).union(b.keys) where a[key] != b[key] {
+            changes[key] = Change(before: a[key] ?? .null, after: b[key] ?? .null)
+        }
+        self.changes = changes
+    }
+
+    public var isEmpty: Bool { changes.isEmpty }
+}
+
+/// The head of the audit log: its last entry's number and hash (and the hash's first 8 characters).
+public struct AuditHead: Codable, Sendable, Equatable { public let seq: Int64; public let hash: String; public let short: String }

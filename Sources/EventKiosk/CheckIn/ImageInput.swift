@@ -8,7 +8,7 @@ enum ImageInput {
     static func decodedTexts(_ request: Request, context: AppRequestContext) async throws -> [String] {
         let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let bytes: [UInt8]
-        do { bytes = try await request.bodyBytes(context: context) } catch is NIOTooManyBytesError {
+        do { bytes = try await request.bodyBytes(context: context) } catch let e as APIError where e.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "image_too_large",
                            "照片超过 \(AppRequestContext.uploadLimit / 1_048_576) MB / The photo is larger than \(AppRequestContext.uploadLimit / 1_048_576) MB")
         }

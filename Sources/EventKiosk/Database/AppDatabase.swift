@@ -4,10 +4,13 @@ import GRDB
 /// The one store of the event day. Writes are methods named for what they do; reads go through `reader`.
 public struct AppDatabase: Sendable {
     let dbWriter: any DatabaseWriter
+    /// Seals the wheel's and draws' seeds until they are revealed (`SeedVault`).
+    let vault: SeedVault
 
     /// Opens (and migrates) a database through any writer; tests pass an in-memory `DatabaseQueue`.
-    public init(_ dbWriter: any DatabaseWriter) throws {
+    public init(_ dbWriter: any DatabaseWriter, vault: SeedVault = .ephemeral()) throws {
         self.dbWriter = dbWriter
+        self.vault = vault
         try Self.migrator.migrate(dbWriter)
     }
 
@@ -19,7 +22,9 @@ public struct AppDatabase: Sendable {
         // Opening the pool switches to WAL and sets synchronous=NORMAL on the writer; FULL again, so a commit
         // is on disk before it is acknowledged (also across a power cut, not only a crash).
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        return try AppDatabase(pool)
+        let db = try AppDatabase(pool, vault: try SeedVault.forDataDir(directory))
+        try db.sealPlaintextSeeds()
+        return db
     }
 
     /// Opens an existing event file for reading only (the CLI's checks, while the server may be running).
@@ -30,7 +35,7 @@ public struct AppDatabase: Sendable {
         }
         var config = configuration()
         config.readonly = true
-        return AppDatabase(reader: try DatabasePool(path: path, configuration: config))
+        return AppDatabase(reader: try DatabasePool(path: path, configuration: config), directory: directory)
     }
 
     /// Opens the event file in a folder that cannot be written (a read-only mount, a write-protected stick) so the
@@ -44,7 +49,7 @@ public struct AppDatabase: Sendable {
         var config = configuration()
         config.readonly = true
         let encoded = path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path
-        return AppDatabase(reader: try DatabasePool(path: "file:\(encoded)?mode=ro&immutable=1", configuration: config))
+        return AppDatabase(reader: try DatabasePool(path: "file:\(encoded)?mode=ro&immutable=1", configuration: config), directory: directory)
     }
 
     /// Whether a new file can be created in `directory` (the honest test: permissions, mount flags, free inodes).
@@ -55,7 +60,10 @@ public struct AppDatabase: Sendable {
         return true
     }
 
-    private init(reader: DatabasePool) { self.dbWriter = reader }
+    private init(reader: DatabasePool, directory: URL) {
+        self.dbWriter = reader
+        self.vault = (try? SeedVault.forDataDir(directory)) ?? .ephemeral()
+    }
 
     /// An empty in-memory database, for tests.
     public static func inMemory() throws -> AppDatabase {

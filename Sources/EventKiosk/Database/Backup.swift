@@ -23,6 +23,8 @@ extension AppDatabase {
         try? FileManager.default.removeItem(at: partial)
         do {
             let destination = try DatabaseQueue(path: partial.path)
+            // Readable by the owner only: a copy of the day holds every guest's phone number.
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partial.path)
             try dbWriter.backup(to: destination)
             // The copy inherits WAL mode; switch it back to a single self-contained file before it is moved or
             // carried away on a stick (a WAL file left behind would hold part of the data).
@@ -116,8 +118,24 @@ public final class BackupTarget: Sendable {
     }
     private let state: Mutex<State>
 
-    public init(folder: URL?, every: Duration, keep: Int) {
+    /// The folder the pages are served from: a backup folder inside it would put the day's data on the Wi-Fi.
+    let served: URL?
+
+    public init(folder: URL?, every: Duration, keep: Int, served: URL? = nil) {
         state = Mutex(State(folder: folder?.path, every: Int(every.components.seconds / 60), keep: keep))
+        self.served = served
+    }
+
+    /// Whether `folder` is the served folder or inside it (after following links).
+    public static func isInside(_ folder: URL, _ served: URL?) -> Bool {
+        guard let served else { return false }
+        let a = folder.resolvingSymlinksInPath().standardizedFileURL.path, b = served.resolvingSymlinksInPath().standardizedFileURL.path
+        return a == b || a.hasPrefix(b.hasSuffix("/") ? b : b + "/")
+    }
+
+    static func servedFolderRefused(_ path: String) -> APIError {
+        APIError(.unprocessableContent, "folder_served",
+                 "备份文件夹不能放在网页文件夹里（平板能下载到）/ The backup folder cannot be inside the folder the pages are served from: anyone on the Wi-Fi could download it (\(path))")
     }
     public var current: State { state.withLock { $0 } }
     var folder: URL? { current.folder.map { URL(fileURLWithPath: $0) } }
@@ -128,6 +146,7 @@ public final class BackupTarget: Sendable {
         let path = path.trimmed
         guard path.hasPrefix("/") else { throw APIError(.unprocessableContent, "invalid_folder", "请填写完整路径，如 /media/usb / Give a full path, e.g. /media/usb") }
         let folder = URL(fileURLWithPath: path)
+        if Self.isInside(folder, served) { throw Self.servedFolderRefused(path) }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let probe = folder.appendingPathComponent(".kiosk-write-test")
@@ -140,7 +159,10 @@ public final class BackupTarget: Sendable {
     }
 
     /// The folder chosen on the admin page before a restart; it is tried at the next snapshot as it is.
-    func resume(folder: String) { state.withLock { if $0.folder == nil { $0.folder = folder } } }
+    func resume(folder: String) {
+        guard !Self.isInside(URL(fileURLWithPath: folder), served) else { return }
+        state.withLock { if $0.folder == nil { $0.folder = folder } }
+    }
 
     func succeeded(_ file: URL) { state.withLock { $0.lastFile = file.lastPathComponent; $0.lastAt = Date(); $0.lastError = nil } }
     func failed(_ error: any Error) { state.withLock { $0.lastError = "\(error)"; $0.lastAt = Date() } }
@@ -166,7 +188,13 @@ extension AppDatabase {
     static let backupFolderKey = "backup_folder"
 
     func saveBackupFolder(_ path: String) async throws {
-        try await write { db in try Self.setSetting(db, Self.backupFolderKey, path) }
+        try await write { db in
+            let before = try Self.setting(db, Self.backupFolderKey)
+            try Self.setSetting(db, Self.backupFolderKey, path)
+            if before != path {
+                try AuditLog.append(db, kind: "backup_folder_set", ["changes": ["folder": ["before": before ?? "", "after": path]]])
+            }
+        }
     }
 
     func savedBackupFolder() async throws -> String? {

@@ -270,6 +270,25 @@ extension AppDatabase {
                 t.column("last_at", .datetime).notNull()
             }
         }
+        // Issue 15, fair play: a draw keeps its winners' names as they were when it ran; a prize handed back by a
+        // voided order is a stock change that says which spin it came from and why; a tier change after the first
+        // order is kept with its reason for the rebate statement.
+        migrator.registerMigration("v10 fair play") { db in
+            try db.alter(table: "draw") { t in t.add(column: "names_json", .text) }
+            try db.alter(table: "stock_change") { t in
+                t.add(column: "reason", .text)
+                t.add(column: "returned_spin", .integer)
+            }
+            try db.create(table: "tier_change") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+                t.column("reason", .text).notNull()
+                t.column("orders", .integer).notNull()
+                t.column("old_tiers", .text).notNull()
+                t.column("new_tiers", .text).notNull()
+            }
+        }
         return migrator
     }
 }

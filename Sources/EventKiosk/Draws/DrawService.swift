@@ -18,14 +18,17 @@ public struct DrawRecord: Codable, Sendable, Equatable {
     public let winnersCount: Int
     public let alternatesCount: Int
     public let replacements: [Replacement]
-    /// Masked names of the winners and alternates, for the big screen (an addition; not part of verification).
+    /// Masked names of the winners and alternates, for the big screen (an addition; not part of verification),
+    /// kept as they were when the draw ran.
     public var names: [String: String] = [:]
+    /// The last four digits of each winner's and alternate's phone, so winners recognise themselves.
+    public var phones: [String: String] = [:]
 
     public struct Replacement: Codable, Sendable, Equatable { public let winner: String; public let replacement: String; public let reason: String }
 
     enum CodingKeys: String, CodingKey {
         case id, name, pool, state, commitment, entrants, entrantsDigest = "entrants_digest", count, salt, winners, alternates, seed
-        case winnersCount = "winners_count", alternatesCount = "alternates_count", replacements, names
+        case winnersCount = "winners_count", alternatesCount = "alternates_count", replacements, names, phones
     }
 
     /// Nulls stay in the JSON: the contract lists every field.
@@ -38,18 +41,36 @@ public struct DrawRecord: Codable, Sendable, Equatable {
         try c.encode(winnersCount, forKey: .winnersCount); try c.encode(alternatesCount, forKey: .alternatesCount)
         try c.encode(replacements, forKey: .replacements)
         try c.encode(names, forKey: .names)
+        try c.encode(phones, forKey: .phones)
     }
 }
 
 extension AppDatabase {
-    /// Step 1: a fresh seed from the OS CSPRNG; its SHA-256 is published at once.
-    func createDraw(name: String, pool: String, winners: Int, alternates: Int) async throws -> DrawRecord {
+    /// Step 1: one of the event file's draws, once; a fresh seed from the OS CSPRNG, its SHA-256 published at once.
+    /// The pool and the counts are the event's: nobody in the room can make a draw of their own or run one twice.
+    func createDraw(name: String, pool: String?, winners: Int?, alternates: Int?) async throws -> DrawRecord {
         try await write { db in
             try Self.requireOpen(db)
+            guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+            guard let planned = event.draws.first(where: { $0.name == name }) else {
+                throw APIError(.unprocessableContent, "unknown_draw",
+                               "活动设置里没有这个抽奖：\(name.prefix(40)) / No draw of that name in the event; the event's draws are: \(event.draws.map(\.name).joined(separator: ", "))")
+            }
+            for (field, given, expected) in [("pool", pool, planned.pool), ("winners", winners.map(String.init), String(planned.winners)),
+                                             ("alternates", alternates.map(String.init), String(planned.alternates))] {
+                if let given, given != expected {
+                    throw APIError(.unprocessableContent, "draw_mismatch",
+                                   "\(field) 须与活动设置一致（\(expected)）/ \(field) must be the event's \(expected), got \(given)")
+                }
+            }
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draw WHERE name = ?", arguments: [name]) ?? 0 > 0 {
+                throw APIError(.conflict, "draw_exists", "「\(name)」已经创建过，不能重抽 / \(name) has already been created: a draw happens once")
+            }
+            let (pool, winners, alternates) = (planned.pool, planned.winners, planned.alternates)
             let seed = randomBytes(32)
             try db.execute(sql: """
                 INSERT INTO draw(name, pool, winners_count, alternates_count, seed, commitment, state, created_at) VALUES (?,?,?,?,?,?,'created',?)
-                """, arguments: [name, pool, winners, alternates, seed, sha256Hex(seed), Date()])
+                """, arguments: [name, pool, winners, alternates, try vault.seal(seed), sha256Hex(seed), Date()])
             let id = db.lastInsertedRowID
             try AuditLog.append(db, kind: "draw_created", ["draw_id": "\(id)", "name": name, "pool": pool, "commitment": sha256Hex(seed)])
             return try Self.drawRecord(db, id)
@@ -85,12 +106,22 @@ extension AppDatabase {
             }
             let entrants = try JSONDecoder().decode([String].self, from: Data((draw["entrants"] as String).utf8))
             let winners: Int = draw["winners_count"], alternates: Int = draw["alternates_count"]
-            let picked = FairDraw.shuffle(sorted: entrants, digest: draw["entrants_digest"], salt: salt, seed: draw["seed"], picks: winners + alternates)
+            let seed: Data
+            do { seed = try vault.open(draw["seed"]) } catch { throw Self.seedUnavailable(error) }
+            let picked = FairDraw.shuffle(sorted: entrants, digest: draw["entrants_digest"], salt: salt, seed: seed, picks: winners + alternates)
             let w = Array(picked.prefix(winners)), a = Array(picked.dropFirst(winners))
             let enc = JSONEncoder()
-            try db.execute(sql: "UPDATE draw SET state = 'done', salt = ?, winners = ?, alternates = ? WHERE id = ?",
-                           arguments: [salt, String(decoding: try enc.encode(w), as: UTF8.self), String(decoding: try enc.encode(a), as: UTF8.self), id])
-            try AuditLog.append(db, kind: "draw_run", DrawRunAudit(drawId: id, salt: salt, winners: w, alternates: a, seed: (draw["seed"] as Data).hexString))
+            var names: [String: [String]] = [:]
+            for id in picked {
+                if let key = Int64(id), let invitee = try InviteeRecord.fetchOne(db, key: key) {
+                    names[id] = [NameMask.mask(invitee.name), String(invitee.phone.suffix(4))]
+                }
+            }
+            // Run: the seed is revealed, in clear from now on.
+            try db.execute(sql: "UPDATE draw SET state = 'done', seed = ?, salt = ?, winners = ?, alternates = ?, names_json = ? WHERE id = ?",
+                           arguments: [seed, salt, String(decoding: try enc.encode(w), as: UTF8.self), String(decoding: try enc.encode(a), as: UTF8.self),
+                                       String(decoding: try enc.encode(names), as: UTF8.self), id])
+            try AuditLog.append(db, kind: "draw_run", DrawRunAudit(drawId: id, salt: salt, winners: w, alternates: a, seed: seed.hexString))
             return try Self.drawRecord(db, id)
         }
     }
@@ -145,8 +176,14 @@ extension AppDatabase {
                           entrantsDigest: r["entrants_digest"], count: r["count"], salt: r["salt"], winners: list("winners"),
                           alternates: list("alternates"), seed: state == "done" ? (r["seed"] as Data).hexString : nil,
                           winnersCount: r["winners_count"], alternatesCount: r["alternates_count"], replacements: replacements)
+        // The names as they were when the draw ran; a draw run before they were kept reads them from the invitees.
+        let kept = (r["names_json"] as String?).flatMap { try? JSONDecoder().decode([String: [String]].self, from: Data($0.utf8)) }
         for id in (record.winners ?? []) + (record.alternates ?? []) {
-            if let key = Int64(id), let invitee = try InviteeRecord.fetchOne(db, key: key) { record.names[id] = NameMask.mask(invitee.name) }
+            if let pair = kept?[id], pair.count == 2 {
+                record.names[id] = pair[0]; record.phones[id] = pair[1]
+            } else if let key = Int64(id), let invitee = try InviteeRecord.fetchOne(db, key: key) {
+                record.names[id] = NameMask.mask(invitee.name); record.phones[id] = String(invitee.phone.suffix(4))
+            }
         }
         return record
     }

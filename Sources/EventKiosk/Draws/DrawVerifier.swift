@@ -36,7 +36,10 @@ public enum DrawVerifier {
         public var stockChanges: [StockChange]? = nil
         public struct StockChange: Codable, Sendable, Equatable {
             public let afterSpin: Int; public let prize: String; public let oldStock: Int; public let stock: Int
-            enum CodingKeys: String, CodingKey { case afterSpin = "after_spin", prize, oldStock = "old_stock", stock }
+            /// Set when the change is a prize handed back by a voided order: which spin it came from, and why.
+            public var returnedSpin: Int? = nil
+            public var reason: String? = nil
+            enum CodingKeys: String, CodingKey { case afterSpin = "after_spin", prize, oldStock = "old_stock", stock, returnedSpin = "returned_spin", reason }
         }
         enum CodingKeys: String, CodingKey { case commitment, seed, prizes, spins, stockChanges = "stock_changes" }
     }

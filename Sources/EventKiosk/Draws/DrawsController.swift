@@ -6,9 +6,10 @@ struct DrawsController {
     let db: AppDatabase
     let feed: LiveFeed
     let spins: SpinBatcher
+    let closed: ClosedFlag
 
-    init(db: AppDatabase, feed: LiveFeed) {
-        self.db = db; self.feed = feed; self.spins = SpinBatcher(db: db)
+    init(db: AppDatabase, feed: LiveFeed, closed: ClosedFlag = ClosedFlag(false)) {
+        self.db = db; self.feed = feed; self.spins = SpinBatcher(db: db); self.closed = closed
     }
 
     func register(on api: APIRouter) {
@@ -17,6 +18,7 @@ struct DrawsController {
         api.get("/api/wheel/spins", .staff) { _, _ in .json(try await db.spins()) }
         api.post("/api/wheel/spins", .only(.sales, .mc), spin)
         api.post("/api/wheel/grants", .only(.mc), grant)
+        api.get("/api/wheel/grants", .everyone) { _, _ in .json(try await db.grants()) }
         api.get("/api/draws", .everyone) { _, _ in .json(try await db.draws()) }
         api.post("/api/draws", .only(.mc), createDraw)
         api.get("/api/draws/{id}", .everyone) { _, context in .json(try await db.draw(id: try context.id())) }
@@ -27,9 +29,11 @@ struct DrawsController {
         api.post("/api/draws/{id}/replace", .only(.mc), replace)
         api.post("/api/event/close", .admin) { _, _ in
             let seed = try await db.closeEvent()
+            closed.close()
             await feed.publish("event_closed", ["wheel_seed": seed])
             return .json(Closed(closed: true, wheelSeed: seed))
         }
+        api.get("/api/audit/head", .everyone) { _, _ in .json(try await db.auditHead()) }
         api.get("/api/audit", .admin) { request, _ in
             let after = request.uri.queryParameters.get("after").flatMap { Int64($0) } ?? 0
             return .json(try await db.auditRows(after: after))
@@ -69,24 +73,19 @@ struct DrawsController {
         guard let invitee = body.inviteeId else { throw APIError(.unprocessableContent, "missing_invitee", "缺少 invitee_id / invitee_id is required") }
         let reason = String((body.reason?.trimmed).flatMap { $0.isEmpty ? nil : $0 }?.prefix(100) ?? "夺宝令牌")
         let id = try await db.grantSpin(inviteeID: invitee, reason: reason, staffID: staff.staffID)
+        if let view = try await db.grants().first(where: { $0.id == id }) { await feed.publish("grant", view) }
         return .json(["grant": ["id": id]], status: .created)
     }
 
     struct CreateBody: Decodable { let name: String?; let pool: String?; let winners: Int?; let alternates: Int? }
 
+    /// Creates one of the event file's draws (by name); counts and pool, when given, must be the event's.
     @Sendable func createDraw(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: CreateBody.self, context: context)
         guard let name = body.name?.trimmed, (1...60).contains(name.count) else {
             throw APIError(.unprocessableContent, "invalid_name", "请填写奖项名称 / name is required (1 to 60 characters)")
         }
-        guard let pool = body.pool, ["orders", "checked_in"].contains(pool) else {
-            throw APIError(.unprocessableContent, "invalid_pool", "pool 须为 orders 或 checked_in / pool must be \"orders\" or \"checked_in\"")
-        }
-        let winners = body.winners ?? 1, alternates = body.alternates ?? 0
-        guard (1...100).contains(winners), (0...100).contains(alternates) else {
-            throw APIError(.unprocessableContent, "invalid_counts", "winners 须为 1–100，alternates 须为 0–100 / winners must be 1-100, alternates 0-100")
-        }
-        let draw = try await db.createDraw(name: name, pool: pool, winners: winners, alternates: alternates)
+        let draw = try await db.createDraw(name: name, pool: body.pool, winners: body.winners, alternates: body.alternates)
         await feed.publish("draw", draw)
         return .json(draw, status: .created)
     }

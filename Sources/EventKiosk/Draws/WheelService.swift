@@ -37,7 +37,10 @@ struct SpinBatcher: Sendable {
     private let commit: GroupCommit<Request, SpinView>
 
     init(db: AppDatabase, maxBatch: Int = 64) {
-        commit = GroupCommit(db: db, maxBatch: maxBatch) { db, r in try AppDatabase.spin(db, r.source, nonce: r.nonce, staffID: r.staffID) }
+        let vault = db.vault
+        commit = GroupCommit(db: db, maxBatch: maxBatch) { db, r in
+            try AppDatabase.spin(db, r.source, nonce: r.nonce, staffID: r.staffID, vault: vault)
+        }
     }
 
     func spin(_ source: SpinSource, nonce: String, staffID: Int64?) async throws -> SpinView {
@@ -46,13 +49,6 @@ struct SpinBatcher: Sendable {
 }
 
 extension AppDatabase {
-    static func wheelSeed(_ db: Database) throws -> Data {
-        guard let hex = try setting(db, wheelSeedKey), let seed = Data(hex: hex), seed.count == 32 else {
-            throw APIError(.internalServerError, "no_wheel_seed", "转盘种子缺失 / The wheel has no seed")
-        }
-        return seed
-    }
-
     /// Remaining stock of each prize, in event-file order.
     static func remainingStock(_ db: Database, prizes: [EventConfig.Prize]) throws -> [Int] {
         let won = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
@@ -63,28 +59,26 @@ extension AppDatabase {
     func wheel() async throws -> WheelView {
         try await read { db in
             guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
-            let seed = try Self.wheelSeed(db)
             let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
-            let closed = try Self.setting(db, Self.closedKey) != nil
             let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
             let unspun = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void)
                 AND id NOT IN (SELECT order_id FROM spin WHERE order_id IS NOT NULL)
                 """) ?? 0
-            return WheelView(commitment: sha256Hex(seed),
+            return WheelView(commitment: try Self.wheelCommitment(db),
                              prizes: zip(event.wheel.prizes, remaining).map { .init(id: $0.id, name: $0.name, value: $0.value, stock: $0.stock, remaining: $1) },
-                             spins: spins, seed: closed ? seed.hexString : nil, unspunOrders: unspun)
+                             spins: spins, seed: try Self.revealedWheelSeed(db), unspunOrders: unspun)
         }
     }
 
     /// One spin for a valid order or an MC grant: decided here, from the committed seed and the stock left.
     /// Idempotent per nonce; an order or grant spins once; the stock can never go below zero.
     func spin(_ source: SpinSource, nonce: String, staffID: Int64?) async throws -> SpinView {
-        try await write { db in try Self.spin(db, source, nonce: nonce, staffID: staffID) }
+        try await write { [vault] db in try Self.spin(db, source, nonce: nonce, staffID: staffID, vault: vault) }
     }
 
     /// One spin inside a write transaction (alone, or as one of a group commit's spins: `SpinBatcher`).
-    static func spin(_ db: Database, _ source: SpinSource, nonce: String, staffID: Int64?) throws -> SpinView {
+    static func spin(_ db: Database, _ source: SpinSource, nonce: String, staffID: Int64?, vault: SeedVault) throws -> SpinView {
         if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM spin WHERE nonce = ?", arguments: [nonce]) { return Self.spinView(earlier) }
         try Self.requireOpen(db)
         guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
@@ -110,7 +104,7 @@ extension AppDatabase {
         }
         let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
         let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM spin") ?? 0) + 1
-        guard let index = FairDraw.spin(number: number, remaining: remaining, seed: try Self.wheelSeed(db)) else {
+        guard let index = FairDraw.spin(number: number, remaining: remaining, seed: try Self.wheelSeed(db, vault: vault)) else {
             throw APIError(.conflict, "no_stock", "奖品已全部送出 / No prizes left in stock")
         }
         let prize = event.wheel.prizes[index]
@@ -133,15 +127,52 @@ extension AppDatabase {
         try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM spin ORDER BY number").map(Self.spinView) }
     }
 
-    /// A bonus spin the MC grants (e.g. for a 夺宝令牌).
+    /// A bonus spin the MC grants (e.g. for a 夺宝令牌), within the event's limits: per guest (default 1) and for
+    /// the day. Who gave it and why is kept, and shown on the wheel screen.
     func grantSpin(inviteeID: Int64, reason: String, staffID: Int64?) async throws -> Int64 {
         try await write { db in
             try Self.requireOpen(db)
             guard try InviteeRecord.fetchOne(db, key: inviteeID) != nil else { throw APIError.notFound("没有这位来宾 / No invitee with id \(inviteeID)") }
+            guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+            let mine = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE invitee_id = ?", arguments: [inviteeID]) ?? 0
+            if mine >= event.wheel.perGuestLimit {
+                throw APIError(.conflict, "grant_limit",
+                               "这位来宾已获得 \(mine) 次奖励转盘，活动规定每人最多 \(event.wheel.perGuestLimit) 次 / This guest already has \(mine) bonus spin(s); the event allows \(event.wheel.perGuestLimit) per guest")
+            }
+            if let total = event.wheel.bonusSpins, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0 >= total {
+                throw APIError(.conflict, "grant_limit", "今天的 \(total) 次奖励转盘已全部发出 / All \(total) bonus spins of the day have been granted")
+            }
             try db.execute(sql: "INSERT INTO wheel_grant(invitee_id, reason, at, staff_id) VALUES (?,?,?,?)", arguments: [inviteeID, reason, Date(), staffID])
             let id = db.lastInsertedRowID
-            try AuditLog.append(db, kind: "grant", ["grant_id": "\(id)", "invitee_id": "\(inviteeID)", "reason": reason])
+            try AuditLog.append(db, kind: "grant", ["grant_id": "\(id)", "invitee_id": "\(inviteeID)", "reason": reason,
+                                                   "staff_id": staffID.map { "\($0)" } ?? ""])
             return id
         }
     }
+
+    /// Every bonus spin granted, for the wheel screen: the guest (masked), why, who gave it, and whether it has spun.
+    func grants() async throws -> [GrantView] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT g.id, g.reason, g.at, i.name AS guest, i.phone AS phone, s.name AS staff,
+                       (SELECT prize_name FROM spin WHERE spin.grant_id = g.id) AS prize
+                FROM wheel_grant g JOIN invitee i ON i.id = g.invitee_id LEFT JOIN staff s ON s.id = g.staff_id ORDER BY g.id
+                """).map { r in
+                GrantView(id: r["id"], guest: NameMask.mask(r["guest"]), phoneLast4: String((r["phone"] as String).suffix(4)),
+                          reason: r["reason"], grantedBy: r["staff"] ?? "", at: r["at"], prize: r["prize"])
+            }
+        }
+    }
+}
+
+/// A bonus spin as the wheel screen shows it.
+public struct GrantView: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let guest: String
+    public let phoneLast4: String
+    public let reason: String
+    public let grantedBy: String
+    public let at: Date
+    /// The prize once the bonus spin has been used.
+    public let prize: String?
 }

@@ -37,6 +37,11 @@ public struct EventConfig: Codable, Sendable, Equatable {
 
     public struct Wheel: Codable, Sendable, Equatable {
         public var prizes: [Prize]
+        /// Bonus spins (treasure tokens, 夺宝令牌) one guest may be granted in the day; default 1.
+        public var bonusSpinsPerGuest: Int?
+        /// Bonus spins the MC may grant in the whole day (e.g. 10 tokens); nil = no day total.
+        public var bonusSpins: Int?
+        public var perGuestLimit: Int { bonusSpinsPerGuest ?? 1 }
     }
 
     public struct Prize: Codable, Sendable, Equatable {

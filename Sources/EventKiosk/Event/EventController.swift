@@ -68,7 +68,7 @@ struct EventController {
 
     /// Replaces the event after checking all of it: 422 with every problem by field, and nothing changes until it is valid.
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let bytes = try await request.bodyBytes(context: context)
+        let bytes = try await request.bodyBytes(context: context, limit: BodyLimit.document)
         let new: EventConfig
         do { new = try JSON.decoder.decode(EventConfig.self, from: Data(bytes)) } catch let error as DecodingError {
             throw APIError.invalidEvent([EventConfig.problem(from: error)])
@@ -81,7 +81,10 @@ struct EventController {
                 throw APIError.invalidEvent([EventProblem(field: "inspection_template", message: "\(error)")])
             }
         }
-        let saved = try await db.updateEvent(new, template: template, staffID: context.staff?.staffID)
+        struct Reason: Decodable { let tiersChangeReason: String? }
+        let reason = (try? JSON.decoder.decode(Reason.self, from: Data(bytes)))?.tiersChangeReason?.trimmed
+        let saved = try await db.updateEvent(new, template: template, staffID: context.staff?.staffID,
+                                             tiersChangeReason: reason.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) })
         context.logger.notice("event edited", metadata: ["event": "\(saved.name)"])
         // The MC screen shows the tiers and the rebate: the new ones, now.
         await feed.publish("event", PublicEvent(saved))

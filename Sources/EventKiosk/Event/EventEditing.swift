@@ -40,6 +40,9 @@ public enum EventEditRules {
     }
 }
 
+/// A change of the rebate tiers after the first order: when, who, why, and the tiers before and after (JSON).
+struct TierChange: Sendable { let at: Date; let by: String; let reason: String; let orders: Int; let oldTiers: String; let newTiers: String }
+
 extension APIError {
     /// A refused edit: 422 with every problem naming its field, like a refused event file.
     static func invalidEvent(_ problems: [EventProblem]) -> APIError {
@@ -53,7 +56,9 @@ extension AppDatabase {
     /// each wheel stock change is kept (for the verifier) and audited.
     /// `template` is the form `new.inspectionTemplate` names when that changed; it is stored in the same transaction,
     /// and refused once an inspection has been saved with the current one.
-    func updateEvent(_ new: EventConfig, template: InspectionTemplate? = nil, staffID: Int64?) async throws -> EventConfig {
+    /// Rebate tiers are a promise to every buyer: once the first order exists they change only with a reason
+    /// (`tiersChangeReason`), which is kept, audited and printed on the rebate statement.
+    func updateEvent(_ new: EventConfig, template: InspectionTemplate? = nil, staffID: Int64?, tiersChangeReason: String? = nil) async throws -> EventConfig {
         let templateJSON = try template.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) }
         try await write { db in
             try Self.requireOpen(db)
@@ -66,9 +71,21 @@ extension AppDatabase {
                 problems.append(EventProblem(field: "inspection_template",
                     message: "已有检测记录，检测表不能再换 / inspections have been saved with the current form, so it can no longer be changed"))
             }
+            let orders = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sale_order") ?? 0
+            if new.tiers != old.tiers, orders > 0, tiersChangeReason == nil {
+                problems.append(EventProblem(field: "tiers",
+                    message: "已有 \(orders) 张订单，返利档位只能在填写原因后修改 / \(orders) order(s) exist: the rebate tiers change only with a reason (tiers_change_reason)"))
+            }
             guard problems.isEmpty else { throw APIError.invalidEvent(problems) }
-            if let templateJSON { try Self.setSetting(db, Self.templateKey, templateJSON) }
             let now = Date()
+            if new.tiers != old.tiers, orders > 0, let reason = tiersChangeReason {
+                let enc = JSON.encoder
+                try db.execute(sql: "INSERT INTO tier_change(at, staff_id, reason, orders, old_tiers, new_tiers) VALUES (?,?,?,?,?,?)",
+                               arguments: [now, staffID, reason, orders, String(decoding: try enc.encode(old.tiers), as: UTF8.self),
+                                           String(decoding: try enc.encode(new.tiers), as: UTF8.self)])
+                try AuditLog.append(db, kind: "tiers_changed", TierAudit(reason: reason, orders: orders, before: old.tiers, after: new.tiers, staffId: staffID))
+            }
+            if let templateJSON { try Self.setSetting(db, Self.templateKey, templateJSON) }
             for change in EventEditRules.stockChanges(old: old, new: new) {
                 try db.execute(sql: "INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [change.prizeID, change.old, change.new, spins, now, staffID])
@@ -77,7 +94,8 @@ extension AppDatabase {
             }
             try Self.setSetting(db, Self.eventKey, String(decoding: try JSON.encoder.encode(new), as: UTF8.self))
             try Self.setSetting(db, Self.eventChangedKey, Self.stamp(now))
-            try AuditLog.append(db, kind: "event_changed", EventAudit(name: new.name, date: new.date, staffId: staffID))
+            try AuditLog.append(db, kind: "event_changed", EventAudit(name: new.name, date: new.date, staffId: staffID,
+                                                                      changes: try AuditDiff(before: old, after: new)))
         }
         return new
     }
@@ -85,12 +103,23 @@ extension AppDatabase {
     /// Wheel stock changes in the order they were made (for the wheel record the verifier replays).
     func stockChanges() async throws -> [DrawVerifier.WheelRecord.StockChange] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT prize_id, old_stock, new_stock, after_spin FROM stock_change ORDER BY id").map {
-                .init(afterSpin: $0["after_spin"], prize: $0["prize_id"], oldStock: $0["old_stock"], stock: $0["new_stock"])
+            try Row.fetchAll(db, sql: "SELECT prize_id, old_stock, new_stock, after_spin, returned_spin, reason FROM stock_change ORDER BY id").map {
+                .init(afterSpin: $0["after_spin"], prize: $0["prize_id"], oldStock: $0["old_stock"], stock: $0["new_stock"],
+                      returnedSpin: $0["returned_spin"], reason: $0["reason"])
             }
         }
     }
 
     private struct StockAudit: Encodable { let prizeId: String; let oldStock: Int; let newStock: Int; let afterSpin: Int; let staffId: Int64? }
-    private struct EventAudit: Encodable { let name: String; let date: String; let staffId: Int64? }
+    private struct EventAudit: Encodable { let name: String; let date: String; let staffId: Int64?; let changes: AuditDiff }
+    private struct TierAudit: Encodable { let reason: String; let orders: Int; let before: [EventConfig.Tier]; let after: [EventConfig.Tier]; let staffId: Int64? }
+
+    /// Tier changes made after the first order, for the rebate statement.
+    func tierChanges() async throws -> [TierChange] {
+        try await read { db in
+            try Row.fetchAll(db, sql: "SELECT t.*, s.name AS staff FROM tier_change t LEFT JOIN staff s ON s.id = t.staff_id ORDER BY t.id").map {
+                TierChange(at: $0["at"], by: $0["staff"] ?? "", reason: $0["reason"], orders: $0["orders"], oldTiers: $0["old_tiers"], newTiers: $0["new_tiers"])
+            }
+        }
+    }
 }

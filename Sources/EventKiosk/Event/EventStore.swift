@@ -31,7 +31,7 @@ extension AppDatabase {
             try Self.setSetting(db, Self.eventKey, json)
             // The wheel's seed is committed when the event opens, and revealed only when it is closed.
             if try Self.setting(db, Self.wheelSeedKey) == nil {
-                try Self.setSetting(db, Self.wheelSeedKey, randomBytes(32).hexString)
+                try Self.createWheelSeed(db, vault: vault)
             }
         }
     }
@@ -65,7 +65,9 @@ extension AppDatabase {
             try Self.requireOpen(db)
             let now = Date()
             try Self.setSetting(db, Self.closedKey, ISO8601DateFormatter().string(from: now))
-            let seed = try Self.setting(db, Self.wheelSeedKey) ?? ""
+            // The reveal: from now on the seed is public, in clear, so anyone can recompute every spin.
+            let seed = try Self.wheelSeed(db, vault: vault).hexString
+            try Self.setSetting(db, Self.wheelSeedKey, seed)
             try AuditLog.append(db, kind: "event_closed", ["wheel_seed": seed])
             return seed
         }

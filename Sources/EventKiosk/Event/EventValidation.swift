@@ -42,6 +42,8 @@ extension EventConfig {
 
         if let expectedOrders { check((0...10_000).contains(expectedOrders), "expected_orders", "must be 0 to 10000, got \(expectedOrders)") }
         check(!wheel.prizes.isEmpty, "wheel.prizes", "must list at least one prize")
+        if let n = wheel.bonusSpinsPerGuest { check((0...20).contains(n), "wheel.bonus_spins_per_guest", "must be 0 to 20, got \(n)") }
+        if let n = wheel.bonusSpins { check((0...1000).contains(n), "wheel.bonus_spins", "must be 0 to 1000, got \(n)") }
         var prizeIDs = Set<String>()
         for (i, prize) in wheel.prizes.enumerated() {
             let f = "wheel.prizes[\(i)]"

@@ -9,7 +9,7 @@ struct InspectionsController {
     func register(on api: APIRouter) {
         api.get("/api/inspection/template", .staff) { _, _ in .json(try await template()) }
         api.put("/api/inspection/template", .admin) { request, context in
-            let bytes = try await request.bodyBytes(context: context)
+            let bytes = try await request.bodyBytes(context: context, limit: BodyLimit.document)
             let template: InspectionTemplate
             do { template = try InspectionTemplate.load(data: Data(bytes), source: "upload") } catch let e as EventFileError {
                 throw APIError.invalidEvent(e.problems)
@@ -44,7 +44,7 @@ struct InspectionsController {
     /// Checks every rule and stores the inspection; the same `client_id` again answers with the first one and stores nothing.
     @Sendable func submit(_ request: Request, context: AppRequestContext) async throws -> Response {
         let staff = try context.requireStaff()
-        var body = try await request.decodeJSON(as: InspectionSubmission.self, context: context)
+        var body = try await request.decodeJSON(as: InspectionSubmission.self, context: context, limit: BodyLimit.upload)
         if let id = body.clientId?.trimmed, !id.isEmpty, let existing = try await db.inspection(clientID: id) {
             return .json(Answer(inspection: existing, replayed: true), status: .ok)
         }

@@ -27,10 +27,12 @@ extension AppDatabase {
             if draft.phone != r.phone, try InviteeRecord.filter(Column("phone") == draft.phone).fetchCount(db) > 0 {
                 throw APIError(.conflict, "phone_taken", "另一位来宾已使用手机号 \(draft.phone) / Another invitee already has phone \(draft.phone)")
             }
+            let before = InviteeAuditView(r)
             r.name = draft.name; r.phone = draft.phone; r.plate = draft.plate; r.vin = draft.vin
             r.model = draft.model; r.consultant = draft.consultant; r.partySize = draft.partySize; r.updatedAt = Date()
             try r.update(db)
-            try AuditLog.append(db, kind: "invitee_changed", InviteeAudit(inviteeId: id, staffId: staffID))
+            try AuditLog.append(db, kind: "invitee_changed", InviteeAudit(inviteeId: id, staffId: staffID,
+                                                                          changes: try AuditDiff(before: before, after: InviteeAuditView(r))))
             return InviteeView(r)
         }
     }
@@ -53,10 +55,13 @@ extension AppDatabase {
                                _ change: @escaping @Sendable (Database, inout InviteeRecord) throws -> Void) async throws -> InviteeView {
         try await write { db in
             guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            let before = InviteeAuditView(r)
             try change(db, &r)
             r.updatedAt = Date()
             try r.update(db)
-            try AuditLog.append(db, kind: kind, InviteeAudit(inviteeId: id, staffId: staffID))
+            // A new code is a change too, but the codes themselves stay out of the log (they admit a guest).
+            let diff = try AuditDiff(before: before, after: InviteeAuditView(r))
+            try AuditLog.append(db, kind: kind, InviteeAudit(inviteeId: id, staffId: staffID, changes: diff))
             return InviteeView(r)
         }
     }
@@ -67,5 +72,5 @@ extension AppDatabase {
                                    arguments: [code])
     }
 
-    private struct InviteeAudit: Encodable { let inviteeId: Int64; let staffId: Int64? }
+    private struct InviteeAudit: Encodable { let inviteeId: Int64; let staffId: Int64?; let changes: AuditDiff }
 }

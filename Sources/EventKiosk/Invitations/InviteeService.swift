@@ -18,8 +18,10 @@ extension AppDatabase {
             // One read of what exists, instead of a query per row: a 5,000-row file stays well under a second.
             var byPhone = Dictionary(try InviteeRecord.fetchAll(db).map { ($0.phone, $0) }, uniquingKeysWith: { a, _ in a })
             var codes = Set(byPhone.values.map(\.code))
+            var added: [Int64] = [], changed: [ImportAudit.Changed] = []
             for (_, draft) in parsed.rows {
                 if var existing = byPhone[draft.phone] {
+                    let before = existing
                     existing.name = draft.name
                     existing.plate = draft.plate ?? existing.plate
                     existing.vin = draft.vin ?? existing.vin
@@ -30,6 +32,8 @@ extension AppDatabase {
                     try existing.update(db)
                     byPhone[draft.phone] = existing
                     updated += 1
+                    let diff = try AuditDiff(before: InviteeAuditView(before), after: InviteeAuditView(existing))
+                    if !diff.isEmpty { changed.append(.init(inviteeId: existing.id ?? 0, changes: diff)) }
                 } else {
                     var code = CheckInCode.generate()
                     while !codes.insert(code).inserted { code = CheckInCode.generate() }
@@ -39,8 +43,10 @@ extension AppDatabase {
                     try record.insert(db)
                     byPhone[draft.phone] = record
                     imported += 1
+                    added.append(record.id ?? 0)
                 }
             }
+            try AuditLog.append(db, kind: "invitees_imported", ImportAudit(added: added, changed: changed, rejected: parsed.rejected.count))
             return ImportResult(imported: imported, updated: updated, rejected: parsed.rejected, encoding: parsed.encoding.rawValue)
         }
     }
@@ -97,5 +103,22 @@ extension AppDatabase {
 
     func allInvitees() async throws -> [InviteeView] {
         try await read { db in try InviteeRecord.order(Column("id")).fetchAll(db).map(InviteeView.init) }
+    }
+}
+
+/// An import in the audit log: who was added, and each change to a known guest with its values before and after.
+struct ImportAudit: Encodable {
+    struct Changed: Encodable { let inviteeId: Int64; let changes: AuditDiff }
+    let added: [Int64]
+    let changed: [Changed]
+    let rejected: Int
+}
+
+/// The invitee fields an edit or an import can change, as the audit log compares them.
+struct InviteeAuditView: Encodable {
+    let name: String, phone: String, plate: String?, vin: String?, model: String?, consultant: String?, partySize: Int, status: String
+    init(_ r: InviteeRecord) {
+        name = r.name; phone = r.phone; plate = r.plate; vin = r.vin; model = r.model; consultant = r.consultant
+        partySize = r.partySize; status = r.status
     }
 }

@@ -60,24 +60,47 @@ extension AppDatabase {
         }
     }
 
-    /// Voids an order with a reason; the count drops and the void is a new record.
-    func voidOrder(id: Int64, reason: String, staffID: Int64?, tiers: RebateTiers) async throws -> OrderChange {
+    /// Voids an order with a reason; the count drops and the void is a new record. An order that has spun the wheel
+    /// may be voided by an admin only, and its prize goes back to stock: a stock change (+1 after the latest spin) that
+    /// the wheel record carries and `verify-draw` replays, so order → spin → void cannot re-roll a friend's prize.
+    func voidOrder(id: Int64, reason: String, staff: StaffSession?, tiers: RebateTiers) async throws -> OrderChange {
         try await write { db in
             try Self.requireOpen(db)
             guard let order = try OrderRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这个订单 / No order with id \(id)") }
             if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
                 throw APIError(.conflict, "already_voided", "此订单已作废 / This order was already voided")
             }
+            let spin = try Row.fetchOne(db, sql: "SELECT number, prize_id, prize_name FROM spin WHERE order_id = ?", arguments: [id])
+            if spin != nil, staff?.role != .admin {
+                throw APIError(.forbidden, "spun_order",
+                               "此订单已转过大转盘，只有管理员可以作废（奖品退回库存）/ This order has spun the wheel: only an admin may void it (the prize goes back to stock)")
+            }
             let before = try OrderRecord.valid().fetchCount(db)
-            try OrderVoidRecord(orderId: id, reason: reason, at: Date(), staffId: staffID).insert(db)
-            try AuditLog.append(db, kind: "order_void", OrderVoidAudit(orderId: id, reason: reason, validOrders: before - 1))
+            let now = Date()
+            try OrderVoidRecord(orderId: id, reason: reason, at: now, staffId: staff?.staffID).insert(db)
+            var returned: String?
+            if let spin, var event = try Self.event(db), let i = event.wheel.prizes.firstIndex(where: { $0.id == (spin["prize_id"] as String) }) {
+                let old = event.wheel.prizes[i].stock
+                event.wheel.prizes[i].stock = old + 1
+                let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
+                try db.execute(sql: """
+                    INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id, reason, returned_spin) VALUES (?,?,?,?,?,?,?,?)
+                    """, arguments: [event.wheel.prizes[i].id, old, old + 1, spins, now, staff?.staffID, reason, spin["number"] as Int])
+                try Self.setSetting(db, Self.eventKey, String(decoding: try JSON.encoder.encode(event), as: UTF8.self))
+                returned = event.wheel.prizes[i].id
+            }
+            try AuditLog.append(db, kind: "order_void", OrderVoidAudit(orderId: id, reason: reason, validOrders: before - 1,
+                                                                    staffId: staff?.staffID, returnedPrize: returned,
+                                                                    returnedSpin: spin.map { $0["number"] as Int }))
             return OrderChange(order: try Self.orderView(db, order), tally: tiers.tally(orders: before - 1),
                                tierMove: tiers.change(from: before, to: before - 1), version: try Self.orderVersion(db))
         }
     }
 
     struct OrderAudit: Encodable { let orderId: Int64; let inviteeId: Int64; let model: String; let consultant: String; let validOrders: Int }
-    struct OrderVoidAudit: Encodable { let orderId: Int64; let reason: String; let validOrders: Int }
+    struct OrderVoidAudit: Encodable {
+        let orderId: Int64; let reason: String; let validOrders: Int; let staffId: Int64?; let returnedPrize: String?; let returnedSpin: Int?
+    }
 
     func validOrderCount() async throws -> Int {
         try await read { db in try OrderRecord.valid().fetchCount(db) }

@@ -71,7 +71,7 @@ struct OrdersController {
         guard let reason = body.reason?.trimmed, (1...200).contains(reason.count) else {
             throw APIError(.unprocessableContent, "missing_reason", "请填写作废原因 / a reason is required (1 to 200 characters)")
         }
-        let change = try await db.voidOrder(id: try context.id(), reason: reason, staffID: staff.staffID, tiers: try await tiers())
+        let change = try await db.voidOrder(id: try context.id(), reason: reason, staff: staff, tiers: try await tiers())
         await notifier.publish(change, kind: "order_void")
         return .json(Created(order: change.order, tally: change.tally))
     }
@@ -87,6 +87,11 @@ struct OrdersController {
              o.voided ? "作废 voided: \(o.voidReason ?? "")" : "有效 valid", o.voided ? "0" : String(tally.rebatePerOrder)]
         }
         rows.append(["合计 total", "", "", "", "\(tally.orders) 台", "", "每台 ¥\(tally.rebatePerOrder)", String(tally.totalRebate)])
+        // A change of the tiers after the first order is part of the statement: when, who, why, before and after.
+        for change in try await db.tierChanges() {
+            rows.append(["返利档位变更 tiers changed", time.string(from: change.at), change.by, "", "\(change.orders) 张订单时 at \(change.orders) orders", "",
+                         "原因 reason: \(change.reason)", "\(change.oldTiers) → \(change.newTiers)"])
+        }
         let data = CSVWriter.document(header: ["订单号", "时间", "客户", "手机", "车型", "销售顾问", "状态", "返利(元)"], rows: rows)
         return CSVWriter.response(data, filename: "rebate-statement.csv")
     }

@@ -11,6 +11,9 @@ struct StaffController {
         api.post("/api/logout", .staff, logout)
         api.get("/api/me", .staff) { _, context in .json(try context.requireStaff().view) }
         api.get("/api/staff", .admin) { _, _ in .json(try await db.listStaff()) }
+        // Names and roles only, for the start page's "pick your name, then type your PIN".
+        api.get("/api/staff/names", .everyone) { _, _ in .json(try await db.listStaff().map { NameView(id: $0.id, name: $0.name, role: $0.role) }) }
+        api.get("/api/login/alert", .admin) { _, _ in .json(await gate.alert()) }
         api.post("/api/staff", .admin, addStaff)
         api.put("/api/staff/{id}/pin", .admin) { request, context in
             .json(try await db.changePIN(id: try context.id(), pin: try await request.decodeJSON(as: LoginRequest.self, context: context).pin))
@@ -21,28 +24,42 @@ struct StaffController {
         }
     }
 
-    struct LoginRequest: Decodable { let pin: String }
+    /// `staff_id` is optional: a PIN alone is checked against every active account, and costs that many checks.
+    struct LoginRequest: Decodable { let pin: String; let staffId: Int64? }
     struct LoginResponse: Encodable { let token: String; let role: Role; let name: String; let expiresAt: Date }
 
-    /// Exchanges a PIN for a bearer token; wrong PINs are slowed down, then locked out (429).
+    /// Exchanges a PIN for a bearer token. Each try is counted before it is checked (LoginThrottle): wrong PINs are
+    /// slowed down, then locked out (429); PIN hashing runs off the database writer.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
         let client = context.clientAddress
-        switch await gate.decide(client: client) {
+        let cost = body.staffId != nil ? 1 : max(1, try await db.activeStaffCount())
+        switch await gate.admit(client: client, cost: cost) {
         case .locked(let until):
             let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
             throw APIError(.tooManyRequests, "locked", "PIN 错误次数过多，请 \(seconds) 秒后再试 / Too many wrong PINs; try again in \(seconds) s",
+                           extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
+        case .paused(let until):
+            let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
+            throw APIError(.tooManyRequests, "sign_in_paused",
+                           "有人在猜 PIN，登录暂停 \(seconds) 秒；已登录的设备不受影响 / Someone is guessing PINs: sign-in is paused for \(seconds) s; devices already signed in keep working",
                            extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
         case .delay(let seconds):
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         case .allow:
             break
         }
-        guard let (token, session) = try await db.login(pin: body.pin) else {
-            await gate.failed(client: client)
+        let result: (token: String, session: StaffSession)?
+        do { result = try await db.login(pin: body.pin, staffID: body.staffId) } catch {
+            await gate.released(client: client, cost: cost)
+            throw error
+        }
+        guard let (token, session) = result else {
+            await gate.failed(client: client, cost: cost)
+            context.logger.warning("wrong PIN", metadata: ["client": "\(client)"])
             throw APIError(.unauthorized, "wrong_pin", "PIN 不正确 / Wrong PIN")
         }
-        await gate.succeeded(client: client)
+        await gate.succeeded(client: client, cost: cost)
         context.logger.info("login", metadata: ["staff": "\(session.staffID)", "role": "\(session.role.rawValue)"])
         var response = Response.json(LoginResponse(token: token, role: session.role, name: session.name,
                                                    expiresAt: Date().addingTimeInterval(AppDatabase.sessionLifetime)))
@@ -69,6 +86,8 @@ struct StaffController {
         return .json(view, status: .created)
     }
 }
+
+struct NameView: Encodable { let id: Int64; let name: String; let role: Role }
 
 extension StaffSession {
     struct View: Encodable { let id: Int64; let name: String; let role: Role }

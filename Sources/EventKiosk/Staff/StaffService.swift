@@ -1,10 +1,15 @@
 import Foundation
 import GRDB
+import NIOPosix
 import Synchronization
 
 /// Staff errors, each with the status the contract gives it.
 enum StaffError {
-    static func badPin() -> APIError { APIError(.unprocessableContent, "invalid_pin", "PIN 须为 4–8 位数字 / PIN must be 4 to 8 digits") }
+    static func badPin(role: Role = .greeter) -> APIError {
+        let min = PinHasher.minimumLength(for: role)
+        return APIError(.unprocessableContent, "invalid_pin",
+                        "PIN 须为 \(min)–12 位数字 / A \(role.rawValue) PIN must be \(min) to 12 digits (short PINs can be guessed on the day)")
+    }
     static func badName() -> APIError { APIError(.unprocessableContent, "invalid_name", "姓名须为 1–30 个字 / Name must be 1 to 30 characters") }
     static func pinTaken() -> APIError { APIError(.conflict, "pin_taken", "此 PIN 已有人使用，请换一个 / Another staff member already uses this PIN; pick another") }
     static func builtin() -> APIError { APIError(.conflict, "builtin_admin", "内置管理员不能删除 / The built-in admin cannot be removed") }
@@ -22,7 +27,7 @@ extension AppDatabase {
     /// Returns the PIN if one was generated now, so the caller prints it once.
     public func ensureAdmin(envPIN: String?) async throws -> String? {
         if let envPIN, !PinHasher.isWellFormed(envPIN) {
-            throw APIError(.badRequest, "invalid_pin", "KIOSK_ADMIN_PIN must be 4 to 8 digits")
+            throw APIError(.badRequest, "invalid_pin", "KIOSK_ADMIN_PIN must be 4 to 12 digits (8 or more on the day)")
         }
         return try await write { db in
             if var admin = try StaffRecord.filter(Column("builtin") == true).fetchOne(db) {
@@ -45,7 +50,7 @@ extension AppDatabase {
 
     static func generatePIN() -> String {
         var rng = SystemRandomNumberGenerator()
-        return String(format: "%06d", Int.random(in: 0..<1_000_000, using: &rng))
+        return String(format: "%08d", Int.random(in: 0..<100_000_000, using: &rng))
     }
 
     // MARK: - Staff list
@@ -53,40 +58,47 @@ extension AppDatabase {
     func addStaff(name: String, role: Role, pin: String) async throws -> StaffView {
         let name = name.trimmed
         guard (1...30).contains(name.count) else { throw StaffError.badName() }
-        guard PinHasher.isWellFormed(pin) else { throw StaffError.badPin() }
+        guard PinHasher.isAcceptedAsNew(pin, for: role) else { throw StaffError.badPin(role: role) }
+        try await requirePINUnused(pin, except: nil)
+        let salt = PinHasher.newSalt()
+        let hash = try await NIOThreadPool.singleton.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
-            // Sign-in is by PIN alone, so two active staff may not share one.
-            for other in try StaffRecord.filter(Column("removed_at") == nil).fetchAll(db)
-            where PinHasher.verify(pin: pin, hash: other.pinHash, salt: other.pinSalt) {
-                _ = other
-                throw StaffError.pinTaken()
-            }
-            let salt = PinHasher.newSalt()
-            var record = StaffRecord(id: nil, name: name, role: role, pinHash: PinHasher.hash(pin: pin, salt: salt),
-                                     pinSalt: salt, builtin: false, createdAt: Date(), removedAt: nil)
+            var record = StaffRecord(id: nil, name: name, role: role, pinHash: hash, pinSalt: salt, builtin: false, createdAt: Date(), removedAt: nil)
             try record.insert(db)
+            try AuditLog.append(db, kind: "staff_added", StaffAudit(staffId: record.id ?? 0, changes: try AuditDiff(before: [String: String](),
+                                                                                                       after: StaffAuditView(record))))
             return StaffView(record)
         }
     }
 
     /// Gives a staff member a new PIN (a forgotten PIN, or one that was overheard) and signs them out everywhere.
     func changePIN(id: Int64, pin: String) async throws -> StaffView {
-        guard PinHasher.isWellFormed(pin) else { throw StaffError.badPin() }
+        guard let current = try await read({ db in try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) }) else {
+            throw APIError.notFound("没有这位员工 / No staff member with id \(id)")
+        }
+        guard PinHasher.isAcceptedAsNew(pin, for: current.role) else { throw StaffError.badPin(role: current.role) }
+        try await requirePINUnused(pin, except: id)
+        let salt = PinHasher.newSalt()
+        let hash = try await NIOThreadPool.singleton.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
             guard var record = try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) else {
                 throw APIError.notFound("没有这位员工 / No staff member with id \(id)")
             }
-            for other in try StaffRecord.filter(Column("removed_at") == nil).filter(Column("id") != id).fetchAll(db)
-            where PinHasher.verify(pin: pin, hash: other.pinHash, salt: other.pinSalt) {
-                _ = other
-                throw StaffError.pinTaken()
-            }
-            record.pinSalt = PinHasher.newSalt()
-            record.pinHash = PinHasher.hash(pin: pin, salt: record.pinSalt)
+            record.pinSalt = salt
+            record.pinHash = hash
             try record.update(db)
             try SessionRecord.filter(Column("staff_id") == id).deleteAll(db)
+            // The PIN itself, old or new, is never written anywhere but as its hash.
+            try AuditLog.append(db, kind: "staff_pin_changed", StaffAudit(staffId: id, changes: try AuditDiff(before: ["pin": "(old)"], after: ["pin": "(new)"])))
             return StaffView(record)
         }
+    }
+
+    /// A PIN alone may sign in, so two active staff may not share one. Hashed off the writer.
+    private func requirePINUnused(_ pin: String, except id: Int64?) async throws {
+        let others = try await read { db in try StaffRecord.filter(Column("removed_at") == nil).fetchAll(db).filter { $0.id != id } }
+        let taken = try await NIOThreadPool.singleton.runIfActive { others.contains { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) } }
+        if taken { throw StaffError.pinTaken() }
     }
 
     func listStaff() async throws -> [StaffView] {
@@ -102,47 +114,53 @@ extension AppDatabase {
                 throw APIError.notFound("没有这位员工 / No staff member with id \(id)")
             }
             if record.builtin { throw StaffError.builtin() }
+            let before = StaffAuditView(record)
             record.removedAt = Date()
             try record.update(db)
             try SessionRecord.filter(Column("staff_id") == id).deleteAll(db)
+            try AuditLog.append(db, kind: "staff_removed", StaffAudit(staffId: id, changes: try AuditDiff(before: before, after: StaffAuditView(record))))
         }
     }
 
     // MARK: - Sessions
 
     /// Checks a PIN against every active staff member; on a match, opens a 24-hour session.
-    func login(pin: String) async throws -> (token: String, session: StaffSession)? {
+    func login(pin: String, staffID: Int64? = nil) async throws -> (token: String, session: StaffSession)? {
         guard PinHasher.isWellFormed(pin) else { return nil }
-        do { return try await loginStored(pin: pin) } catch let error as DatabaseError where StorageTrouble(error) != nil {
-            return try await loginInMemory(pin: pin)
+        // Hash on NIO's blocking pool, outside any transaction: 60,000 PBKDF2 rounds per account must never hold the
+        // database writer (door scans wait on it).
+        let candidates = try await read { db in
+            var request = StaffRecord.filter(Column("removed_at") == nil)
+            if let staffID { request = request.filter(key: staffID) }
+            return try request.fetchAll(db)
         }
-    }
-
-    /// While nothing can be written (disk full, read-only folder) staff can still sign in to read the day's data:
-    /// the session is kept in memory only and is gone after a restart, which costs nothing but a new sign-in.
-    private func loginInMemory(pin: String) async throws -> (token: String, session: StaffSession)? {
-        try await read { db in
-            guard let staff = try StaffRecord.filter(Column("removed_at") == nil).fetchAll(db)
-                .first(where: { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) }), let staffID = staff.id else { return nil }
+        let match = try await NIOThreadPool.singleton.runIfActive {
+            candidates.first { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) }
+        }
+        guard let staff = match, let staffID = staff.id else { return nil }
+        let session = StaffSession(staffID: staffID, name: staff.name, role: staff.role)
+        do { return (try await storeSession(staffID: staffID), session) } catch let error as DatabaseError where StorageTrouble(error) != nil {
+            // While nothing can be written (disk full, read-only folder) staff can still sign in to read the day's data:
+            // the session is kept in memory only and is gone after a restart, which costs nothing but a new sign-in.
             let token = randomBytes(32).hexString
-            let session = StaffSession(staffID: staffID, name: staff.name, role: staff.role)
             memorySessions.withLock { $0[sha256Hex(token)] = (session, Date().addingTimeInterval(Self.sessionLifetime)) }
             return (token, session)
         }
     }
 
-    private func loginStored(pin: String) async throws -> (token: String, session: StaffSession)? {
+    private func storeSession(staffID: Int64) async throws -> String {
         try await write { db in
-            let candidates = try StaffRecord.filter(Column("removed_at") == nil).fetchAll(db)
-            guard let staff = candidates.first(where: { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) }),
-                  let staffID = staff.id else { return nil }
             let token = randomBytes(32).hexString
             let now = Date()
             try SessionRecord(tokenHash: sha256Hex(token), staffId: staffID, createdAt: now,
                               expiresAt: now.addingTimeInterval(Self.sessionLifetime)).insert(db)
             try SessionRecord.filter(Column("expires_at") < now).deleteAll(db)
-            return (token, StaffSession(staffID: staffID, name: staff.name, role: staff.role))
+            return token
         }
+    }
+
+    func activeStaffCount() async throws -> Int {
+        try await read { db in try StaffRecord.filter(Column("removed_at") == nil).fetchCount(db) }
     }
 
     /// The live session behind a bearer token, or nil if unknown, expired or its staff member removed.
@@ -165,4 +183,11 @@ extension AppDatabase {
         _ = memorySessions.withLock { $0.removeValue(forKey: sha256Hex(token)) }
         _ = try await write { db in try SessionRecord.deleteOne(db, key: sha256Hex(token)) }
     }
+}
+
+/// A staff change in the audit log (never a PIN).
+struct StaffAudit: Encodable { let staffId: Int64; let changes: AuditDiff }
+struct StaffAuditView: Encodable {
+    let name: String, role: String, removed: Bool
+    init(_ r: StaffRecord) { name = r.name; role = r.role.rawValue; removed = r.removedAt != nil }
 }

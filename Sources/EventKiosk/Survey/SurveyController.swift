@@ -28,7 +28,7 @@ struct SurveyController {
 
     /// A guest's answer: ratings 1–5 for known questions, a comment of at most 500 characters, an optional call-back phone.
     @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard await limiter.allow(context.clientAddress) else {
+        guard await limiter.admit(context.clientAddress) else {
             throw APIError(.tooManyRequests, "too_many_answers", "提交过于频繁，请稍后再试 / Too many answers from this device; wait a minute",
                            headers: [.retryAfter: "60"])
         }

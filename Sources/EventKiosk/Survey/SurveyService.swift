@@ -98,15 +98,22 @@ extension AppDatabase {
 /// A fixed-window limit per device for the anonymous exit tablet.
 actor SurveyRateLimit {
     private var hits: [String: [Date]] = [:]
-    let limit: Int, window: TimeInterval
-    init(limit: Int = 6, window: TimeInterval = 60) { self.limit = limit; self.window = window }
+    private var requests: [String: [Date]] = [:]
+    /// Stored answers per device per window, and requests of any kind (refused ones too) per device per window.
+    let limit: Int, requestLimit: Int, window: TimeInterval
+    init(limit: Int = 6, requestLimit: Int = 20, window: TimeInterval = 60) {
+        self.limit = limit; self.requestLimit = requestLimit; self.window = window
+    }
 
-    /// Whether this device may answer now (only stored answers count).
-    func allow(_ client: String) -> Bool {
+    /// Counts this request, whatever becomes of it, and says whether this device may answer now.
+    func admit(_ client: String) -> Bool {
         let now = Date()
-        let list = (hits[client] ?? []).filter { now.timeIntervalSince($0) < window }
-        hits[client] = list
-        return list.count < limit
+        let asked = (requests[client] ?? []).filter { now.timeIntervalSince($0) < window } + [now]
+        requests[client] = asked
+        let stored = (hits[client] ?? []).filter { now.timeIntervalSince($0) < window }
+        hits[client] = stored
+        if requests.count > 5_000 { requests = requests.filter { $0.value.contains { now.timeIntervalSince($0) < window } } }
+        return asked.count <= requestLimit && stored.count < limit
     }
 
     func record(_ client: String) {

@@ -35,7 +35,7 @@ import Testing
         let guest = try await t.db.invitee(id: 1)
         try await t.test { client in
             let admin = try await client.login("1234")
-            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "2580")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258025")
             let (s1, a1) = try await scan(client, greeter, guest.code, partySize: 3)
             #expect(s1 == .created)
             #expect(a1?.status == "ok")
@@ -163,8 +163,8 @@ import Testing
         let a = try await t.db.invitee(id: 5), b = try await t.db.invitee(id: 6)
         try await t.test { client in
             let admin = try await client.login("1234")
-            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "2580")
-            let sales = try await client.staffToken(admin: admin, role: .sales, pin: "3690")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258025")
+            let sales = try await client.staffToken(admin: admin, role: .sales, pin: "369036")
             let idA = try #require(try await scan(client, greeter, a.code).1?.checkin?.id)
             let idB = try #require(try await scan(client, greeter, b.code).1?.checkin?.id)
             try await client.execute(uri: "/api/checkins/\(idA)", method: .delete, headers: auth(sales)) { r in #expect(r.status == .forbidden) }

@@ -31,7 +31,7 @@ import Testing
         let guest = try await t.db.invitee(id: 4)
         let photo = try TestImages.codes(["http://192.168.1.20:8080/c/\(guest.code)"])
         try await t.test { client in
-            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "2580")
+            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "258025")
             let (s1, a1) = try await postImage(client, greeter, photo, query: "door=\(Self.door)&nonce=photo-nonce-1&party_size=3")
             #expect(s1 == .created && a1?.status == "ok" && a1?.checkin?.partySize == 3 && a1?.checkin?.door == "正门")
             let (s2, a2) = try await postImage(client, greeter, photo, query: "door=\(Self.door)&nonce=photo-nonce-1")
@@ -45,7 +45,7 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         let (a, b) = (try await t.db.invitee(id: 1), try await t.db.invitee(id: 2))
         try await t.test { client in
-            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "2580")
+            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "258025")
             let q = { (n: Int) in "door=\(Self.door)&nonce=bad-picture-\(n)" }
             var (s, r) = try await postImage(client, greeter, Data("not a picture at all".utf8), query: q(1))
             #expect(s == .unsupportedMediaType && r?.error == "not_an_image")
@@ -80,7 +80,7 @@ import Testing
     @Test func anyStaffMayDecodeAndEveryCodeInThePictureIsListed() async throws {
         let t = try await TestApp(loadDemoInvitees: true)
         try await t.test { client in
-            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "3690")
+            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "369036")
             var headers = auth(tech)
             headers[.contentType] = "image/png"
             let texts = try await client.execute(uri: "/api/qr/decode", method: .post, headers: headers,
@@ -109,7 +109,7 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         let guest = try await t.db.invitee(id: 5)
         try await t.test { client in
-            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "2580")
+            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "258025")
             let (before, raw) = try await client.execute(uri: "/api/checkins/roster", method: .get, headers: auth(greeter)) { r in
                 (try decodeJSON(Roster.self, r), String(buffer: r.body))
             }
@@ -137,7 +137,7 @@ import Testing
             let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]; return f.string(from: d)
         }
         try await t.test { client in
-            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "2580")
+            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "258025")
             func send(_ scan: QueuedScan) async throws -> (HTTPResponse.Status, Answer?) {
                 try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter), body: jsonBody(scan)) { r in
                     (r.status, try? decodeJSON(Answer.self, r))
@@ -164,7 +164,7 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         let guest = try await t.db.invitee(id: 8)
         try await t.test { client in
-            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "2580")
+            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "258025")
             try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
                                      body: jsonBody(["code": guest.code, "door": "后门", "nonce": "fresh-unknown-door"])) { r in
                 #expect(r.status == .unprocessableContent)

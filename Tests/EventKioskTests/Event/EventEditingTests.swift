@@ -88,7 +88,7 @@ import Testing
         let t = try await TestApp()
         try await t.test { client in
             let admin = try await client.login("1234")
-            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "5555")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "555555")
             var e = try await editorEvent(client, admin)
             e["name"] = "新春试驾日"
             e["doors"] = ["北门"]
@@ -111,7 +111,8 @@ import Testing
         try await t.test { client in
             let admin = try await client.login("1234")
             var e = try await editorEvent(client, admin)
-            e["wheel"] = ["prizes": [["id": "a", "name": "A", "value": 100, "stock": 2], ["id": "b", "name": "B", "value": 50, "stock": 1]]]
+            e["wheel"] = ["prizes": [["id": "a", "name": "A", "value": 100, "stock": 2], ["id": "b", "name": "B", "value": 50, "stock": 1]],
+                          "bonus_spins_per_guest": 20]
             #expect(try await put(client, admin, e).0 == .ok)
             func spin(_ invitee: Int) async throws -> HTTPResponse.Status {
                 let grant = try await client.execute(uri: "/api/wheel/grants", method: .post, headers: auth(admin), body: jsonBody(["invitee_id": invitee])) { r in

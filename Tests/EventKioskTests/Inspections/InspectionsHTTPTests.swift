@@ -37,7 +37,7 @@ import Testing
         let t = try await TestApp()
         try await t.test { client in
             try await client.execute(uri: "/api/inspection/template", method: .get) { r in #expect(r.status == .unauthorized) }
-            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "5555")
+            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "555555")
             try await client.execute(uri: "/api/inspection/template", method: .get, headers: auth(tech)) { r in
                 let obj = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: Any]
                 let items = obj["items"] as! [[String: Any]]
@@ -54,7 +54,7 @@ import Testing
     @Test func anInspectionIsStoredOnceWhateverTheRetries() async throws {
         let t = try await TestApp()
         try await t.test { client in
-            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "5555", name: "王师傅")
+            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "555555", name: "王师傅")
             let body = Self.urgentBody(clientID: "3f6c8a1e-0000-4000-8000-000000000001")
             let (s1, first) = try await submit(client, tech, body)
             #expect(s1 == .created)
@@ -87,7 +87,7 @@ import Testing
     @Test func aRefusalIs422AndListsEveryProblem() async throws {
         let t = try await TestApp()
         try await t.test { client in
-            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "5555")
+            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "555555")
             let body = F.body { items in
                 items["horn"] = nil
                 F.setValue(&items, "tread_depth", "fl", .string("abc"))
@@ -103,7 +103,7 @@ import Testing
                 #expect(r.status == .badRequest)
             }
             #expect(try await t.db.inspections().isEmpty)
-            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "6666")
+            let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "666666")
             try await client.execute(uri: "/api/inspections", method: .post, headers: auth(greeter), body: jsonBody(Self.urgentBody())) { r in
                 #expect(r.status == .forbidden)
             }
@@ -114,7 +114,7 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         let guest = try await t.db.invitee(id: 3)
         try await t.test { client in
-            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "5555")
+            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "555555")
             var body = F.body(plate: nil, inviteeID: guest.id)
             if case .object(var o) = body { o["customer"] = nil; body = .object(o) }
             let (status, stored) = try await submit(client, tech, body)
@@ -128,7 +128,7 @@ import Testing
     @Test func theReportHasThreeCopiesWithValuesAdviceAndSignature() async throws {
         let t = try await TestApp()
         try await t.test { client in
-            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "5555", name: "王师傅")
+            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "555555", name: "王师傅")
             let (_, first) = try await submit(client, tech, F.body(plate: "苏A12345"))
             let (_, second) = try await submit(client, tech, Self.urgentBody(plate: "苏A12345"))
             let id = try #require(second).inspection.id
@@ -158,7 +158,7 @@ import Testing
     @Test func theSummaryTableFollowsTheManufacturersColumns() async throws {
         let t = try await TestApp()
         try await t.test { client in
-            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "5555", name: "王师傅")
+            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "555555", name: "王师傅")
             _ = try await submit(client, tech, Self.urgentBody())
             _ = try await submit(client, tech, F.body(plate: "苏B88888"))
             try await client.execute(uri: "/api/inspections/export.csv", method: .get, headers: auth(tech)) { r in
@@ -180,7 +180,7 @@ import Testing
     @Test func followUpsAreDueInAWeekUrgentFirstAndRecordEachCall() async throws {
         let t = try await TestApp()
         try await t.test { client in
-            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "5555")
+            let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "555555")
             _ = try await submit(client, tech, F.body(plate: "苏B88888"))
             let (_, urgent) = try await submit(client, tech, Self.urgentBody())
             let before = Date()

@@ -110,7 +110,7 @@ import Testing
         let t = try await TestApp()
         try await t.test { client in
             let admin = try await client.login("1234")
-            let tech = try await client.staffToken(admin: admin, role: .technician, pin: "5555")
+            let tech = try await client.staffToken(admin: admin, role: .technician, pin: "555555")
             let r1 = try await importCSV(client, "", InviteeImportTests.gbkCSV)
             #expect(r1.status == .unauthorized)
             let r2 = try await importCSV(client, tech, InviteeImportTests.gbkCSV)

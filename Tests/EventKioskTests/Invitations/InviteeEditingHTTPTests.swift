@@ -49,7 +49,7 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         try await t.test { client in
             let admin = try await client.login("1234")
-            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "5555")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "555555")
             let old = try await invitee(client, admin, 3)
             let new = try await client.execute(uri: "/api/invitees/3/reissue", method: .post, headers: auth(admin)) { try decodeJSON(Invitee.self, $0) }
             #expect(new.code != old.code && new.code.count == old.code.count)
@@ -64,7 +64,7 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         try await t.test { client in
             let admin = try await client.login("1234")
-            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "5555")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "555555")
             let guest = try await invitee(client, admin, 4)
             try await client.execute(uri: "/api/invitees/4/revoke", method: .post, headers: auth(admin)) { #expect($0.status == .ok) }
             #expect(try await scan(client, greeter, guest.code) == (.gone, "revoked"))

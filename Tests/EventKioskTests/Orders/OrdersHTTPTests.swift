@@ -29,7 +29,7 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         try await t.test { client in
             let admin = try await client.login("1234")
-            let sales = try await client.staffToken(admin: admin, role: .sales, pin: "3690", name: "李强")
+            let sales = try await client.staffToken(admin: admin, role: .sales, pin: "369036", name: "李强")
             #expect(try await tally(client) == TallyAnswer(orders: 0, rebatePerOrder: 0, totalRebate: 0, nextTier: .init(at: 3, rebate: 500)))
             var last: Created?
             for id in 1...6 {
@@ -63,8 +63,8 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         try await t.test { client in
             let admin = try await client.login("1234")
-            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "2580")
-            let mc = try await client.staffToken(admin: admin, role: .mc, pin: "4700")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258025")
+            let mc = try await client.staffToken(admin: admin, role: .mc, pin: "470047")
             #expect(try await order(client, greeter, invitee: 1).0 == .forbidden)
             #expect(try await order(client, mc, invitee: 1).0 == .forbidden)
             #expect(try await order(client, "", invitee: 1).0 == .unauthorized)

@@ -41,7 +41,7 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         try await t.test { client in
             let admin = try await client.login("1234")
-            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "5555")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "555555")
             let guests = try await t.db.allInvitees()
             for (i, g) in guests.prefix(12).enumerated() {
                 try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),

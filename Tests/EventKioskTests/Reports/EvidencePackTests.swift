@@ -30,9 +30,10 @@ import Testing
         _ = try await t.db.saveInspection(inspection, staffID: nil)
         let before = try unzip(try await EvidencePack.build(db: t.db))
         #expect(String(decoding: try #require(before["verify.txt"]), as: UTF8.self).contains("wheel.json: seed: not revealed yet"))
-        let seed = try #require(try await t.db.read { db in try AppDatabase.setting(db, AppDatabase.wheelSeedKey) })
+        let sealed = try #require(try await t.db.read { db in try AppDatabase.setting(db, AppDatabase.wheelSeedKey) })
+        #expect(sealed.hasPrefix(AppDatabase.sealedPrefix))
+        let seed = try await t.db.closeEvent()   // the end of the day reveals the wheel seed
         #expect(!String(decoding: try #require(before["setting.csv"]), as: UTF8.self).contains(seed))   // secret until close
-        _ = try await t.db.closeEvent()   // the end of the day reveals the wheel seed
         let files = try unzip(try await EvidencePack.build(db: t.db))
         for name in ["invitees.csv", "checkins.csv", "orders.csv", "spins.csv", "inspections.csv", "followups.csv",
                      "draws.json", "wheel.json", "audit.jsonl", "report.html", "verify.txt"] {
@@ -49,10 +50,10 @@ import Testing
         #expect(String(decoding: try #require(files["inspections.csv"]), as: UTF8.self).contains("苏A12345"))
         #expect(String(decoding: try #require(files["setting.csv"]), as: UTF8.self).contains(seed))
         let verify = String(decoding: try #require(files["verify.txt"]), as: UTF8.self)
-        #expect(verify.contains("audit.jsonl: OK, 2 entries"))
+        #expect(verify.contains("audit.jsonl: OK, 3 entries")) // the import, the check-in, the close
         #expect(verify.contains("wheel.json: OK"))
         let audit = String(decoding: try #require(files["audit.jsonl"]), as: UTF8.self)
-        #expect(audit.split(separator: "\n").count == 2 && audit.contains("\"hash\""))
+        #expect(audit.split(separator: "\n").count == 3 && audit.contains("\"hash\""))
         let report = String(decoding: try #require(files["report.html"]), as: UTF8.self)
         #expect(report.contains("到场 Arrivals") && report.contains("<svg") && report.contains("东风标致微山湖车主体验日"))
     }

@@ -10,6 +10,7 @@ struct TestApp {
     let db: AppDatabase
     let app: Application<RouterResponder<AppRequestContext>>
     let routes: [RouteEntry]
+    let feed = LiveFeed()
 
     static let adminPIN = "1234"
 
@@ -38,7 +39,7 @@ struct TestApp {
             }
             _ = try await db.ensureAdmin(envPIN: Self.adminPIN)
         }
-        let (router, api) = buildRouter(db: db, config: config, tls: tls)
+        let (router, api) = buildRouter(db: db, config: config, feed: feed, tls: tls)
         self.db = db
         self.routes = api.entries
         self.app = Application(router: router, logger: logger)
