@@ -2,7 +2,7 @@
 PORT ?= 8080
 DATA ?= kiosk-data
 
-.PHONY: run build release test test-swift test-browser deps deps-test deps-bench clean bench
+.PHONY: run build release test test-swift test-browser test-package package deps deps-test deps-bench clean bench
 
 deps:
 	@scripts/deps.sh
@@ -36,9 +36,17 @@ test-browser:
 	swift build --product kiosk
 	python3 -m pytest -q Tests/browser
 
+## Release packages for a laptop without Swift: dist/eventkiosk-<version>-linux-<arch>.tar.gz and a .deb.
+package: deps
+	scripts/package.sh
+
+## The packages tried for real: the tarball from any folder, the .deb in a clean Debian root (debootstrap, chroot).
+test-package: package
+	Tests/package/test_package.sh
+
 clean:
-	rm -rf .build
+	rm -rf .build .build_package dist
 
 ## Benchmarks against a release build (loopback only, bounded runs); prints a table.
-bench: deps-bench release
+bench: deps-bench release package
 	python3 bench/bench.py

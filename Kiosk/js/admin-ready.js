@@ -51,6 +51,26 @@ async function tick(item) {
   loadReadiness();
 }
 
+$('statement-csv').addEventListener('click', async () => {
+  try { await download('/api/orders/statement.csv', 'rebate-statement.csv'); } catch (err) { alert(err.message); }
+});
+
+/** Ends the day: no more check-ins, orders, spins or draws, and the wheel's seed is revealed for anyone to check. */
+$('close-day').addEventListener('click', async () => {
+  const word = t('结束', 'CLOSE');
+  const typed = prompt(t(`结束活动后不能再签到、下单、转盘或抽奖，转盘种子会公开。确定请输入「${word}」：`,
+    `After closing, no more check-ins, orders, spins or draws, and the wheel seed is made public. Type ${word} to close:`));
+  if (typed === null) return;
+  const msg = $('close-msg');
+  if (typed.trim() !== word) { msg.className = 'error'; msg.textContent = t('未结束：输入不符', 'Not closed: the word did not match'); return; }
+  try {
+    const r = await api('/api/event/close', { method: 'POST' });
+    msg.className = 'ok';
+    msg.textContent = t(`活动已结束。转盘种子：${r.wheel_seed}`, `The day is closed. Wheel seed: ${r.wheel_seed}`);
+  } catch (err) { msg.className = 'error'; msg.textContent = err.message; }
+  loadReadiness();
+});
+
 $('tick-printed').addEventListener('click', () => tick('qr_printed'));
 $('tick-rules').addEventListener('click', () => tick('rules_reviewed'));
 $('export-zip').addEventListener('click', async () => {

@@ -10,6 +10,8 @@ const JOBS = [
   { page: '/wheel.html', icon: '奖', zh: '幸运大转盘', en: 'Lucky wheel', roles: ['mc', 'sales'], hint: ['转盘与抽奖', 'Wheel and grand draw'] },
   { page: '/inspect.html', icon: '检', zh: '21项安全检测', en: '21-item check', roles: ['technician'], hint: ['车间检测', 'Workshop check'] },
   { page: '/followups.html', icon: '访', zh: '检测回访', en: 'Follow-up calls', roles: ['technician'], hint: ['7天内电话回访、汇总表', 'Calls within 7 days, weekly table'] },
+  { page: '/complaints.html', icon: '待', zh: '今日待处理', en: 'To follow up today', roles: ['greeter', 'sales', 'mc', 'technician'],
+    hint: ['低分评价与回电请求', 'Low ratings and call-back requests'] },
   { page: '/report', icon: '表', zh: '活动报表', en: 'Report', roles: ['admin'], hint: ['当日汇总', 'End-of-day report'] },
 ];
 
@@ -22,7 +24,8 @@ let chosen = null;
 let available = new Set();
 
 async function pageExists(path) {
-  try { const r = await fetch(path, { method: 'HEAD' }); return r.ok; } catch { return false; }
+  // A page that asks for a sign-in exists all the same: its tile opens the PIN pad.
+  try { const r = await fetch(path, { method: 'HEAD' }); return r.ok || r.status === 401 || r.status === 403; } catch { return false; }
 }
 
 function render() {
@@ -135,6 +138,7 @@ async function init() {
     document.title = `${ev.name} · EventKiosk`;
   } catch { /* the tiles still work */ }
   showAddresses();
+  try { document.getElementById('version').textContent = `EventKiosk ${(await api('/healthz')).version}`; } catch { /* no footer */ }
   applyLang();
 }
 

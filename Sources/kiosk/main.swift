@@ -10,6 +10,7 @@ struct Kiosk: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kiosk",
         abstract: "EventKiosk: run a dealer's event day from one laptop.",
+        version: Install.version,
         subcommands: [Serve.self, Export.self, Backup.self, Restore.self, VerifyDraw.self, VerifyAudit.self, BenchQR.self, BenchDecode.self],
         defaultSubcommand: Serve.self
     )
@@ -22,9 +23,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "HTTPS port, with the kiosk's own certificate authority (tablet cameras need HTTPS); 0 turns HTTPS off.")
     var httpsPort = 8443
-    @Option(help: "Folder for the event's SQLite file.") var data = "kiosk-data"
-    @Option(help: "Event file, loaded at the first start only.") var event = "Assets/demo-event.json"
-    @Option(help: "Folder of the kiosk pages.") var kiosk = "Kiosk"
+    @Option(help: dataHelp) var data: String?
+    @Option(help: "Event file, loaded at the first start only (default: the demo event next to the kiosk).") var event: String?
+    @Option(help: "Folder of the kiosk pages (default: next to the kiosk binary).") var kiosk: String?
     @Option(help: "Log level (trace, debug, info, notice, warning, error).") var logLevel = "info"
     @Option(help: "A second folder (e.g. a USB stick) for automatic snapshots of the database.") var snapshotDir: String?
     @Option(help: "Minutes between automatic snapshots.") var snapshotEvery = 5
@@ -41,9 +42,10 @@ struct Serve: AsyncParsableCommand {
         config.host = host
         config.port = port
         config.httpsPort = httpsPort
-        config.dataDir = URL(fileURLWithPath: data)
-        config.eventFile = URL(fileURLWithPath: event)
-        config.kioskDir = URL(fileURLWithPath: kiosk)
+        config.dataDir = dataFolder(data)
+        config.eventFile = event.map { URL(fileURLWithPath: $0) } ?? Install.demoEvent
+        config.kioskDir = kiosk.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? Install.kioskDir
+        config.assetsDir = Install.assetsDir
         config.idleTimeout = .seconds(max(1, idleTimeout))
         config.streamsPerClient = max(1, streamsPerClient)
         config.streamsTotal = max(1, streamsTotal)
@@ -62,6 +64,11 @@ struct Serve: AsyncParsableCommand {
         }
     }
 }
+
+let dataHelp: ArgumentHelp = "Folder of the event's data (default: ./kiosk-data in a checkout, ~/.local/share/eventkiosk for an installed package)."
+
+/// The data folder given, or the default for how the kiosk was installed.
+func dataFolder(_ data: String?) -> URL { data.map { URL(fileURLWithPath: $0, isDirectory: true) } ?? Install.defaultDataDir() }
 
 /// Recomputes a draw or wheel record from its published fields.
 struct VerifyDraw: ParsableCommand {
@@ -84,12 +91,12 @@ struct VerifyDraw: ParsableCommand {
 struct VerifyAudit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify-audit", abstract: "Check the audit log's hash chain (works while the server runs).")
 
-    @Option(help: "Folder of the event's SQLite file.") var data = "kiosk-data"
+    @Option(help: dataHelp) var data: String?
 
     func run() async throws {
         let rows: [AuditLog.Row_]
-        do { rows = try await AppDatabase.openReadOnly(directory: URL(fileURLWithPath: data)).auditRows() } catch {
-            FileHandle.standardError.write(Data("cannot open \(data): \(error)\n".utf8)); throw ExitCode(2)
+        do { rows = try await AppDatabase.openReadOnly(directory: dataFolder(data)).auditRows() } catch {
+            FileHandle.standardError.write(Data("cannot open \(dataFolder(data).path): \(error)\n".utf8)); throw ExitCode(2)
         }
         let problems = AuditLog.verify(rows)
         if problems.isEmpty {
@@ -147,12 +154,12 @@ struct BenchDecode: ParsableCommand {
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Copy the event's database to a folder (works while the server runs).")
 
-    @Option(help: "Folder of the event's SQLite file.") var data = "kiosk-data"
+    @Option(help: dataHelp) var data: String?
     @Option(help: "Folder to write the copy into (e.g. a USB stick).") var to: String
 
     func run() async throws {
         do {
-            let db = try AppDatabase.openReadOnly(directory: URL(fileURLWithPath: data))
+            let db = try AppDatabase.openReadOnly(directory: dataFolder(data))
             let file = try db.backup(toFolder: URL(fileURLWithPath: to))
             print("OK: \(file.path)\n    \(try AppDatabase.checkBackup(file))")
         } catch {
@@ -166,7 +173,7 @@ struct Backup: AsyncParsableCommand {
 struct Restore: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Replace the event's database with a backup (stop the server first).")
 
-    @Option(help: "Folder of the event's SQLite file.") var data = "kiosk-data"
+    @Option(help: dataHelp) var data: String?
     @Option(help: "The backup file to restore.") var from: String
     @Flag(help: "Do it without asking.") var yes = false
 
@@ -177,8 +184,8 @@ struct Restore: ParsableCommand {
             FileHandle.standardError.write(Data("这不是可用的备份 / Not a usable backup: \(error)\n".utf8)); throw ExitCode(1)
         }
         print("""
-        ⚠️  恢复会用备份替换 \(data) 中的活动数据。请先停止服务（Ctrl-C）。当前数据会保留为 kiosk.sqlite.before-restore-…
-        ⚠️  Restoring replaces the event data in \(data) with this backup. Stop the server first (Ctrl-C).
+        ⚠️  恢复会用备份替换 \(dataFolder(data).path) 中的活动数据。请先停止服务（Ctrl-C）。当前数据会保留为 kiosk.sqlite.before-restore-…
+        ⚠️  Restoring replaces the event data (\(dataFolder(data).path)). Stop the server first (Ctrl-C).
             The current data is kept beside it as kiosk.sqlite.before-restore-…
         Backup: \(file.path)
                 \(summary)
@@ -188,7 +195,7 @@ struct Restore: ParsableCommand {
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "RESTORE" else { print("Nothing changed."); throw ExitCode(1) }
         }
         do {
-            let aside = try AppDatabase.restore(from: file, dataDir: URL(fileURLWithPath: data))
+            let aside = try AppDatabase.restore(from: file, dataDir: dataFolder(data))
             print("OK: restored.\(aside.map { " The previous data is kept as \($0.path)" } ?? "")")
         } catch {
             FileHandle.standardError.write(Data("恢复失败 / Restore FAILED: \(error)\n".utf8)); throw ExitCode(1)
@@ -200,12 +207,12 @@ struct Restore: ParsableCommand {
 struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Write the evidence pack ZIP (works while the server runs).")
 
-    @Option(help: "Folder of the event's SQLite file.") var data = "kiosk-data"
+    @Option(help: dataHelp) var data: String?
     @Option(help: "The ZIP file to write.") var out: String
 
     func run() async throws {
         do {
-            let db = try AppDatabase.openReadOnly(directory: URL(fileURLWithPath: data))
+            let db = try AppDatabase.openReadOnly(directory: dataFolder(data))
             let zip = try await EvidencePack.build(db: db)
             try zip.write(to: URL(fileURLWithPath: out), options: .atomic)
             print("OK: \(out) (\(zip.count / 1024) kB)")

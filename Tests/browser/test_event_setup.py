@@ -93,7 +93,7 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
     sign_in(browser, server, "/admin.html", ADMIN_PIN)
     wait = WebDriverWait(browser, 10, ignored_exceptions=(StaleElementReferenceException, LookupError))
     wait.until(lambda d: d.find_element(By.ID, "ev-name").get_attribute("value") == "新活动")
-    wait.until(lambda d: len(checklist(d)) == 5)
+    wait.until(lambda d: len(checklist(d)) == 6)  # five to do, and the tablets that reached HTTPS (optional)
     assert not any(checklist(browser).values()), "a bare event is not ready"
     screenshot(browser, "setup-01-bare")
 
@@ -155,7 +155,8 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
     browser.find_element(By.CSS_SELECTOR, "#backup-form button[type=submit]").click()
     wait.until(lambda d: "最近备份" in d.find_element(By.ID, "backup-status").text)
     wait.until(lambda d: "ok" in d.find_element(By.ID, "ready-verdict").get_attribute("class"))
-    assert all(checklist(browser).values())
+    items = checklist(browser)
+    assert all(ok for item, ok in items.items() if item != "tablets") and not items["tablets"], "ready without tablets set up"
     assert list((tmp_path / "usb").glob("kiosk-*.sqlite")), "the backup folder holds a snapshot"
     browser.execute_script("document.getElementById('ready-panel').scrollIntoView()")
     screenshot(browser, "setup-03-ready")

@@ -54,6 +54,8 @@ def test_the_mc_screen_follows_orders_and_celebrates_tier_up(server, browser):
     _, editor = call(server, "/api/event/config", admin)
     event = editor["event"]
     event["tiers"][0]["from"] = 2
+    # Orders exist, so the tiers change only with a reason (issue 15), which the rebate statement then shows.
+    event["tiers_change_reason"] = "厂家临时加码"
     status, body = call(server, "/api/event", admin, event, "PUT")
     assert status == 200, body
     wait.until(lambda d: text(d, "rebate") == "500" and "再成交 4 台" in text(d, "next-text"))

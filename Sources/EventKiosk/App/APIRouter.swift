@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// One `/api` route as registered: its method, path pattern and who may call it.
@@ -22,11 +23,35 @@ public final class APIRouter: @unchecked Sendable {
     func add(_ method: HTTPRequest.Method, _ path: String, _ access: Access, _ handler: @escaping Handler) {
         entries.append(RouteEntry(method: method, path: path, access: access))
         let refusedAfterClose = ClosedEvent.refusesAfterClose(method, path)
-        router.on(RouterPath(path), method: method) { [closed] request, context in
-            if case .everyone = access {} else { try context.require(access) }
+        let isPage = !path.hasPrefix("/api/")
+        let wrapped: Handler = { [closed] request, context in
+            if case .everyone = access {} else {
+                do { try context.require(access) } catch let e as APIError where isPage && e.status == .unauthorized {
+                    // A staff page opened without a sign-in goes to the start page, and comes back after it.
+                    return Self.signInRedirect(request)
+                }
+            }
             if refusedAfterClose, closed.isClosed { throw ClosedEvent.refused }
             return try await handler(request, context)
         }
+        router.on(RouterPath(path), method: method, use: wrapped)
+        // HEAD on every page route (the start page asks with HEAD whether a page is there): same status and headers.
+        if method == .get, isPage {
+            router.on(RouterPath(path), method: .head) { request, context in
+                let response: Response
+                do { response = try await wrapped(request, context) } catch let error as any HTTPResponseError {
+                    response = try error.response(from: request, context: context)
+                }
+                var headers = response.headers
+                headers[.contentLength] = nil
+                return Response(status: response.status, headers: headers)
+            }
+        }
+    }
+
+    static func signInRedirect(_ request: Request) -> Response {
+        let next = request.uri.path.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? "/"
+        return Response(status: .seeOther, headers: [.location: "/?next=\(next)", .cacheControl: "no-store"])
     }
 
     func get(_ path: String, _ access: Access, _ handler: @escaping Handler) { add(.get, path, access, handler) }

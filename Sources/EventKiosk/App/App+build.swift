@@ -9,11 +9,11 @@ import ServiceLifecycle
 public struct AppConfig: Sendable {
     public var host = "0.0.0.0"
     public var port = 8080
-    public var dataDir = URL(fileURLWithPath: "kiosk-data")
-    public var eventFile = URL(fileURLWithPath: "Assets/demo-event.json")
-    public var kioskDir = URL(fileURLWithPath: "Kiosk")
+    public var dataDir = Install.defaultDataDir()
+    public var eventFile = Install.demoEvent
+    public var kioskDir = Install.kioskDir
     /// Where the default inspection template lives when the event file's folder has none.
-    public var assetsDir = URL(fileURLWithPath: "Assets")
+    public var assetsDir = Install.assetsDir
     /// `KIOSK_ADMIN_PIN`; nil means generate one at first start.
     public var adminPIN: String?
     public var loginPolicy = LoginThrottle.Policy()
@@ -191,7 +191,7 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     }
     router.get("/healthz") { _, _ in
         try db.journalMode() // proves the store is open and answering
-        return Response.json(["status": "ok"])
+        return Response.json(["status": "ok", "version": Install.version])
     }
     let api = APIRouter(router: router, closed: closed)
     StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)

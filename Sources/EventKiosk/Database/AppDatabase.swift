@@ -19,12 +19,30 @@ public struct AppDatabase: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent(fileName).path
         let pool = try DatabasePool(path: path, configuration: configuration())
+        try backUpBeforeUpgrade(pool, directory: directory)
         // Opening the pool switches to WAL and sets synchronous=NORMAL on the writer; FULL again, so a commit
         // is on disk before it is acknowledged (also across a power cut, not only a crash).
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         let db = try AppDatabase(pool, vault: try SeedVault.forDataDir(directory))
         try db.sealPlaintextSeeds()
         return db
+    }
+
+    /// A newer kiosk opening an older day migrates it; a copy of the day as it was is taken first, in
+    /// `<data>/before-upgrade/`, so an upgrade that goes wrong loses nothing.
+    static func backUpBeforeUpgrade(_ pool: DatabasePool, directory: URL) throws {
+        let (applied, pending) = try pool.read { db in
+            (try migrator.appliedIdentifiers(db).count, try !migrator.hasCompletedMigrations(db))
+        }
+        guard applied > 0, pending else { return }
+        let folder = directory.appendingPathComponent("before-upgrade", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let file = folder.appendingPathComponent("kiosk-\(fileStamp(Date()))-\(applied)-migrations.sqlite")
+        let copy = try DatabaseQueue(path: file.path)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        try pool.backup(to: copy)
+        try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") } // one self-contained file
+        try copy.close()
     }
 
     /// Opens an existing event file for reading only (the CLI's checks, while the server may be running).

@@ -38,9 +38,11 @@ struct EventController {
         let doors: [String]
         let models: [String]
         let tiers: [EventConfig.Tier]
+        /// The planned grand draws (public, as on the rules page): the draw page offers exactly these.
+        let draws: [EventConfig.Draw]
         init(_ e: EventConfig) {
             name = e.name; date = e.date; venue = e.venue; dealer = e.dealer
-            startTime = e.startTime; endTime = e.endTime; doors = e.doors; models = e.models ?? []; tiers = e.tiers
+            startTime = e.startTime; endTime = e.endTime; doors = e.doors; models = e.models ?? []; tiers = e.tiers; draws = e.draws
         }
     }
 

@@ -29,7 +29,9 @@ import Testing
                         if route.access.allows(role) {
                             #expect(r.status != .unauthorized && r.status != .forbidden, "\(route) refused \(who): \(r.status)")
                         } else if role == nil {
-                            #expect(r.status == .unauthorized, "\(route) let \(who) in: \(r.status)")
+                            // A staff page (not /api) sends a browser to sign in instead of showing JSON (issue 19).
+                            let refused: HTTPResponse.Status = route.path.hasPrefix("/api/") || route.method != .get ? .unauthorized : .seeOther
+                            #expect(r.status == refused, "\(route) let \(who) in: \(r.status)")
                         } else {
                             #expect(r.status == .forbidden, "\(route) let \(who) in: \(r.status)")
                         }
@@ -56,7 +58,9 @@ import Testing
         try await t.test { client in
             try await client.execute(uri: "/healthz", method: .get) { r in
                 #expect(r.status == .ok)
-                #expect(String(buffer: r.body) == #"{"status":"ok"}"#)
+                // The contract's {"status": "ok"}, and the version the start page's footer shows (issue 17).
+                let body = try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: String]
+                #expect(body?["status"] == "ok" && body?["version"] == Install.version)
             }
         }
     }
@@ -77,6 +81,37 @@ import Testing
             try await client.execute(uri: "/css/kiosk.css", method: .get) { r in
                 #expect(r.headers[.contentType]?.hasPrefix("text/css") == true)
             }
+        }
+    }
+}
+
+/// Every page the start page links to answers HEAD as it answers GET, for each role (issue 19: the report tile).
+@Suite struct PageHeadTests {
+    @Test func everyStartPageLinkAnswersHeadForEachRole() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            let admin = try await client.login(TestApp.adminPIN)
+            var tokens: [Role: String] = [.admin: admin]
+            for (i, role) in Role.allCases.enumerated() where role != .admin {
+                tokens[role] = try await client.staffToken(admin: admin, role: role, pin: "81\(i)081")
+            }
+            let pages = ["/", "/admin.html", "/door.html", "/sales.html", "/mc.html", "/wheel.html", "/draw.html", "/inspect.html",
+                         "/followups.html", "/complaints.html", "/setup.html", "/report", "/rules", "/favicon.ico"]
+            for page in pages {
+                for role in [nil] + Role.allCases.map(Optional.some) {
+                    var headers: HTTPFields = [:]
+                    if let role { headers[.cookie] = "kiosk_token=\(tokens[role]!)" }
+                    let get = try await client.execute(uri: page, method: .get, headers: headers) { $0.status }
+                    try await client.execute(uri: page, method: .head, headers: headers) { r in
+                        #expect(r.status == get, "HEAD \(page) as \(role?.rawValue ?? "nobody"): \(r.status), GET: \(get)")
+                        #expect(r.body.readableBytes == 0)
+                    }
+                    #expect(get != .notFound, "\(page) is missing")
+                }
+            }
+            // The report: the admin reads it, others are refused, and nobody signed in is sent to sign in.
+            try await client.execute(uri: "/report", method: .head, headers: [.cookie: "kiosk_token=\(admin)"]) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/report", method: .head) { #expect($0.status == .seeOther) }
         }
     }
 }

@@ -143,7 +143,9 @@ import Testing
                 #expect(html.contains("王师傅") && html.contains("张三"))
                 #expect(html.contains("/api/inspections/\(id)/photos/brake_pads"))
             }
-            try await client.execute(uri: "/inspections/\(id)/report", method: .get) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(uri: "/inspections/\(id)/report", method: .get) { r in
+                #expect(r.status == .seeOther && r.headers[.location] == "/?next=/inspections/\(id)/report")
+            }
             try await client.execute(uri: "/inspections/999/report", method: .get, headers: auth(tech)) { r in #expect(r.status == .notFound) }
             // The same plate shows the last visit's values.
             try await client.execute(uri: "/api/inspections/previous?plate=%E8%8B%8FA12345", method: .get, headers: auth(tech)) { r in
