@@ -5,6 +5,7 @@ import { langSwitch, t, applyLang } from './i18n.js';
 const JOBS = [
   { page: '/admin.html', icon: '管', zh: '活动管理', en: 'Admin', roles: ['admin'], hint: ['导入名单、员工、邀请函', 'Invitees, staff, invitations'] },
   { page: '/door.html', icon: '门', zh: '门口签到', en: 'Door check-in', roles: ['greeter'], hint: ['扫码、查找、现场登记', 'Scan, look up, walk-ins'] },
+  { page: '/invite.html', icon: '约', zh: '邀约', en: 'Invitations', roles: ['sales'], hint: ['打电话、确认名单、当天提醒', 'Calls, the final list, reminders'] },
   { page: '/sales.html', icon: '售', zh: '销售下单', en: 'Sales orders', roles: ['sales'], hint: ['登记订单', 'Record orders'] },
   { page: '/mc.html', icon: '台', zh: '主持大屏', en: 'MC screen', roles: ['mc'], hint: ['实时订单与返利', 'Live orders and rebates'] },
   { page: '/wheel.html', icon: '奖', zh: '幸运大转盘', en: 'Lucky wheel', roles: ['mc', 'sales'], hint: ['转盘与抽奖', 'Wheel and grand draw'] },

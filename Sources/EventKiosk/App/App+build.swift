@@ -201,6 +201,7 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)
+    CampaignController(db: db).register(on: api)
     CheckInController(db: db, feed: feed).register(on: api)
     orders.register(on: api)
     DrawsController(db: db, feed: feed, closed: closed).register(on: api)

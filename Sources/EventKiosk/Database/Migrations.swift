@@ -289,6 +289,31 @@ extension AppDatabase {
                 t.column("new_tiers", .text).notNull()
             }
         }
+        // Issue 16, the invitation campaign: each invitation's state, every call with who made it, where each
+        // consultant works on the day, and which reminder rounds are done.
+        migrator.registerMigration("v11 invitation campaign") { db in
+            try db.alter(table: "invitee") { t in t.add(column: "invitation", .text).notNull().defaults(to: "not_contacted") }
+            try db.create(table: "contact") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("invitee_id", .integer).notNull().references("invitee").indexed()
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+                t.column("by_name", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("note", .text)
+            }
+            try db.create(table: "consultant_post") { t in
+                t.primaryKey("name", .text)
+                t.column("post", .text).notNull()
+            }
+            try db.create(table: "reminder_done") { t in
+                t.column("round", .integer).notNull()
+                t.column("consultant", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("by_name", .text).notNull()
+                t.primaryKey(["round", "consultant"])
+            }
+        }
         return migrator
     }
 }

@@ -19,6 +19,24 @@ public struct EventConfig: Codable, Sendable, Equatable {
     public var inspectionTemplate: String
     /// The guest survey (顾客信息回馈表): 4–6 questions rated 1–5 (optional).
     public var survey: Survey?
+    /// The invitation campaign before the day (issue 16): goals, and the reminder rounds of the morning.
+    public var campaign: Campaign?
+    public struct Campaign: Codable, Sendable, Equatable {
+        public var parties: Int?
+        public var people: Int?
+        public var orders: Int?
+        /// Parties each sales consultant brings at least (the seed plan: 2).
+        public var perConsultant: Int?
+        /// The reminder rounds on the day: an SMS (with its text; `{name}` and `{link}` are filled in) or a call round.
+        public var reminders: [Reminder]?
+    }
+    public struct Reminder: Codable, Sendable, Equatable {
+        /// HH:MM on the event day.
+        public var at: String
+        /// "sms" or "call".
+        public var kind: String
+        public var text: String?
+    }
     public struct Survey: Codable, Sendable, Equatable {
         public var questions: [Question]
         public struct Question: Codable, Sendable, Equatable { public var id: String; public var text: String; public var textEn: String? }

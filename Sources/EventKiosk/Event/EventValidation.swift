@@ -66,6 +66,21 @@ extension EventConfig {
         check(inspectionTemplate.range(of: #"^[A-Za-z0-9_.-]+\.json$"#, options: .regularExpression) != nil,
               "inspection_template", "must be a .json file name, got \"\(inspectionTemplate)\"")
 
+        if let campaign {
+            for (field, value) in [("parties", campaign.parties), ("people", campaign.people), ("orders", campaign.orders),
+                                   ("per_consultant", campaign.perConsultant)] {
+                if let value { check((0...10_000).contains(value), "campaign.\(field)", "must be 0 to 10000, got \(value)") }
+            }
+            for (i, r) in (campaign.reminders ?? []).enumerated() {
+                let f = "campaign.reminders[\(i)]"
+                check(Self.isValidTime(r.at), "\(f).at", "提醒时间须为 HH:MM / must be a time written HH:MM, got \"\(r.at.prefix(20))\"")
+                check(["sms", "call"].contains(r.kind), "\(f).kind", "须为 sms 或 call / must be \"sms\" or \"call\", got \"\(r.kind.prefix(20))\"")
+                if r.kind == "sms" {
+                    check(!(r.text ?? "").trimmed.isEmpty, "\(f).text", "短信须有内容 / an SMS needs its text")
+                    check((r.text ?? "").count <= 300, "\(f).text", "短信最多 300 字 / an SMS text is at most 300 characters")
+                }
+            }
+        }
         if let survey {
             check((4...6).contains(survey.questions.count), "survey.questions", "must list 4 to 6 questions, got \(survey.questions.count)")
             for (i, q) in survey.questions.enumerated() {

@@ -10,7 +10,7 @@ struct HTTPSDeviceRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
     var firstAt: Date
     var lastAt: Date
     enum Columns {
-        static let address = Column(CodingKeys.address)
+        static let address = Column("address")
     }
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase

@@ -18,9 +18,11 @@ struct InviteeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
     var walkIn: Bool
     var createdAt: Date
     var updatedAt: Date
+    /// Where the invitation stands before the day: not_contacted, invited, confirmed, declined, no_answer (issue 16).
+    var invitation: String = InvitationOutcome.notContacted
 
     enum CodingKeys: String, CodingKey {
-        case id, name, phone, plate, vin, model, consultant, code, status
+        case id, name, phone, plate, vin, model, consultant, code, status, invitation
         case partySize = "party_size", walkIn = "walk_in", createdAt = "created_at", updatedAt = "updated_at"
     }
 
@@ -40,9 +42,11 @@ public struct InviteeView: Codable, Sendable, Equatable {
     public let code: String
     public let status: String
     public let walkIn: Bool
+    public let invitation: String
 
     init(_ r: InviteeRecord) {
         id = r.id ?? 0; name = r.name; phone = r.phone; plate = r.plate; vin = r.vin; model = r.model
         consultant = r.consultant; partySize = r.partySize; code = r.code; status = r.status; walkIn = r.walkIn
+        invitation = r.invitation
     }
 }

@@ -26,6 +26,8 @@ public struct DayReport: Sendable {
     let survey: [SurveyTally]
     let surveyAnswers: Int
     let complaints: Int
+    /// The invitation funnel by consultant (issue 16): invited → confirmed → arrived → ordered.
+    let campaign: CampaignBoard.Board
 
     public static func gather(db: AppDatabase, now: Date = Date()) async throws -> DayReport {
         let event = try await db.event()
@@ -57,7 +59,8 @@ public struct DayReport: Sendable {
                          tally: RebateTiers(event?.tiers ?? []).tally(orders: valid),
                          wheel: event == nil ? nil : try await db.wheel(), grants: grants, draws: draws, names: names,
                          inspections: try await db.inspections(ascending: true), followUps: try await db.followUps(),
-                         survey: survey, surveyAnswers: answers.count, complaints: answers.filter(\.complaint).count)
+                         survey: survey, surveyAnswers: answers.count, complaints: answers.filter(\.complaint).count,
+                         campaign: try await db.campaignBoard())
     }
 
     // MARK: - Derived figures (what the page shows, kept apart from the markup)

@@ -27,7 +27,12 @@ public enum DayReportPage {
         <div class="cols">
         \(table(["销售顾问 Consultant", "邀约 Invited", "到场 Arrived"], r.byConsultant.map { [$0.label, "\($0.values[0])", "\($0.values[1])"] }, id: "by-consultant"))
         \(table(["门口 Door", "组 Parties", "人 People", "现场登记 Walk-ins"], r.byDoor.map { [$0.label] + $0.values.map(String.init) }, id: "by-door"))
-        </div></section>
+        </div>
+        <h3>邀约漏斗 Invitation funnel</h3>
+        \(table(["销售顾问 Consultant", "邀约 Invited", "确认 Confirmed", "到店 Arrived", "订单 Ordered", "到店率 Show rate"],
+                 r.campaign.consultants.map { c in [c.name, "\(c.invited)", "\(c.confirmed)", "\(c.arrived)", "\(c.orders)",
+                                                    c.showRate.map { "\(Int(($0 * 100).rounded()))%" } ?? "—"] }, id: "funnel"))
+        </section>
 
         <section id="orders"><h2>2. 订单与返利 Orders and rebate</h2>
         <div class="kpis">\(kpi("有效订单 Orders", r.tally.orders))\(kpi("作废 Voided", r.orders.count - r.validOrders.count))\(kpi("当前档位 Tier", r.tally.tier))\(kpi("每台返利 Rebate / order", r.tally.rebatePerOrder, prefix: "¥"))\(kpi("返利合计 Total rebate", r.tally.totalRebate, prefix: "¥"))</div>

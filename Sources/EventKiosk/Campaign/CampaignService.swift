@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+
+/// A guest as a consultant's phone lists them: the invitation's state, the last call, and whether they came and ordered.
+public struct CampaignGuest: Codable, Sendable, Equatable {
+    public let id: Int64
+    public let name: String
+    public let phone: String
+    public let partySize: Int
+    public let consultant: String?
+    public let invitation: String
+    public let arrived: Bool
+    public let ordered: Bool
+    public let lastContact: ContactView?
+}
+
+/// A reminder round as a consultant's page shows it: due or not, done or not, and who it goes to now.
+public struct ReminderView: Encodable, Sendable {
+    public let round: Int
+    public let at: String
+    public let kind: String
+    public let text: String?
+    public let due: Bool
+    public let doneBy: String?
+    public let doneAt: Date?
+    /// Confirmed guests who have not arrived yet: a later round goes only to them.
+    public let recipients: [CampaignGuest]
+}
+
+extension AppDatabase {
+    /// Records a call and its outcome. Sales record only for their own guests (the invitee's consultant is them);
+    /// an admin for anyone. The invitation takes the outcome; the change is audited.
+    func recordContact(inviteeID: Int64, outcome: String, note: String?, staff: StaffSession) async throws -> (ContactView, InviteeView) {
+        guard InvitationOutcome.recordable.contains(outcome) else {
+            throw APIError(.unprocessableContent, "invalid_outcome",
+                           "结果须为 \(InvitationOutcome.recordable.joined(separator: "、")) / outcome must be one of \(InvitationOutcome.recordable.joined(separator: ", ")), got \"\(outcome.prefix(30))\"")
+        }
+        return try await write { db in
+            guard var invitee = try InviteeRecord.fetchOne(db, key: inviteeID) else {
+                throw APIError.notFound("没有这位来宾 / No invitee with id \(inviteeID)")
+            }
+            if staff.role != .admin, invitee.consultant != staff.name {
+                throw APIError(.forbidden, "not_your_guest",
+                               "这位来宾的顾问是「\(invitee.consultant ?? "（未分配）")」，不是您 / This guest's consultant is \(invitee.consultant ?? "nobody"), not you")
+            }
+            var contact = ContactRecord(id: nil, inviteeId: inviteeID, at: Date(), staffId: staff.staffID, byName: staff.name, outcome: outcome,
+                                        note: note.flatMap { $0.trimmed.isEmpty ? nil : String($0.trimmed.prefix(200)) })
+            try contact.insert(db)
+            let before = invitee.invitation
+            invitee.invitation = outcome
+            invitee.updatedAt = contact.at
+            try invitee.update(db)
+            try AuditLog.append(db, kind: "contact", ContactAudit(inviteeId: inviteeID, staffId: staff.staffID,
+                                                                 changes: try AuditDiff(before: ["invitation": before], after: ["invitation": outcome])))
+            return (ContactView(contact), InviteeView(invitee))
+        }
+    }
+
+    private struct ContactAudit: Encodable { let inviteeId: Int64; let staffId: Int64?; let changes: AuditDiff }
+
+    func contacts(inviteeID: Int64) async throws -> [ContactView] {
+        try await read { db in
+            try ContactRecord.filter(ContactRecord.Columns.inviteeId == inviteeID).order(ContactRecord.Columns.id.desc).fetchAll(db).map(ContactView.init)
+        }
+    }
+
+    /// A consultant's guests (nil: everyone's), invitations only, with their state on the day.
+    func campaignGuests(consultant: String?) async throws -> [CampaignGuest] {
+        try await read { db in try Self.campaignGuests(db, consultant: consultant) }
+    }
+
+    static func campaignGuests(_ db: Database, consultant: String?) throws -> [CampaignGuest] {
+        var request = InviteeRecord.filter(Column("walk_in") == false).filter(Column("status") == "active")
+        if let consultant { request = request.filter(Column("consultant") == consultant) }
+        let invitees = try request.order(Column("id")).fetchAll(db)
+        let arrived = Set(try CheckInRecord.active().fetchAll(db).map(\.inviteeId))
+        let ordered = Set(try OrderRecord.valid().fetchAll(db).map(\.inviteeId))
+        var last: [Int64: ContactRecord] = [:]
+        for c in try ContactRecord.order(ContactRecord.Columns.id).fetchAll(db) { last[c.inviteeId] = c }
+        return invitees.map { i in
+            let id = i.id ?? 0
+            return CampaignGuest(id: id, name: i.name, phone: i.phone, partySize: i.partySize, consultant: i.consultant, invitation: i.invitation,
+                                 arrived: arrived.contains(id), ordered: ordered.contains(id), lastContact: last[id].map(ContactView.init))
+        }
+    }
+
+    /// The campaign board: the goal, the totals, and each consultant's figures and post.
+    func campaignBoard() async throws -> CampaignBoard.Board {
+        try await read { db in
+            let guests = try Self.campaignGuests(db, consultant: nil).map {
+                CampaignBoard.Guest(consultant: $0.consultant ?? "", invitation: $0.invitation, partySize: $0.partySize, arrived: $0.arrived)
+            }
+            let walkInsArrived = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkin WHERE walk_in = 1 AND id NOT IN (SELECT checkin_id FROM checkin_undo)") ?? 0
+            let orders = Dictionary(try Row.fetchAll(db, sql: """
+                SELECT consultant, COUNT(*) AS n FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void) GROUP BY consultant
+                """).map { ($0["consultant"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+            let posts = Dictionary(try ConsultantPostRecord.fetchAll(db).map { ($0.name, $0.post) }, uniquingKeysWith: { a, _ in a })
+            let sales = try StaffRecord.filter(Column("removed_at") == nil).filter(Column("role") == Role.sales.rawValue).fetchAll(db).map(\.name)
+            return CampaignBoard.build(campaign: try Self.event(db)?.campaign,
+                                       guests: guests + Array(repeating: CampaignBoard.Guest(consultant: "", invitation: "", partySize: 1,
+                                                                                              arrived: true, walkIn: true), count: walkInsArrived),
+                                       orders: orders, posts: posts, consultants: sales)
+        }
+    }
+
+    /// Where a consultant works on the day: "venue" or "showroom".
+    func setConsultantPost(name: String, post: String, staffID: Int64?) async throws {
+        guard ["venue", "showroom"].contains(post) else {
+            throw APIError(.unprocessableContent, "invalid_post", "阵地须为 venue（活动现场）或 showroom（展厅）/ post must be \"venue\" or \"showroom\"")
+        }
+        let name = name.trimmed
+        guard (1...30).contains(name.count) else { throw APIError(.unprocessableContent, "invalid_name", "请填写顾问姓名 / name is required") }
+        try await write { db in
+            let before = try ConsultantPostRecord.fetchOne(db, key: name)?.post
+            try ConsultantPostRecord(name: name, post: post).save(db)
+            try AuditLog.append(db, kind: "consultant_post", ["name": name, "before": before ?? "", "after": post])
+        }
+    }
+
+    /// The day's reminder rounds for a consultant (nil: everyone), with who each goes to now.
+    func reminders(consultant: String?, now: Date = Date()) async throws -> [ReminderView] {
+        try await read { db in
+            guard let event = try Self.event(db) else { return [] }
+            let waiting = try Self.campaignGuests(db, consultant: consultant).filter { $0.invitation == "confirmed" && !$0.arrived }
+            let done = try ReminderDoneRecord.fetchAll(db)
+            return (event.campaign?.reminders ?? []).enumerated().map { i, r in
+                let mine = done.first { $0.round == i && ($0.consultant == (consultant ?? "*") || $0.consultant == "*") }
+                return ReminderView(round: i, at: r.at, kind: r.kind, text: r.text, due: Self.isDue(date: event.date, at: r.at, now: now),
+                                    doneBy: mine?.byName, doneAt: mine?.at, recipients: waiting)
+            }
+        }
+    }
+
+    static func isDue(date: String, at: String, now: Date) -> Bool {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = .current
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        guard let when = f.date(from: "\(date) \(at)") else { return false }
+        return now >= when
+    }
+
+    /// Marks a round done for a consultant's guests (or `*`, everyone's), with who did it.
+    func markReminderDone(round: Int, consultant: String?, by: StaffSession) async throws {
+        try await write { db in
+            guard let reminders = try Self.event(db)?.campaign?.reminders, reminders.indices.contains(round) else {
+                throw APIError.notFound("没有这一轮提醒 / No reminder round \(round)")
+            }
+            try ReminderDoneRecord(round: round, consultant: consultant ?? "*", at: Date(), byName: by.name).save(db)
+            try AuditLog.append(db, kind: "reminder_done", ["round": "\(round)", "consultant": consultant ?? "*", "by": by.name])
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import EventKiosk
+
+/// Before the day (issue 16): consultants record their calls, the board counts them, and the morning's reminders go
+/// only to confirmed guests who have not come yet.
+@Suite struct CampaignHTTPTests {
+    struct Answer: Decodable { let contact: Contact; let invitee: Invitee; struct Contact: Decodable { let by: String; let outcome: String }
+                               struct Invitee: Decodable { let invitation: String } }
+    struct Board: Decodable {
+        let totals: Totals; let consultants: [Row]
+        struct Totals: Decodable { let confirmed: Int; let arrived: Int; let orders: Int }
+        struct Row: Decodable {
+            let name: String; let target: Int; let invited: Int; let confirmed: Int; let declined: Int; let noAnswer: Int
+            let arrived: Int; let orders: Int; let showRate: Double?; let missedTarget: Bool; let missing: Int; let post: String?
+        }
+    }
+    struct Reminder: Decodable { let round: Int; let kind: String; let recipients: [Guest]; let doneBy: String?; struct Guest: Decodable { let name: String } }
+
+    static let csv = """
+    姓名,手机,销售顾问,人数
+    客户甲,13900000001,李娜,2
+    客户乙,13900000002,李娜,1
+    客户丙,13900000003,李娜,2
+    客户丁,13900000004,王强,2
+    客户戊,13900000005,王强,1
+    """
+
+    func record(_ client: some TestClientProtocol, _ token: String, _ id: Int, _ outcome: String) async throws -> HTTPResponse.Status {
+        try await client.execute(uri: "/api/invitees/\(id)/contacts", method: .post, headers: auth(token), body: jsonBody(["outcome": outcome])) { $0.status }
+    }
+
+    func setUp(_ client: some TestClientProtocol) async throws -> (admin: String, lina: String, wang: String) {
+        let admin = try await client.login("1234")
+        try await client.execute(uri: "/api/invitees/import", method: .post, headers: auth(admin), body: ByteBuffer(string: Self.csv)) { r in
+            #expect(r.status == .ok)
+        }
+        let lina = try await client.staffToken(admin: admin, role: .sales, pin: "369036", name: "李娜")
+        let wang = try await client.staffToken(admin: admin, role: .sales, pin: "369037", name: "王强")
+        return (admin, lina, wang)
+    }
+
+    @Test func aConsultantRecordsCallsForTheirOwnGuestsOnly() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            let (_, lina, wang) = try await setUp(client)
+            let answer = try await client.execute(uri: "/api/invitees/1/contacts", method: .post, headers: auth(lina),
+                                                  body: jsonBody(["outcome": "confirmed", "note": "周日带太太来"])) { r in
+                #expect(r.status == .created)
+                return try decodeJSON(Answer.self, r)
+            }
+            #expect(answer.contact.by == "李娜" && answer.invitee.invitation == "confirmed")
+            #expect(try await record(client, wang, 1, "declined") == .forbidden, "someone else's guest")
+            #expect(try await record(client, lina, 1, "invited") == .created)
+            let history = try await client.execute(uri: "/api/invitees/1/contacts", method: .get, headers: auth(lina)) { r in
+                #expect(r.status == .ok)
+                return try decodeJSON([Answer.Contact].self, r)
+            }
+            #expect(history.map(\.outcome) == ["invited", "confirmed"], "newest first")
+            #expect(try await record(client, lina, 1, "confirmed") == .created)
+            #expect(try await record(client, lina, 2, "maybe") == .unprocessableContent, "an unknown outcome")
+            let invitee = try await client.execute(uri: "/api/invitees/1", method: .get, headers: auth(lina)) { String(buffer: $0.body) }
+            #expect(invitee.contains(#""invitation":"confirmed""#))
+            // Importing the list again keeps the statuses.
+            let admin = try await client.login("1234")
+            try await client.execute(uri: "/api/invitees/import", method: .post, headers: auth(admin), body: ByteBuffer(string: Self.csv)) { _ in }
+            let again = try await client.execute(uri: "/api/invitees/1", method: .get, headers: auth(lina)) { String(buffer: $0.body) }
+            #expect(again.contains(#""invitation":"confirmed""#))
+            let mine = try await client.execute(uri: "/api/campaign/guests", method: .get, headers: auth(wang)) { String(buffer: $0.body) }
+            #expect(mine.contains("客户丁") && !mine.contains("客户甲"), "a consultant's phone lists their own guests")
+        }
+    }
+
+    @Test func theBoardCountsAScriptedWeekFromWednesdayToSunday() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            let (admin, lina, wang) = try await setUp(client)
+            // Wednesday and Thursday: the calls.
+            for (token, id, outcome) in [(lina, 1, "invited"), (lina, 2, "invited"), (lina, 3, "no_answer"), (wang, 4, "invited"), (wang, 5, "no_answer")] {
+                #expect(try await record(client, token, id, outcome) == .created)
+            }
+            // Friday: the final list.
+            for (token, id, outcome) in [(lina, 1, "confirmed"), (lina, 2, "confirmed"), (wang, 4, "confirmed"), (wang, 5, "declined")] {
+                #expect(try await record(client, token, id, outcome) == .created)
+            }
+            try await client.execute(uri: "/api/campaign/posts", method: .put, headers: auth(admin), body: jsonBody(["name": "王强", "post": "showroom"])) {
+                #expect($0.status == .ok)
+            }
+            // Sunday: two confirmed guests come, one of them orders.
+            let guests = try await t.db.allInvitees()
+            for id in [1, 4] {
+                let code = guests.first { $0.id == Int64(id) }!.code
+                _ = try await t.db.checkIn(scanned: code, door: "正门", nonce: "sunday-\(id)", partySize: nil, staffID: nil)
+            }
+            try await client.execute(uri: "/api/orders", method: .post, headers: auth(lina), body: ByteBuffer(string: #"{"invitee_id":1,"model":"408"}"#)) { _ in }
+            let board = try await client.execute(uri: "/api/campaign", method: .get, headers: auth(admin)) { try decodeJSON(Board.self, $0) }
+            let lin = try #require(board.consultants.first { $0.name == "李娜" }), wan = try #require(board.consultants.first { $0.name == "王强" })
+            #expect(lin.invited == 3 && lin.confirmed == 2 && lin.noAnswer == 1 && lin.arrived == 1 && lin.orders == 1 && lin.showRate == 0.5)
+            #expect(!lin.missedTarget && lin.missing == 0)
+            #expect(wan.invited == 2 && wan.confirmed == 1 && wan.declined == 1 && wan.arrived == 1 && wan.orders == 0 && wan.showRate == 1)
+            #expect(wan.missedTarget && wan.missing == 1 && wan.post == "showroom")
+            #expect(board.totals.confirmed == 3 && board.totals.arrived == 2 && board.totals.orders == 1)
+            // The end-of-day report carries the funnel by consultant.
+            let report = try await client.execute(uri: "/report", method: .get, headers: [.cookie: "kiosk_token=\(admin)"]) { String(buffer: $0.body) }
+            #expect(report.contains("邀约漏斗 Invitation funnel") && report.contains("<td>李娜</td><td>3</td><td>2</td><td>1</td><td>1</td><td>50%</td>"))
+            try await client.execute(uri: "/api/campaign", method: .get, headers: auth(try await client.staffToken(admin: admin, role: .greeter, pin: "258025"))) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func reminderRecipientsShrinkAsConfirmedGuestsArrive() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            let (admin, lina, _) = try await setUp(client)
+            for id in [1, 2, 3] { _ = try await record(client, lina, id, "confirmed") }
+            func rounds(_ token: String) async throws -> [Reminder] {
+                try await client.execute(uri: "/api/reminders", method: .get, headers: auth(token)) { try decodeJSON([Reminder].self, $0) }
+            }
+            #expect(try await rounds(lina).map(\.kind) == ["sms", "sms", "call", "call"])
+            #expect(try await rounds(lina)[0].recipients.count == 3)
+            let code = try await t.db.allInvitees().first { $0.id == 2 }!.code
+            _ = try await t.db.checkIn(scanned: code, door: "正门", nonce: "arrived-2", partySize: nil, staffID: nil)
+            #expect(try await rounds(lina)[2].recipients.map(\.name) == ["客户甲", "客户丙"], "the later rounds go only to who is still missing")
+            try await client.execute(uri: "/api/reminders/2/done", method: .post, headers: auth(lina)) { #expect($0.status == .ok) }
+            #expect(try await rounds(lina)[2].doneBy == "李娜")
+            #expect(try await rounds(admin)[0].recipients.count == 2, "the admin sees everyone's")
+            try await client.execute(uri: "/api/reminders/2/sms.csv", method: .get, headers: auth(lina)) { #expect($0.status == .unprocessableContent) }
+            let csv = try await client.execute(uri: "/api/reminders/0/sms.csv", method: .get, headers: auth(lina)) { r in
+                #expect(r.status == .ok)
+                return Data(buffer: r.body)
+            }
+            #expect(csv.starts(with: [0xEF, 0xBB, 0xBF]))
+            let text = String(decoding: csv.dropFirst(3), as: UTF8.self)
+            #expect(text.contains("客户甲") && text.contains("13900000001") && text.contains("/c/") && !text.contains("客户乙"))
+        }
+    }
+
+    @Test func aReminderTimeThatIsNotHHMMIsRefusedNamingIt() throws {
+        var event = try EventConfig.load(file: TestApp.repoRoot.appendingPathComponent("Assets/demo-event.json"))
+        event.campaign?.reminders?[1].at = "8点半"
+        event.campaign?.reminders?[2].kind = "fax"
+        let problems = event.validate().map(\.field)
+        #expect(problems.contains("campaign.reminders[1].at") && problems.contains("campaign.reminders[2].kind"))
+    }
+
+    @Test func theBoardIsPureAndCountsOnlyInvitations() {
+        let board = CampaignBoard.build(campaign: .init(parties: 4, people: 8, orders: 2, perConsultant: 2), guests: [
+            .init(consultant: "甲", invitation: "confirmed", partySize: 2, arrived: true),
+            .init(consultant: "甲", invitation: "not_contacted", partySize: 1, arrived: false),
+            .init(consultant: "", invitation: "", partySize: 1, arrived: true, walkIn: true),
+        ], orders: ["甲": 1], posts: [:], consultants: ["乙"])
+        #expect(board.consultants.map(\.name) == ["乙", "甲"])
+        #expect(board.consultants[1].invited == 1 && board.consultants[1].notContacted == 1 && board.consultants[1].missing == 1)
+        #expect(board.consultants[0].missedTarget && board.totals.arrived == 2 && board.totals.invitations == 2)
+    }
+}
