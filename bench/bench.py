@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import decode  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-BINARY = ROOT / ".build/release/kiosk"
+BINARY = Path(os.environ.get("KIOSK_BINARY", ROOT / ".build/release/kiosk"))
 PIN = "1234"
 ORDER_EVENT = re.compile(rb'event: order\ndata: \{"order":\{[^}]*?"id":(\d+)')
 
