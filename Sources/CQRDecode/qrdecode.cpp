@@ -36,21 +36,21 @@ std::vector<uint8_t> shrink(const uint8_t *src, int w, int h, int stride, int fa
     return out;
 }
 
-/// Bilinear 2x enlargement: a far-away code in a camera frame has modules under 2 px, which ZXing's finder misses
-/// but reads once they are 3–4 px.
-std::vector<uint8_t> enlarge(const uint8_t *src, int w, int h, int stride) {
-    std::vector<uint8_t> out(static_cast<size_t>(w) * h * 4);
-    for (int y = 0; y < 2 * h; ++y) {
-        float fy = (y + 0.5f) / 2 - 0.5f;
+/// Bilinear enlargement by `k`: a far-away code in a camera frame has modules under 2 px, which ZXing's finder misses
+/// but reads once they are 3–6 px.
+std::vector<uint8_t> enlarge(const uint8_t *src, int w, int h, int stride, int k) {
+    std::vector<uint8_t> out(static_cast<size_t>(w) * h * k * k);
+    for (int y = 0; y < k * h; ++y) {
+        float fy = (y + 0.5f) / k - 0.5f;
         int y0 = fy < 0 ? 0 : static_cast<int>(fy), y1 = y0 + 1 < h ? y0 + 1 : y0;
         float ay = fy - y0 < 0 ? 0 : fy - y0;
-        for (int x = 0; x < 2 * w; ++x) {
-            float fx = (x + 0.5f) / 2 - 0.5f;
+        for (int x = 0; x < k * w; ++x) {
+            float fx = (x + 0.5f) / k - 0.5f;
             int x0 = fx < 0 ? 0 : static_cast<int>(fx), x1 = x0 + 1 < w ? x0 + 1 : x0;
             float ax = fx - x0 < 0 ? 0 : fx - x0;
             const uint8_t *r0 = src + static_cast<size_t>(y0) * stride, *r1 = src + static_cast<size_t>(y1) * stride;
             float v = (1 - ax) * (1 - ay) * r0[x0] + ax * (1 - ay) * r0[x1] + (1 - ax) * ay * r1[x0] + ax * ay * r1[x1];
-            out[static_cast<size_t>(y) * 2 * w + x] = static_cast<uint8_t>(v + 0.5f);
+            out[static_cast<size_t>(y) * k * w + x] = static_cast<uint8_t>(v + 0.5f);
         }
     }
     return out;
@@ -73,17 +73,20 @@ void collect(const ZXing::Results &results, kiosk_qr_result *out) {
     }
 }
 
-ZXing::Results read(const uint8_t *pixels, int w, int h, int stride) {
+ZXing::Results read(const uint8_t *pixels, int w, int h, int stride,
+                    ZXing::Binarizer binarizer = ZXing::Binarizer::LocalAverage) {
     ZXing::DecodeHints hints;
     hints.setFormats(ZXing::BarcodeFormat::QRCode);
     hints.setTryRotate(true);
     hints.setTryHarder(true);
+    hints.setBinarizer(binarizer);
     return ZXing::ReadBarcodes(ZXing::ImageView(pixels, w, h, ZXing::ImageFormat::Lum, stride), hints);
 }
 
 /// Decodes at a size whose longer side is at most `max_side`; when that finds nothing in a shrunk picture,
-/// tries once more at twice the size (a small code far away in a large photo), and a camera-frame-sized picture
-/// once more enlarged twice.
+/// tries once more at twice the size (a small code far away in a large photo). A camera-frame-sized picture in
+/// which nothing was found is tried enlarged 2x, then 3x, then 2x with a global threshold (unevenly lit, tiny codes):
+/// the extra passes cost only when the first finds nothing.
 void decode(const uint8_t *pixels, int w, int h, int stride, int max_side, kiosk_qr_result *out) {
     const int longer = w > h ? w : h;
     const int first = max_side > 0 && longer > max_side ? (longer + max_side - 1) / max_side : 1;
@@ -93,8 +96,13 @@ void decode(const uint8_t *pixels, int w, int h, int stride, int max_side, kiosk
             out->scaled_width = w; out->scaled_height = h;
             collect(read(pixels, w, h, stride), out);
             if (out->count == 0 && longer <= 1000) {
-                std::vector<uint8_t> big = enlarge(pixels, w, h, stride);
+                std::vector<uint8_t> big = enlarge(pixels, w, h, stride, 2);
                 collect(read(big.data(), 2 * w, 2 * h, 2 * w), out);
+                if (out->count == 0) {
+                    std::vector<uint8_t> bigger = enlarge(pixels, w, h, stride, 3);
+                    collect(read(bigger.data(), 3 * w, 3 * h, 3 * w), out);
+                }
+                if (out->count == 0) collect(read(big.data(), 2 * w, 2 * h, 2 * w, ZXing::Binarizer::GlobalHistogram), out);
             }
             return;
         }

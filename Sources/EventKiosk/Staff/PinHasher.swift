@@ -1,11 +1,20 @@
 import Crypto
 import _CryptoExtras
 import Foundation
+import NIOPosix
 
 /// Slow salted PIN hashing (PBKDF2-HMAC-SHA256) and random tokens from the OS CSPRNG.
 enum PinHasher {
     /// 4-digit PINs are a small space whatever the hash; the rounds slow an offline guess, the login throttle a live one.
     static let rounds = 60_000
+
+    /// PINs are hashed on one thread of their own: a burst of sign-ins takes at most one core, never the database
+    /// writer, and the door's scans keep the rest of the laptop.
+    static let pool: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        return pool
+    }()
 
     static func hash(pin: String, salt: Data) -> Data {
         let key = try! KDF.Insecure.PBKDF2.deriveKey(from: Data(pin.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)

@@ -61,7 +61,7 @@ extension AppDatabase {
         guard PinHasher.isAcceptedAsNew(pin, for: role) else { throw StaffError.badPin(role: role) }
         try await requirePINUnused(pin, except: nil)
         let salt = PinHasher.newSalt()
-        let hash = try await NIOThreadPool.singleton.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
+        let hash = try await PinHasher.pool.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
             var record = StaffRecord(id: nil, name: name, role: role, pinHash: hash, pinSalt: salt, builtin: false, createdAt: Date(), removedAt: nil)
             try record.insert(db)
@@ -79,7 +79,7 @@ extension AppDatabase {
         guard PinHasher.isAcceptedAsNew(pin, for: current.role) else { throw StaffError.badPin(role: current.role) }
         try await requirePINUnused(pin, except: id)
         let salt = PinHasher.newSalt()
-        let hash = try await NIOThreadPool.singleton.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
+        let hash = try await PinHasher.pool.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
             guard var record = try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) else {
                 throw APIError.notFound("没有这位员工 / No staff member with id \(id)")
@@ -97,7 +97,7 @@ extension AppDatabase {
     /// A PIN alone may sign in, so two active staff may not share one. Hashed off the writer.
     private func requirePINUnused(_ pin: String, except id: Int64?) async throws {
         let others = try await read { db in try StaffRecord.filter(Column("removed_at") == nil).fetchAll(db).filter { $0.id != id } }
-        let taken = try await NIOThreadPool.singleton.runIfActive { others.contains { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) } }
+        let taken = try await PinHasher.pool.runIfActive { others.contains { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) } }
         if taken { throw StaffError.pinTaken() }
     }
 
@@ -134,7 +134,7 @@ extension AppDatabase {
             if let staffID { request = request.filter(key: staffID) }
             return try request.fetchAll(db)
         }
-        let match = try await NIOThreadPool.singleton.runIfActive {
+        let match = try await PinHasher.pool.runIfActive {
             candidates.first { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) }
         }
         guard let staff = match, let staffID = staff.id else { return nil }

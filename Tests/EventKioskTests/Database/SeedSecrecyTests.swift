@@ -70,3 +70,25 @@ import Testing
         }
     }
 }
+
+/// The backup folder can never be inside the folder the pages are served from (issue 15).
+@Suite struct BackupFolderTests {
+    @Test func aBackupFolderInsideTheServedFolderIsRefusedEvenThroughALink() async throws {
+        let t = try await TestApp()
+        let kiosk = TestApp.repoRoot.appendingPathComponent("Kiosk")
+        let link = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-served-link-\(UUID().uuidString)")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: kiosk)
+        defer { try? FileManager.default.removeItem(at: link) }
+        try await t.test { client in
+            let admin = try await client.login("1234")
+            for folder in [kiosk.appendingPathComponent("backups").path, kiosk.path, link.appendingPathComponent("css").path] {
+                try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": folder])) { r in
+                    #expect(r.status == .unprocessableContent && errorCode(r) == "folder_served", "\(folder)")
+                }
+            }
+            #expect(!FileManager.default.fileExists(atPath: kiosk.appendingPathComponent("backups").path), "nothing was made there")
+        }
+        #expect(BackupTarget.isInside(URL(fileURLWithPath: "/media/usb"), kiosk) == false)
+        #expect(BackupTarget.isInside(URL(fileURLWithPath: kiosk.path + "-copies"), kiosk) == false, "a sibling with the same prefix is fine")
+    }
+}
