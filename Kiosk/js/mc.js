@@ -15,10 +15,14 @@ const yuan = (n) => Number(n).toLocaleString('zh-CN');
 function render() {
   if (tally) {
     $('orders').textContent = tally.orders;
-    $('rebate').textContent = yuan(tally.rebate_per_order);
     const next = tally.next_tier;
+    // Below the first tier "¥0" tells the room nothing: say what it can win instead.
+    const before = tally.rebate_per_order === 0 && next;
+    $('rebate').textContent = yuan(before ? next.rebate : tally.rebate_per_order);
+    $('rebate').closest('.figure').classList.toggle('pending', Boolean(before));
+    const more = next ? (next.more ?? (next.at - tally.orders)) : 0;
+    $('rebate-label').textContent = before ? t(`再成交 ${more} 台，全场每台享`, `${more} more and every car gets`) : t('全场每台优惠', 'Rebate on every car');
     if (next) {
-      const more = next.more ?? (next.at - tally.orders);
       $('next-text').innerHTML = t(`再成交 <em>${more}</em> 台，全场每台优惠升至 <em>¥${yuan(next.rebate)}</em>`,
         `<em>${more}</em> more ${more === 1 ? 'car' : 'cars'} and every car gets <em>¥${yuan(next.rebate)}</em>`);
       const prevFrom = [...tiers].reverse().find((x) => x.from <= tally.orders)?.from ?? 0;

@@ -48,7 +48,9 @@ def test_the_mc_screen_follows_orders_and_celebrates_tier_up(server, browser):
     # A void drops the count on every screen within a second.
     status, _ = call(server, "/api/orders/3/void", admin, {"reason": "录入错误"}, "POST")
     assert status == 200
-    WebDriverWait(browser, 1.5, poll_frequency=0.05).until(lambda d: text(d, "orders") == "2" and text(d, "rebate") == "0")
+    # Below the first tier the big figure says what the room can win, not "¥0" (issue 19).
+    WebDriverWait(browser, 1.5, poll_frequency=0.05).until(lambda d: text(d, "orders") == "2" and "再成交 1 台" in text(d, "rebate-label"))
+    assert text(browser, "rebate") == "500"
 
     # The admin lowers the first tier to 2 orders: the big screen shows the new rebate at once, without a reload.
     _, editor = call(server, "/api/event/config", admin)
