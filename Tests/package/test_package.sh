@@ -40,7 +40,7 @@ kill $TAR_PID; wait $TAR_PID 2>/dev/null || true
 
 # --- 2. The .deb in a clean Debian root.
 if [ "$(id -u)" -ne 0 ]; then echo "skipped: the .deb test needs root for debootstrap and chroot"; echo "$passed passed, $failed failed, 1 skipped"; exit $((failed > 0)); fi
-command -v debootstrap >/dev/null || { apt-get install -y -qq debootstrap >/dev/null 2>&1 || true; }
+command -v debootstrap >/dev/null || { { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap; } >/dev/null 2>&1 || true; }
 if ! command -v debootstrap >/dev/null; then echo "skipped: debootstrap cannot be installed here"; echo "$passed passed, $failed failed, 1 skipped"; exit $((failed > 0)); fi
 CACHE=${KIOSK_ROOTFS_CACHE:-/var/cache/eventkiosk-test}
 SUITE=$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")
