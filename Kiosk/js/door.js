@@ -120,11 +120,21 @@ $('scan-form').addEventListener('submit', (e) => {
 function show({ status: code, data }, result = {}) {
   const inv = data.invitee || {};
   const consultant = inv.consultant ? t(`顾问：${inv.consultant}`, `Consultant: ${inv.consultant}`) : '';
+  if (code === 201 && data.kind === 'boarding') {
+    showResult('ok', t('上车 ✓', 'On board ✓'), inv.name, [data.bus, consultant].filter(Boolean).join(' · '));
+    renderBus();
+    return;
+  }
+  if (code === 409 && data.status === 'already_boarded') {
+    showResult('already', t('已经上车', 'Already on board'), inv.name || '', data.bus || '');
+    return;
+  }
   if (code === 201) {
     lastOk = data.checkin;
     if (inv.id) roster.arrived(inv.id, data.checkin.at);
     const people = t(`${data.checkin.party_size} 人`, `party of ${data.checkin.party_size}`);
-    showResult('ok', t('签到成功 ✓', 'Welcome ✓'), inv.name, [consultant, people].filter(Boolean).join(' · '), true);
+    const tickets = (data.tickets || []).map((x) => t(`抽奖券 ${x.draw} №${x.number}`, `${x.draw} ticket №${x.number}`));
+    showResult('ok', t('签到成功 ✓', 'Welcome ✓'), inv.name, [consultant, people, ...tickets].filter(Boolean).join(' · '), true);
     refreshCounts();
   } else if (code === 409) {
     const when = data.first_at ? new Date(data.first_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }) : '';
@@ -312,6 +322,23 @@ function setOnline(on) {
   c.textContent = on ? t('在线', 'Online') : t('离线', 'Offline');
 }
 
+/** At a bus (a "door" of its own), the confirmed guests who are neither on board nor at the venue yet. */
+let buses = [];
+async function renderBus() {
+  const panel = $('bus-panel');
+  panel.classList.toggle('hidden', !buses.includes(door));
+  if (!buses.includes(door)) return;
+  let list = [];
+  try { list = (await request('/api/buses')).data; } catch { return; }
+  const bus = list.find((b) => b.name === door);
+  if (!bus) return;
+  $('bus-info').textContent = t(`${bus.departs} 发车 · ${bus.meeting_point} · 已上车 ${bus.boarded}/${bus.seats}`,
+    `leaves ${bus.departs} · ${bus.meeting_point} · on board ${bus.boarded}/${bus.seats}`);
+  $('bus-missing').innerHTML = bus.missing.map((g) => `<li><span class="who"><strong>${esc(g.name)}</strong>
+    <small>${esc(t('顾问', 'Consultant'))}: ${esc(g.consultant || '—')} · <a href="tel:${esc(g.phone)}">${esc(g.phone)}</a></small></span></li>`).join('')
+    || `<li class="muted">${esc(t('确认的客户都已上车或到场', 'Every confirmed guest is on board or here'))}</li>`;
+}
+
 /** Fills the door list; also when the admin renames or adds doors during the day (live `event`). */
 function showDoors(doors) {
   const sel = $('door');
@@ -324,9 +351,12 @@ function showDoors(doors) {
 async function loadDoors() {
   const sel = $('door');
   try {
-    showDoors((await request('/api/event')).data.doors);
+    const ev = (await request('/api/event')).data;
+    buses = ev.buses || [];
+    showDoors([...ev.doors, ...buses]);
+    renderBus();
   } catch { if (door) sel.innerHTML = `<option>${esc(door)}</option>`; }
-  sel.addEventListener('change', () => { door = sel.value; localStorage.setItem(DOOR_KEY, door); scan.focus(); });
+  sel.addEventListener('change', () => { door = sel.value; localStorage.setItem(DOOR_KEY, door); renderBus(); scan.focus(); });
 }
 
 if (me) {
@@ -340,7 +370,7 @@ if (me) {
     status: (s) => { status = s; renderCounts(); },
     checkin: (e) => { status = e.status; renderCounts(); roster.arrived(e.invitee_id, e.at); },
     checkin_undone: (e) => { status = e.status; renderCounts(); roster.undone(e.invitee_id); },
-    event: (ev) => showDoors(ev.doors),
+    event: (ev) => showDoors([...ev.doors, ...(ev.buses || [])]),
   }, (on) => { if (on) { setOnline(true); flush(); roster.refresh(); } });
   roster.refresh();
   setInterval(() => { if (online) roster.refresh(); }, 60000);

@@ -9,7 +9,8 @@ let planned = [];
 /** A hash on the public screen: a short fingerprint anyone can compare (the full value is in the record). */
 const short = (hex) => (hex ? `${hex.slice(0, 8)}…${hex.slice(-4)}` : '—');
 /** Who won, as the winner recognises themselves: masked name and the last 4 digits of their phone, never an id. */
-const who = (d, id) => `${esc(d.names?.[id] || t('来宾', 'Guest'))}${d.phones?.[id] ? ` · ${t('尾号', '…')}${esc(d.phones[id])}` : ''}`;
+const who = (d, id) => `${d.tickets?.[id] ? `№${d.tickets[id]} ` : ''}${esc(d.names?.[id] || t('来宾', 'Guest'))}${
+  d.phones?.[id] ? ` · ${t('尾号', '…')}${esc(d.phones[id])}` : ''}`;
 
 function render(d) {
   current = d;

@@ -15,8 +15,10 @@ public enum CampaignBoard {
         public var partySize: Int
         public var arrived: Bool
         public var walkIn: Bool
-        public init(consultant: String, invitation: String, partySize: Int, arrived: Bool, walkIn: Bool = false) {
+        public var boarded: Bool
+        public init(consultant: String, invitation: String, partySize: Int, arrived: Bool, walkIn: Bool = false, boarded: Bool = false) {
             self.consultant = consultant; self.invitation = invitation; self.partySize = partySize; self.arrived = arrived; self.walkIn = walkIn
+            self.boarded = boarded
         }
     }
 
@@ -29,6 +31,8 @@ public enum CampaignBoard {
         public let noAnswer: Int
         public let notContacted: Int
         public let arrived: Int
+        /// On a bus (not yet counted as arrived).
+        public let boarded: Int
         public let orders: Int
         /// Confirmed guests who came, of those confirmed (到店率); nil before anyone confirmed.
         public let showRate: Double?
@@ -60,6 +64,7 @@ public enum CampaignBoard {
             return Row(name: name, target: per, invited: mine.filter { $0.invitation != InvitationOutcome.notContacted }.count,
                        confirmed: confirmed, declined: count("declined"), noAnswer: count("no_answer"),
                        notContacted: count(InvitationOutcome.notContacted), arrived: mine.filter(\.arrived).count,
+                       boarded: mine.filter(\.boarded).count,
                        orders: orders[name] ?? 0, showRate: confirmed > 0 ? Double(cameConfirmed) / Double(confirmed) : nil,
                        post: posts[name], missedTarget: confirmed < per, missing: max(0, per - confirmed))
         }

@@ -11,6 +11,8 @@ public struct CampaignGuest: Codable, Sendable, Equatable {
     public let invitation: String
     public let arrived: Bool
     public let ordered: Bool
+    /// On one of the buses (boarding is not arrival).
+    public let boarded: Bool
     public let lastContact: ContactView?
 }
 
@@ -23,7 +25,7 @@ public struct ReminderView: Encodable, Sendable {
     public let due: Bool
     public let doneBy: String?
     public let doneAt: Date?
-    /// Confirmed guests who have not arrived yet: a later round goes only to them.
+    /// Confirmed guests who have neither arrived nor boarded a bus yet: a later round goes only to them.
     public let recipients: [CampaignGuest]
 }
 
@@ -75,12 +77,14 @@ extension AppDatabase {
         let invitees = try request.order(Column("id")).fetchAll(db)
         let arrived = Set(try CheckInRecord.active().fetchAll(db).map(\.inviteeId))
         let ordered = Set(try OrderRecord.valid().fetchAll(db).map(\.inviteeId))
+        let boarded = try Self.boardedIDs(db)
         var last: [Int64: ContactRecord] = [:]
         for c in try ContactRecord.order(ContactRecord.Columns.id).fetchAll(db) { last[c.inviteeId] = c }
         return invitees.map { i in
             let id = i.id ?? 0
             return CampaignGuest(id: id, name: i.name, phone: i.phone, partySize: i.partySize, consultant: i.consultant, invitation: i.invitation,
-                                 arrived: arrived.contains(id), ordered: ordered.contains(id), lastContact: last[id].map(ContactView.init))
+                                 arrived: arrived.contains(id), ordered: ordered.contains(id), boarded: boarded.contains(id),
+                                 lastContact: last[id].map(ContactView.init))
         }
     }
 
@@ -88,7 +92,8 @@ extension AppDatabase {
     func campaignBoard() async throws -> CampaignBoard.Board {
         try await read { db in
             let guests = try Self.campaignGuests(db, consultant: nil).map {
-                CampaignBoard.Guest(consultant: $0.consultant ?? "", invitation: $0.invitation, partySize: $0.partySize, arrived: $0.arrived)
+                CampaignBoard.Guest(consultant: $0.consultant ?? "", invitation: $0.invitation, partySize: $0.partySize, arrived: $0.arrived,
+                                    boarded: $0.boarded)
             }
             let walkInsArrived = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkin WHERE walk_in = 1 AND id NOT IN (SELECT checkin_id FROM checkin_undo)") ?? 0
             let orders = Dictionary(try Row.fetchAll(db, sql: """
@@ -121,7 +126,7 @@ extension AppDatabase {
     func reminders(consultant: String?, now: Date = Date()) async throws -> [ReminderView] {
         try await read { db in
             guard let event = try Self.event(db) else { return [] }
-            let waiting = try Self.campaignGuests(db, consultant: consultant).filter { $0.invitation == "confirmed" && !$0.arrived }
+            let waiting = try Self.campaignGuests(db, consultant: consultant).filter { $0.invitation == "confirmed" && !$0.arrived && !$0.boarded }
             let done = try ReminderDoneRecord.fetchAll(db)
             return (event.campaign?.reminders ?? []).enumerated().map { i, r in
                 let mine = done.first { $0.round == i && ($0.consultant == (consultant ?? "*") || $0.consultant == "*") }

@@ -28,6 +28,7 @@ struct CheckInController {
             return .json(try await db.recentCheckIns(limit: limit))
         }
         api.get("/api/checkins/status", .everyone) { _, _ in .json(try await db.arrivalStatus()) }
+        api.get("/api/buses", .only(.greeter, .sales)) { _, _ in .json(try await db.buses()) }
         api.get("/api/checkins/failures", .only(.greeter)) { _, _ in .json(try await db.scanFailures(limit: 200).map(FailureView.init)) }
         api.post("/api/invitees/{id}/revoke", .admin) { _, context in .json(try await db.revokeInvitation(id: try context.id())) }
     }
@@ -39,7 +40,7 @@ struct CheckInController {
         let staff = try context.requireStaff()
         let body: CheckInBody
         do { body = try await request.decodeJSON(as: CheckInBody.self, context: context) } catch let e as APIError where e.status == .badRequest {
-            return Self.answer(.invalid(e.message))
+            return Self.answer(CheckInOutcome.invalid(e.message))
         }
         let scan = try await scanInput(door: body.door, nonce: body.nonce, partySize: body.partySize, scannedAt: body.scannedAt, staff: staff)
         return try await checkIn(scan, scanned: body.code ?? "")
@@ -79,9 +80,19 @@ struct CheckInController {
     private func checkIn(_ scan: ScanInput, scanned: String) async throws -> Response {
         var scan = scan
         scan.scanned = scanned
+        // A bus is a door too: scanning there is boarding, not arrival.
+        if let buses = try await db.event()?.buses, buses.contains(where: { $0.name == scan.door }) {
+            return Self.answer(try await db.board(scan, bus: scan.door))
+        }
         let outcome = try await batcher.checkIn(scan)
         await publish(outcome)
-        return Self.answer(outcome)
+        var response = Self.answer(outcome)
+        // A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票).
+        if case .ok(_, let invitee) = outcome, try await db.event()?.draws.contains(where: { $0.pool == "checked_in" }) == true {
+            let tickets = try await db.tickets(inviteeID: invitee.id)
+            if !tickets.isEmpty { response = Self.answer(outcome, tickets: tickets) }
+        }
+        return response
     }
 
     static let badPartySize = APIError(.unprocessableContent, "invalid_party_size", "人数须为 1–20 / party_size must be 1 to 20")
@@ -138,7 +149,8 @@ struct CheckInController {
     /// The door a scan names. A scan that waited on a tablet (`queued`) keeps the door's name as it was then, even if
     /// the admin has renamed or removed that door since: the guest did come in there, and the scan must not be lost.
     func validDoor(_ door: String?, queued: Bool = false) async throws -> String {
-        let doors = try await db.event()?.doors ?? []
+        let event = try await db.event()
+        let doors = (event?.doors ?? []) + (event?.buses ?? []).map(\.name)
         guard let door = door?.trimmed, !door.isEmpty else {
             throw APIError(.badRequest, "invalid_door", "缺少门口名称 / door is missing; one of \(doors.joined(separator: ", "))")
         }
@@ -173,12 +185,13 @@ struct CheckInController {
         var door: String? = nil
         var error: String? = nil
         var message: String? = nil
+        var tickets: [TicketView]? = nil
     }
 
-    static func answer(_ outcome: CheckInOutcome) -> Response {
+    static func answer(_ outcome: CheckInOutcome, tickets: [TicketView]? = nil) -> Response {
         switch outcome {
         case .ok(let c, let i):
-            return .json(Answer(status: "ok", checkin: c, invitee: i), status: .created)
+            return .json(Answer(status: "ok", checkin: c, invitee: i, tickets: tickets), status: .created)
         case .alreadyCheckedIn(let first, let i):
             return .json(Answer(status: "already_checked_in", invitee: i, firstAt: first.at, door: first.door, error: "already_checked_in",
                                 message: "已于 \(first.door) 签到 / Already checked in at \(first.door)"), status: .conflict)
@@ -188,6 +201,28 @@ struct CheckInController {
             return .json(Answer(status: "revoked", invitee: i, error: "revoked", message: "此邀请已取消 / This invitation was cancelled"), status: .gone)
         case .invalid(let why):
             return .json(Answer(status: "invalid", error: "invalid", message: why), status: .badRequest)
+        }
+    }
+
+    struct BoardingAnswer: Encodable {
+        let status: String
+        let kind = "boarding"
+        let bus: String
+        let at: Date
+        let invitee: InviteeView
+        var error: String? = nil
+        var message: String? = nil
+    }
+
+    static func answer(_ outcome: BoardingOutcome) -> Response {
+        switch outcome {
+        case .boarded(let bus, let at, let i): return .json(BoardingAnswer(status: "ok", bus: bus, at: at, invitee: i), status: .created)
+        case .already(let bus, let at, let i):
+            return .json(BoardingAnswer(status: "already_boarded", bus: bus, at: at, invitee: i, error: "already_boarded",
+                                        message: "已在 \(bus) 上车 / Already on board \(bus)"), status: .conflict)
+        case .unknown: return answer(CheckInOutcome.unknown)
+        case .revoked(let i): return answer(CheckInOutcome.revoked(i))
+        case .invalid(let why): return answer(CheckInOutcome.invalid(why))
         }
     }
 

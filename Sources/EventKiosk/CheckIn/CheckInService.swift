@@ -101,6 +101,7 @@ extension AppDatabase {
         var record = CheckInRecord(id: nil, inviteeId: invitee.id!, door: door, partySize: partySize ?? invitee.partySize,
                                    at: now, nonce: nonce, staffId: staffID, walkIn: invitee.walkIn)
         try record.insert(db)
+        try Self.issueTickets(db, inviteeID: invitee.id!, pool: "checked_in")
         try AuditLog.append(db, kind: "checkin", CheckInAudit(checkinId: record.id!, inviteeId: invitee.id!, door: door,
                                                             partySize: record.partySize, walkIn: invitee.walkIn, nonce: nonce))
         return .ok(CheckInView(record), InviteeView(invitee))

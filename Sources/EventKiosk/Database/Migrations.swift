@@ -314,6 +314,25 @@ extension AppDatabase {
                 t.primaryKey(["round", "consultant"])
             }
         }
+        // Issue 16: guests boarding the buses (boarding is not arrival), and draw tickets handed out at the door.
+        migrator.registerMigration("v12 buses and tickets") { db in
+            try db.create(table: "boarding") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("invitee_id", .integer).notNull().references("invitee").indexed()
+                t.column("bus", .text).notNull()
+                t.column("at", .datetime).notNull()
+                t.column("nonce", .text).notNull().unique()
+                t.column("staff_id", .integer)
+            }
+            try db.create(table: "draw_ticket") { t in
+                t.column("draw", .text).notNull()
+                t.column("invitee_id", .integer).notNull().references("invitee")
+                t.column("number", .integer).notNull()
+                t.column("at", .datetime).notNull()
+                t.primaryKey(["draw", "invitee_id"])
+                t.uniqueKey(["draw", "number"])
+            }
+        }
         return migrator
     }
 }

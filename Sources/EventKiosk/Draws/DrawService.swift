@@ -23,12 +23,14 @@ public struct DrawRecord: Codable, Sendable, Equatable {
     public var names: [String: String] = [:]
     /// The last four digits of each winner's and alternate's phone, so winners recognise themselves.
     public var phones: [String: String] = [:]
+    /// Each winner's and alternate's ticket number (分发奖票), as handed out at the door.
+    public var tickets: [String: Int] = [:]
 
     public struct Replacement: Codable, Sendable, Equatable { public let winner: String; public let replacement: String; public let reason: String }
 
     enum CodingKeys: String, CodingKey {
         case id, name, pool, state, commitment, entrants, entrantsDigest = "entrants_digest", count, salt, winners, alternates, seed
-        case winnersCount = "winners_count", alternatesCount = "alternates_count", replacements, names, phones
+        case winnersCount = "winners_count", alternatesCount = "alternates_count", replacements, names, phones, tickets
     }
 
     /// Nulls stay in the JSON: the contract lists every field.
@@ -42,6 +44,7 @@ public struct DrawRecord: Codable, Sendable, Equatable {
         try c.encode(replacements, forKey: .replacements)
         try c.encode(names, forKey: .names)
         try c.encode(phones, forKey: .phones)
+        try c.encode(tickets, forKey: .tickets)
     }
 }
 
@@ -176,6 +179,8 @@ extension AppDatabase {
                           entrantsDigest: r["entrants_digest"], count: r["count"], salt: r["salt"], winners: list("winners"),
                           alternates: list("alternates"), seed: state == "done" ? (r["seed"] as Data).hexString : nil,
                           winnersCount: r["winners_count"], alternatesCount: r["alternates_count"], replacements: replacements)
+        let numbers = try ticketNumbers(db, draw: record.name)
+        for id in (record.winners ?? []) + (record.alternates ?? []) { if let n = numbers[id] { record.tickets[id] = n } }
         // The names as they were when the draw ran; a draw run before they were kept reads them from the invitees.
         let kept = (r["names_json"] as String?).flatMap { try? JSONDecoder().decode([String: [String]].self, from: Data($0.utf8)) }
         for id in (record.winners ?? []) + (record.alternates ?? []) {

@@ -30,6 +30,15 @@ public struct EventConfig: Codable, Sendable, Equatable {
         /// The reminder rounds on the day: an SMS (with its text; `{name}` and `{link}` are filled in) or a call round.
         public var reminders: [Reminder]?
     }
+    /// The buses to the venue (the seed plan: 9:30 from 彭城路宽段力保城): each is also a "door" where guests board.
+    public var buses: [Bus]?
+    public struct Bus: Codable, Sendable, Equatable {
+        public var name: String
+        public var meetingPoint: String
+        /// HH:MM.
+        public var departs: String
+        public var seats: Int
+    }
     public struct Reminder: Codable, Sendable, Equatable {
         /// HH:MM on the event day.
         public var at: String

@@ -40,9 +40,12 @@ struct EventController {
         let tiers: [EventConfig.Tier]
         /// The planned grand draws (public, as on the rules page): the draw page offers exactly these.
         let draws: [EventConfig.Draw]
+        /// The buses: the door page offers each as a "door" where guests board.
+        let buses: [String]
         init(_ e: EventConfig) {
             name = e.name; date = e.date; venue = e.venue; dealer = e.dealer
             startTime = e.startTime; endTime = e.endTime; doors = e.doors; models = e.models ?? []; tiers = e.tiers; draws = e.draws
+            buses = (e.buses ?? []).map(\.name)
         }
     }
 

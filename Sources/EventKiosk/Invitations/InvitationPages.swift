@@ -65,6 +65,21 @@ struct InvitationPages {
         }
         let event = try await db.event()
         let e = HTML.escape
+        // The guest's draw tickets, and for each draw whose entrants are frozen: the published digest and whether they
+        // are among the entrants, so anyone can check that their ticket is in.
+        let tickets = try await db.tickets(inviteeID: invitee.id)
+        let draws = try await db.draws()
+        var ticketHTML = ""
+        for ticket in tickets {
+            ticketHTML += "<p class=\"ticket\">抽奖券 Ticket · \(e(ticket.draw)) · <strong>№\(ticket.number)</strong></p>"
+        }
+        for draw in draws where draw.entrantsDigest != nil {
+            let mine = draw.entrants?.contains(String(invitee.id)) == true
+            ticketHTML += """
+            <p class="entrants">\(e(draw.name))：\(mine ? "✓ 您在已冻结的抽奖名单中 You are among the frozen entrants" : "✗ 不在抽奖名单中 Not among the entrants")
+            <br><small>名单摘要 Entrants digest (SHA-256): <code>\(e(draw.entrantsDigest ?? ""))</code> · \(draw.count ?? 0) 人</small></p>
+            """
+        }
         let html = """
         <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(e(event?.name ?? "邀请函"))</title><link rel="stylesheet" href="/css/kiosk.css"></head>
@@ -75,6 +90,7 @@ struct InvitationPages {
         <img class="qr" src="/c/\(e(invitee.code))/qr.svg" alt="签到二维码 check-in QR code" width="280" height="280">
         <p class="code">\(e(invitee.code))</p>
         <p>到场时请向接待出示此二维码 · Show this code at the door</p>
+        \(ticketHTML)
         </main></body></html>
         """
         return HTML.response(html)

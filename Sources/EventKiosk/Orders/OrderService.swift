@@ -53,6 +53,7 @@ extension AppDatabase {
             var order = OrderRecord(id: nil, inviteeId: inviteeID, model: model, consultant: consultant, createdAt: Date(),
                                     staffId: staffID, nonce: nonce)
             try order.insert(db)
+            try Self.issueTickets(db, inviteeID: inviteeID, pool: "orders")
             try AuditLog.append(db, kind: "order", OrderAudit(orderId: order.id!, inviteeId: inviteeID, model: model, consultant: consultant,
                                                             validOrders: before + 1))
             return OrderChange(order: try Self.orderView(db, order), tally: tiers.tally(orders: before + 1),

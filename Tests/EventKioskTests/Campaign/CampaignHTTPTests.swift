@@ -14,7 +14,7 @@ import Testing
         struct Totals: Decodable { let confirmed: Int; let arrived: Int; let orders: Int }
         struct Row: Decodable {
             let name: String; let target: Int; let invited: Int; let confirmed: Int; let declined: Int; let noAnswer: Int
-            let arrived: Int; let orders: Int; let showRate: Double?; let missedTarget: Bool; let missing: Int; let post: String?
+            let arrived: Int; let boarded: Int; let orders: Int; let showRate: Double?; let missedTarget: Bool; let missing: Int; let post: String?
         }
     }
     struct Reminder: Decodable { let round: Int; let kind: String; let recipients: [Guest]; let doneBy: String?; struct Guest: Decodable { let name: String } }
@@ -88,8 +88,19 @@ import Testing
             try await client.execute(uri: "/api/campaign/posts", method: .put, headers: auth(admin), body: jsonBody(["name": "王强", "post": "showroom"])) {
                 #expect($0.status == .ok)
             }
-            // Sunday: two confirmed guests come, one of them orders.
+            // Sunday morning: 客户乙 boards the bus (boarding is not arrival); then two confirmed guests come, one orders.
             let guests = try await t.db.allInvitees()
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258026")
+            try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
+                                     body: jsonBody(["code": guests.first { $0.id == 2 }!.code, "door": "1号车", "nonce": "bus-board-2"])) { r in
+                #expect(r.status == .created && String(buffer: r.body).contains(#""kind":"boarding""#))
+            }
+            try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
+                                     body: jsonBody(["code": guests.first { $0.id == 2 }!.code, "door": "1号车", "nonce": "bus-board-2b"])) { r in
+                #expect(r.status == .conflict && String(buffer: r.body).contains("already_boarded"))
+            }
+            let buses = try await client.execute(uri: "/api/buses", method: .get, headers: auth(greeter)) { String(buffer: $0.body) }
+            #expect(buses.contains(#""boarded":1"#) && buses.contains("客户甲") && buses.contains("客户丁") && !buses.contains("客户乙"))
             for id in [1, 4] {
                 let code = guests.first { $0.id == Int64(id) }!.code
                 _ = try await t.db.checkIn(scanned: code, door: "正门", nonce: "sunday-\(id)", partySize: nil, staffID: nil)
@@ -98,6 +109,9 @@ import Testing
             let board = try await client.execute(uri: "/api/campaign", method: .get, headers: auth(admin)) { try decodeJSON(Board.self, $0) }
             let lin = try #require(board.consultants.first { $0.name == "李娜" }), wan = try #require(board.consultants.first { $0.name == "王强" })
             #expect(lin.invited == 3 && lin.confirmed == 2 && lin.noAnswer == 1 && lin.arrived == 1 && lin.orders == 1 && lin.showRate == 0.5)
+            #expect(lin.boarded == 1)
+            let status = try await client.execute(uri: "/api/checkins/status", method: .get) { String(buffer: $0.body) }
+            #expect(status.contains(#""arrived":2"#), "boarding the bus is not arriving")
             #expect(!lin.missedTarget && lin.missing == 0)
             #expect(wan.invited == 2 && wan.confirmed == 1 && wan.declined == 1 && wan.arrived == 1 && wan.orders == 0 && wan.showRate == 1)
             #expect(wan.missedTarget && wan.missing == 1 && wan.post == "showroom")
@@ -124,9 +138,14 @@ import Testing
             let code = try await t.db.allInvitees().first { $0.id == 2 }!.code
             _ = try await t.db.checkIn(scanned: code, door: "正门", nonce: "arrived-2", partySize: nil, staffID: nil)
             #expect(try await rounds(lina)[2].recipients.map(\.name) == ["客户甲", "客户丙"], "the later rounds go only to who is still missing")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258026")
+            let bus = try await t.db.allInvitees().first { $0.id == 3 }!.code
+            try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
+                                     body: jsonBody(["code": bus, "door": "1号车", "nonce": "bus-board-3"])) { #expect($0.status == .created) }
+            #expect(try await rounds(lina)[3].recipients.map(\.name) == ["客户甲"], "nor to who is on the bus")
             try await client.execute(uri: "/api/reminders/2/done", method: .post, headers: auth(lina)) { #expect($0.status == .ok) }
             #expect(try await rounds(lina)[2].doneBy == "李娜")
-            #expect(try await rounds(admin)[0].recipients.count == 2, "the admin sees everyone's")
+            #expect(try await rounds(admin)[0].recipients.map(\.name) == ["客户甲"], "the admin sees everyone's who is still missing")
             try await client.execute(uri: "/api/reminders/2/sms.csv", method: .get, headers: auth(lina)) { #expect($0.status == .unprocessableContent) }
             let csv = try await client.execute(uri: "/api/reminders/0/sms.csv", method: .get, headers: auth(lina)) { r in
                 #expect(r.status == .ok)
@@ -144,6 +163,50 @@ import Testing
         event.campaign?.reminders?[2].kind = "fax"
         let problems = event.validate().map(\.field)
         #expect(problems.contains("campaign.reminders[1].at") && problems.contains("campaign.reminders[2].kind"))
+    }
+
+    @Test func aBusWithNoSeatsIsRefusedNamingIt() throws {
+        var event = try EventConfig.load(file: TestApp.repoRoot.appendingPathComponent("Assets/demo-event.json"))
+        event.buses?[0].seats = 0
+        event.buses?[0].departs = "九点半"
+        let problems = event.validate().map(\.field)
+        #expect(problems.contains("buses[0].seats") && problems.contains("buses[0].departs"))
+    }
+
+    struct Ticketed: Decodable { let tickets: [Ticket]?; struct Ticket: Decodable { let draw: String; let number: Int } }
+
+    @Test func guestsInADrawsPoolGetTicketsShownAtTheDoorOnTheirPageAndOnTheDraw() async throws {
+        let t = try await TestApp(loadDemoInvitees: true)
+        var event = try #require(try await t.db.event())
+        event.draws.append(.init(name: "到场有礼", value: 300, pool: "checked_in", winners: 1, alternates: 1))
+        _ = try await t.db.updateEvent(event, staffID: nil)
+        let guests = try await t.db.allInvitees()
+        try await t.test { client in
+            let admin = try await client.login("1234")
+            var numbers: [Int] = []
+            for g in guests.prefix(3) {
+                let answer = try await client.execute(uri: "/api/checkins", method: .post, headers: auth(admin),
+                                                      body: jsonBody(["code": g.code, "door": "正门", "nonce": "ticket-\(g.id)"])) { try decodeJSON(Ticketed.self, $0) }
+                numbers.append(try #require(answer.tickets?.first { $0.draw == "到场有礼" }).number)
+            }
+            #expect(numbers == [1, 2, 3])
+            let page = try await client.execute(uri: "/c/\(guests[1].code)", method: .get) { String(buffer: $0.body) }
+            #expect(page.contains("到场有礼") && page.contains("№2"))
+            let created = try await client.execute(uri: "/api/draws", method: .post, headers: auth(admin), body: jsonBody(["name": "到场有礼"])) {
+                try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as! [String: Any]
+            }
+            let id = created["id"] as! Int
+            try await client.execute(uri: "/api/draws/\(id)/freeze", method: .post, headers: auth(admin)) { #expect($0.status == .ok) }
+            let frozen = try await client.execute(uri: "/c/\(guests[1].code)", method: .get) { String(buffer: $0.body) }
+            #expect(frozen.contains("您在已冻结的抽奖名单中") && frozen.contains("名单摘要"))
+            let outside = try await client.execute(uri: "/c/\(guests[9].code)", method: .get) { String(buffer: $0.body) }
+            #expect(outside.contains("不在抽奖名单中"))
+            let done = try await client.execute(uri: "/api/draws/\(id)/run", method: .post, headers: auth(admin), body: jsonBody(["salt": "1"])) {
+                try JSONSerialization.jsonObject(with: Data(buffer: $0.body)) as! [String: Any]
+            }
+            let winner = (done["winners"] as! [String])[0]
+            #expect((done["tickets"] as! [String: Int])[winner] != nil, "the draw screen shows the winning number")
+        }
     }
 
     @Test func theBoardIsPureAndCountsOnlyInvitations() {
