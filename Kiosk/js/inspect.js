@@ -1,10 +1,11 @@
 // The technician's tablet: pick a car, fill in the 21 items zone by zone, sign, submit.
 // Every tap is saved on the tablet (localStorage), and a submission waits in a queue until the laptop answers,
 // so a reload or a Wi-Fi drop loses nothing; the client_id makes a resend harmless.
-import { api, requireRole, esc, uuid, session } from '/js/api.js';
+import { api, requireRole, esc, uuid } from '/js/api.js';
 import { langSwitch, t, lang } from '/js/i18n.js';
 import { COLOUR, itemStatus, valueStatus, valueProblem, toNumber, missing } from '/js/inspect-rules.js';
 import { signaturePad } from '/js/signature.js';
+import { createOutbox, KEPT, REFUSED } from '/js/outbox.js';
 
 const DRAFT_KEY = 'kiosk.inspect.draft';
 const QUEUE_KEY = 'kiosk.inspect.queue';
@@ -42,11 +43,14 @@ const itemName = (i) => (lang() === 'en' ? i.name_en || i.name : i.name);
 const STATUS_TEXT = { ok: ['正常', 'OK'], advise: ['建议', 'Advise'], urgent: ['紧急', 'Urgent'], na: ['不适用', 'N/A'] };
 const statusText = (s, item) => (s === 'urgent' && item?.choices?.length === 2 ? t('故障', 'Fails') : t(...STATUS_TEXT[s]));
 
-// MARK: - Queue: submissions wait here until the laptop answers
+// MARK: - Outbox: submissions wait here until the laptop answers (outbox.js, the same rules as the door's). A
+// refused check stays, marked with the reason, so the technician can reopen and fix it.
 
-const queue = () => { try { return JSON.parse(localStorage.getItem(QUEUE_KEY) || '[]'); } catch { return []; } };
-const saveQueue = (q) => { localStorage.setItem(QUEUE_KEY, JSON.stringify(q)); renderPending(); };
-let flushing = false;
+const outbox = createOutbox(QUEUE_KEY, { keepRefused: true, onChange: () => renderPending() });
+const queue = () => outbox.items();
+// Checks queued before the outbox module kept their id only in the body.
+const legacy = queue().filter((x) => !x.nonce);
+if (legacy.length) { outbox.remove(undefined); for (const x of legacy) outbox.add({ ...x, nonce: x.body.client_id, path: '/api/inspections' }); }
 
 function setOnline(ok) {
   const c = $('conn');
@@ -62,45 +66,24 @@ function renderPending() {
     <ul>${q.map((x) => `<li>${esc(x.label)}${x.refused ? ` — <span class="error">${esc(x.refused)}</span> <button data-reopen="${esc(x.body.client_id)}">${esc(t('打开修改', 'Open and fix'))}</button>` : ''}</li>`).join('')}</ul>` : '';
 }
 
-/** Sends one queued check; null when the laptop could not be reached or did not answer for it (it stays queued). */
-async function send(item) {
-  let res;
-  try {
-    res = await fetch('/api/inspections', { method: 'POST', body: JSON.stringify(item.body),
-      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${session()?.token}` } });
-  } catch { setOnline(false); return null; }
+/** Why the laptop refused a check: its list of problems, or its message. */
+const whyRefused = (answer) => (answer.data.problems || []).map((p) => p.message).slice(0, 3).join('; ') || answer.data.message || `HTTP ${answer.status}`;
+
+/** What became of a check that waited: stored (gone from the outbox), or refused (kept, marked, to be fixed). */
+function settle(item, result) {
   setOnline(true);
-  if (res.status >= 500 || res.status === 401 || res.status === 429 || res.status === 413) return null;
-  const data = await res.json().catch(() => ({}));
-  return { status: res.status, data };
-}
-
-async function flush() {
-  if (flushing) return;
-  flushing = true;
-  try {
-    for (const item of queue().filter((x) => !x.refused)) {
-      const answer = await send(item);
-      if (!answer) break;
-      settle(item, answer);
-    }
-  } finally { flushing = false; }
-}
-setInterval(flush, 5000);
-window.addEventListener('online', flush);
-
-/** What became of a queued check: stored (drop it), or refused (keep it, marked, so it can be fixed). */
-function settle(item, answer) {
-  const q = queue().filter((x) => x.body.client_id !== item.body.client_id);
-  if (answer.status === 200 || answer.status === 201) {
-    saveQueue(q);
+  const answer = result.answer;
+  if (answer && (answer.status === 200 || answer.status === 201)) {
     if (!$('done').classList.contains('hidden') && $('done').dataset.client === item.body.client_id) showStored(answer.data.inspection);
     refreshStart();
-  } else {
-    const why = (answer.data.problems || []).map((p) => p.message).slice(0, 3).join('; ') || answer.data.message || `HTTP ${answer.status}`;
-    saveQueue([...q, { ...item, refused: why }]);
+  } else if (result.verdict !== REFUSED && answer) {
+    outbox.add({ ...item, refused: whyRefused(answer) }); // e.g. 409 event_closed: kept to be seen, not lost
   }
 }
+
+async function flush() { await outbox.flush(settle); }
+setInterval(flush, 5000);
+window.addEventListener('online', flush);
 
 // MARK: - Start screen
 
@@ -398,10 +381,11 @@ function submissionBody() {
 }
 
 async function submit() {
-  const item = { body: submissionBody(), draft, label: `${draft.vehicle.plate || draft.vehicle.vin} ${draft.customer.name}`, at: new Date().toISOString() };
-  // The draft moves into the queue in one step, so a reload now finds it in exactly one of the two places.
-  const q = queue().filter((x) => x.body.client_id !== item.body.client_id);
-  localStorage.setItem(QUEUE_KEY, JSON.stringify([...q, item]));
+  const body = submissionBody();
+  const item = { nonce: body.client_id, path: '/api/inspections', body, draft, label: `${draft.vehicle.plate || draft.vehicle.vin} ${draft.customer.name}`, at: new Date().toISOString() };
+  // The draft moves into the outbox first, then leaves the draft slot, so a reload finds it in one of the two places.
+  outbox.remove(item.nonce);
+  outbox.add(item);
   draft = null; saveDraft();
   $('done').dataset.client = item.body.client_id;
   $('done-title').textContent = t('正在提交…', 'Sending…');
@@ -409,20 +393,23 @@ async function submit() {
   $('report-link').classList.add('hidden');
   showScreen('done');
   renderPending();
-  const answer = await send(item);
-  if (!answer) {
-    $('done-title').textContent = t('已保存在平板上，网络恢复后自动提交', 'Saved on this tablet: it is sent automatically when the Wi-Fi is back');
+  const result = await outbox.send(item);
+  if (result.verdict === KEPT) {
+    if (result.why === 'offline') setOnline(false);
+    $('done-title').textContent = result.why === 'storage'
+      ? t('笔记本暂时无法保存（见顶部红条），已保存在平板上，恢复后自动提交', 'The laptop cannot save right now (see the red bar); kept on this tablet and sent when it can')
+      : t('已保存在平板上，网络恢复后自动提交', 'Saved on this tablet: it is sent automatically when the Wi-Fi is back');
     return;
   }
-  if (answer.status === 422 || answer.status === 400) {
-    // Refused: back to the form with the server's list.
-    saveQueue(queue().filter((x) => x.body.client_id !== item.body.client_id));
+  if (result.verdict === REFUSED) {
+    // Refused as it is: back to the form with the server's list (a photo too large says so too).
+    outbox.remove(item.nonce);
     draft = { ...item.draft, tab: 'finish' }; saveDraft();
     showScreen('form'); render();
-    $('submit-msg').textContent = (answer.data.problems || []).map((p) => p.message).join('; ') || answer.data.message;
+    $('submit-msg').textContent = whyRefused(result.answer);
     return;
   }
-  settle(item, answer);
+  settle(item, result);
 }
 
 function showStored(inspection) {
@@ -462,7 +449,7 @@ document.body.addEventListener('click', async (e) => {
   if (d.reopen) {
     const it = queue().find((x) => x.body.client_id === d.reopen);
     if (!it || (loadDraft() && !confirm(t('放弃当前未完成的检查？', 'Discard the current unfinished check?')))) return;
-    saveQueue(queue().filter((x) => x.body.client_id !== d.reopen));
+    outbox.remove(d.reopen);
     draft = { ...it.draft, tab: 'finish' }; saveDraft(); await loadPrevious(); showScreen('form'); render();
     return;
   }

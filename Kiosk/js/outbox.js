@@ -5,8 +5,9 @@
 //              including 507 disk full and 503 read-only): the item stays and goes again later, unchanged;
 //   - done:    any other answer, 2xx or 4xx (409 already checked in, 404 unknown…): the item leaves the outbox and
 //              the page shows the answer;
-//   - refused: 413 (too large) and 400/415/422 that the item can never pass: it leaves, with the reason shown.
-// Duplicates (the same nonce twice) are dropped on the way in.
+//   - refused: 413 (too large) and 400/415/422 that the item can never pass: it leaves, with the reason shown (or,
+//              with `keepRefused`, stays marked with the reason so a person can reopen and fix it: inspections).
+// Duplicates (the same nonce twice) are dropped on the way in. Used by the door (scans, walk-ins) and the workshop.
 import { request } from './api.js';
 
 export const KEPT = 'kept';
@@ -31,7 +32,7 @@ export function judge(answer) {
  * An outbox stored under `key`. Items are `{nonce, path, body, label, at, ...anything the page wants}`.
  * `onChange(items)` runs after every change (to redraw a "waiting" list).
  */
-export function createOutbox(key, { onChange = () => {} } = {}) {
+export function createOutbox(key, { onChange = () => {}, keepRefused = false } = {}) {
   const items = () => { try { return JSON.parse(localStorage.getItem(key) || '[]'); } catch { return []; } };
   const save = (list) => { localStorage.setItem(key, JSON.stringify(list)); onChange(list); };
   let flushing = false;
@@ -59,7 +60,8 @@ export function createOutbox(key, { onChange = () => {} } = {}) {
       try { answer = await request(item.path, { method: item.method || 'POST', body: item.body }); } catch { answer = null; }
       inFlight.delete(item.nonce);
       const j = judge(answer);
-      if (j.verdict !== KEPT) box.remove(item.nonce);
+      if (j.verdict === REFUSED && keepRefused) box.update(item.nonce, (x) => ({ ...x, refused: j.why }));
+      else if (j.verdict !== KEPT) box.remove(item.nonce);
       return { ...j, answer };
     },
     /** Sends every waiting item in order, stopping at the first that is kept; `onResult(item, result)` for each. */
@@ -68,7 +70,7 @@ export function createOutbox(key, { onChange = () => {} } = {}) {
       flushing = true;
       try {
         for (const item of items()) {
-          if (inFlight.has(item.nonce)) continue;
+          if (inFlight.has(item.nonce) || item.refused) continue;
           const result = await box.send(item);
           if (result.verdict === KEPT) break;
           onResult(item, result);
