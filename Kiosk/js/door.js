@@ -216,8 +216,11 @@ async function search() {
   if (!q) { list.innerHTML = ''; return; }
   try {
     const { data: page } = await request(`/api/invitees?limit=20&q=${encodeURIComponent(q)}`);
+    // Guests already in are marked, so a second party of the same name is not checked in by mistake.
+    const inAt = (i) => roster.arrivedAt(i.id);
     list.innerHTML = (page.items || []).map((i) => `
-      <li><span class="who"><strong>${esc(i.name)}</strong>
+      <li class="${inAt(i) ? 'arrived' : ''}"><span class="who"><strong>${esc(i.name)}</strong>
+        ${inAt(i) ? `<span class="chip-in">✓ ${esc(t('已签到', 'here'))} ${esc(new Date(inAt(i)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }))}</span>` : ''}
         <small>${esc(t('手机尾号', 'phone …'))}${esc(i.phone.slice(-4))} · ${esc(i.plate || '')} · ${esc(i.consultant || '')} · ${i.party_size}${esc(t('人', ' ppl'))}</small></span>
         <button type="button" data-code="${esc(i.code)}" data-name="${esc(i.name)}">${esc(t('签到', 'Check in'))}</button></li>`).join('')
       || `<li class="muted">${esc(t('没有找到，可现场登记', 'Nobody found: register a walk-in below'))}</li>`;
@@ -322,6 +325,38 @@ function setOnline(on) {
   c.textContent = on ? t('在线', 'Online') : t('离线', 'Offline');
 }
 
+/**
+ * The last check-ins at this door, each undoable for 15 minutes (the greeter's window): tap 撤销, then tap again to
+ * confirm. Two taps, also after the green screen has gone.
+ */
+const UNDO_WINDOW_MS = 15 * 60 * 1000;
+let recent = [];
+async function loadRecent() {
+  try { recent = (await request('/api/checkins?limit=40')).data || []; } catch { return; }
+  renderRecent();
+}
+function renderRecent() {
+  const mine = (Array.isArray(recent) ? recent : []).filter((r) => r.checkin.door === door).slice(0, 6);
+  $('recent').innerHTML = mine.map((r) => {
+    const at = new Date(r.checkin.at);
+    const undoable = Date.now() - at.getTime() < UNDO_WINDOW_MS;
+    return `<li><span class="who"><strong>${esc(r.invitee.name)}</strong>
+      <small>${esc(at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }))} · ${r.checkin.party_size}${esc(t('人', ' ppl'))}</small></span>
+      ${undoable ? `<button type="button" class="secondary" data-undo="${r.checkin.id}">${esc(t('撤销', 'Undo'))}</button>` : ''}</li>`;
+  }).join('') || `<li class="muted">${esc(t('本门口还没有签到', 'No check-ins at this door yet'))}</li>`;
+}
+$('recent').addEventListener('click', async (e) => {
+  const b = e.target.closest('button[data-undo]');
+  if (!b) return;
+  if (!b.classList.contains('confirm')) {
+    b.classList.add('confirm', 'danger'); b.textContent = t('确认撤销', 'Confirm undo');
+    setTimeout(() => { if (b.isConnected) { b.classList.remove('confirm', 'danger'); b.textContent = t('撤销', 'Undo'); } }, 5000);
+    return;
+  }
+  await undoCheckIn(Number(b.dataset.undo));
+  loadRecent();
+});
+
 /** At a bus (a "door" of its own), the confirmed guests who are neither on board nor at the venue yet. */
 let buses = [];
 async function renderBus() {
@@ -356,7 +391,7 @@ async function loadDoors() {
     showDoors([...ev.doors, ...buses]);
     renderBus();
   } catch { if (door) sel.innerHTML = `<option>${esc(door)}</option>`; }
-  sel.addEventListener('change', () => { door = sel.value; localStorage.setItem(DOOR_KEY, door); renderBus(); scan.focus(); });
+  sel.addEventListener('change', () => { door = sel.value; localStorage.setItem(DOOR_KEY, door); renderBus(); renderRecent(); scan.focus(); });
 }
 
 if (me) {
@@ -368,11 +403,13 @@ if (me) {
   flush();
   connectLive({
     status: (s) => { status = s; renderCounts(); },
-    checkin: (e) => { status = e.status; renderCounts(); roster.arrived(e.invitee_id, e.at); },
-    checkin_undone: (e) => { status = e.status; renderCounts(); roster.undone(e.invitee_id); },
+    checkin: (e) => { status = e.status; renderCounts(); roster.arrived(e.invitee_id, e.at); loadRecent(); },
+    checkin_undone: (e) => { status = e.status; renderCounts(); roster.undone(e.invitee_id); loadRecent(); },
     event: (ev) => showDoors([...ev.doors, ...(ev.buses || [])]),
   }, (on) => { if (on) { setOnline(true); flush(); roster.refresh(); } });
   roster.refresh();
   setInterval(() => { if (online) roster.refresh(); }, 60000);
+  loadRecent();
+  setInterval(renderRecent, 30000); // an undo button goes when its 15 minutes are up
   scan.focus();
 }

@@ -49,6 +49,11 @@ export function createRoster() {
       save();
       return { kind: 'ok', entry };
     },
+    /** When this guest checked in, as far as the copy knows (null: not yet). */
+    arrivedAt(inviteeId) {
+      const e = (data?.entries || []).find((x) => x.id === inviteeId && x.status !== 'revoked');
+      return e ? e.checked_in_at : null;
+    },
     /** Keeps the copy current from the live stream. */
     arrived(inviteeId, at) { setArrival(inviteeId, at); },
     undone(inviteeId) { setArrival(inviteeId, null); },

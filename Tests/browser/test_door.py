@@ -190,3 +190,38 @@ def test_the_stream_sends_tally_and_tier_up_for_new_orders_and_resumes(server):
     with urllib.request.urlopen(req, timeout=10) as again:
         replay = read_events(again, 5)
     assert [e["id"] for e in replay] == [e["id"] for e in events[2:]]
+
+
+def test_after_the_green_screen_a_check_in_is_undone_in_two_taps_and_look_up_marks_who_is_in(server, browser):
+    admin = open_door_as_greeter(browser, server)
+    _, guests = call(server, "/api/invitees?limit=100", admin)
+    guest = guests["items"][3]
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script("return localStorage.getItem('kiosk.door.roster')"))
+    scanner_types(browser, guest["code"])
+    wait_result(browser, "ok")
+    # The green screen goes by itself after 3 seconds; the greeter notices the mistake afterwards.
+    WebDriverWait(browser, 8).until(lambda d: "hidden" in d.find_element(By.ID, "result").get_attribute("class"))
+    row = WebDriverWait(browser, 10).until(lambda d: next((li for li in d.find_elements(By.CSS_SELECTOR, "#recent li")
+                                                           if guest["name"] in li.text), None))
+    taps = 0
+    row.find_element(By.CSS_SELECTOR, "button[data-undo]").click(); taps += 1
+    WebDriverWait(browser, 5).until(lambda d: "确认撤销" in d.find_element(By.CSS_SELECTOR, "#recent button[data-undo]").text)
+    screenshot(browser, "17-door-undo-confirm")
+    browser.find_element(By.CSS_SELECTOR, "#recent button[data-undo]").click(); taps += 1
+    WebDriverWait(browser, 10).until(lambda d: call(server, "/api/checkins/status")[1]["arrived"] == 0)
+    print(f"undo after the green screen: {taps} taps")
+    assert taps <= 2
+    dismiss(browser)
+
+    # Look-up marks the guests who are already in.
+    other = guests["items"][4]
+    call(server, "/api/checkins", admin, {"code": other["code"], "door": "侧门", "nonce": str(uuid.uuid4())}, "POST")
+    WebDriverWait(browser, 10).until(lambda d: d.execute_script(
+        f"return JSON.parse(localStorage.getItem('kiosk.door.roster')).entries.find(e => e.id === {other['id']}).checked_in_at"))
+    search = browser.find_element(By.ID, "search")
+    search.click()
+    search.send_keys(other["phone"][-4:])
+    item = WebDriverWait(browser, 10).until(lambda d: next((li for li in d.find_elements(By.CSS_SELECTOR, "#results li")
+                                                            if other["name"] in li.text), None))
+    assert "已签到" in item.text and "arrived" in item.get_attribute("class")
+    screenshot(browser, "18-door-lookup-marked")
