@@ -238,7 +238,7 @@ $('walkin-form').addEventListener('submit', async (e) => {
   if (!door) { showResult('bad', t('请先选择门口', 'Choose the door first'), '', ''); return; }
   const body = { name: $('w-name').value.trim(), phone: $('w-phone').value.trim(), door, nonce: uuid(),
     party_size: Number($('w-party').value) || 1 };
-  const consultant = $('w-consultant').value.trim();
+  const consultant = $('w-consultant').value;
   if (consultant) body.consultant = consultant;
   const label = `${body.name} (${t('现场登记', 'walk-in')})`;
   const item = outbox.add({ nonce: body.nonce, path: '/api/walkins', body, label, at: new Date().toISOString() });
@@ -357,6 +357,15 @@ $('recent').addEventListener('click', async (e) => {
   loadRecent();
 });
 
+/** A walk-in's consultant is picked from the sales staff, not typed (a typo would credit nobody). */
+async function loadConsultants() {
+  let staff = [];
+  try { staff = (await request('/api/staff/names')).data || []; } catch { return; }
+  const names = staff.filter((s) => s.role === 'sales').map((s) => s.name);
+  $('w-consultant').innerHTML = `<option value="">${esc(t('（不指定）', '(none)'))}</option>`
+    + names.map((n) => `<option>${esc(n)}</option>`).join('');
+}
+
 /** At a bus (a "door" of its own), the confirmed guests who are neither on board nor at the venue yet. */
 let buses = [];
 async function renderBus() {
@@ -411,5 +420,6 @@ if (me) {
   setInterval(() => { if (online) roster.refresh(); }, 60000);
   loadRecent();
   setInterval(renderRecent, 30000); // an undo button goes when its 15 minutes are up
+  loadConsultants();
   scan.focus();
 }

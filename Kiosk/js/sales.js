@@ -8,6 +8,11 @@ let guest = null;
 let model = null;
 let models = [];
 let nonce = null;
+let consultant = null;
+let salesNames = [];
+/** Guests with a valid order, and orders that have spun: marked in the lists. */
+let ordered = new Set();
+let spun = new Set();
 
 // MARK: - Step 1: the customer (guests here now first; search for anyone else)
 
@@ -19,8 +24,10 @@ async function loadGuests() {
     else people = (await api('/api/checkins?limit=12')).map((a) => a.invitee);
   } catch (err) { $('guests').innerHTML = `<p class="error">${esc(err.message)}</p>`; return; }
   $('guests').innerHTML = people.map((p) => `
-    <button type="button" data-id="${p.id}" data-name="${esc(p.name)}" data-model="${esc(p.model || '')}" class="${guest?.id === p.id ? 'chosen' : ''}">
-      <strong>${esc(p.name)}</strong><small>${esc(p.phone.slice(-4))} · ${esc(p.plate || '')} · ${esc(p.consultant || '')}</small></button>`).join('')
+    <button type="button" data-id="${p.id}" data-name="${esc(p.name)}" data-model="${esc(p.model || '')}" data-consultant="${esc(p.consultant || '')}"
+      class="${guest?.id === p.id ? 'chosen' : ''} ${ordered.has(p.id) ? 'ordered' : ''}">
+      <strong>${esc(p.name)}${ordered.has(p.id) ? ` <span class="chip-ordered">${esc(t('已订车', 'ordered'))}</span>` : ''}</strong>
+      <small>${esc(p.phone.slice(-4))} · ${esc(p.plate || '')} · ${esc(p.consultant || '')}</small></button>`).join('')
     || `<p class="muted">${esc(q ? t('没有找到', 'Nobody found') : t('还没有来宾签到，请搜索', 'Nobody checked in yet: search instead'))}</p>`;
 }
 let searchTimer;
@@ -29,6 +36,8 @@ $('guests').addEventListener('click', (e) => {
   const b = e.target.closest('button[data-id]');
   if (!b) return;
   guest = { id: Number(b.dataset.id), name: b.dataset.name };
+  // Credited to the guest's own consultant unless the salesperson picks someone else.
+  consultant = b.dataset.consultant || me.name;
   if (!model && b.dataset.model && models.includes(b.dataset.model)) model = b.dataset.model;
   nonce = uuid();
   [...$('guests').children].forEach((c) => c.classList.toggle('chosen', c === b));
@@ -54,20 +63,24 @@ $('models').addEventListener('click', (e) => {
 function renderSummary() {
   const ready = guest && model;
   $('confirm').disabled = !ready;
-  $('summary').textContent = ready ? t(`${guest.name} · ${model} · 顾问 ${me.name}`, `${guest.name} · ${model} · consultant ${me.name}`) : t('请选择客户和车型', 'Choose a customer and a model');
+  $('summary').textContent = ready ? t(`${guest.name} · ${model}`, `${guest.name} · ${model}`) : t('请选择客户和车型', 'Choose a customer and a model');
+  const names = [...new Set([consultant, me.name, ...salesNames].filter(Boolean))];
+  $('consultant-pick').innerHTML = names.map((n) => `<option ${n === consultant ? 'selected' : ''}>${esc(n)}</option>`).join('');
+  $('consultant-row').classList.toggle('hidden', !ready);
 }
 
 $('confirm').addEventListener('click', async () => {
   $('confirm').disabled = true;
   try {
-    const r = await api('/api/orders', { method: 'POST', body: { invitee_id: guest.id, model, nonce } });
+    const r = await api('/api/orders', { method: 'POST', body: { invitee_id: guest.id, model, nonce, consultant: consultant || me.name } });
     const tl = r.tally;
     $('result').className = 'ok big';
     $('result').textContent = t(`成交！今日第 ${tl.orders} 台，全场每台优惠 ¥${tl.rebate_per_order}`, `Sold! Order ${tl.orders} today; every car gets ¥${tl.rebate_per_order}`);
     renderTally(tl);
     offerSpin(r.order.id);
     guest = null; model = null; nonce = null;
-    loadGuests(); renderModels(); renderSummary(); loadOrders();
+    renderModels(); renderSummary();
+    loadOrders().then(loadGuests); // the guest is marked as having ordered
   } catch (err) {
     $('result').className = 'error'; $('result').textContent = err.message; $('confirm').disabled = false;
   }
@@ -98,14 +111,29 @@ function renderTally(tl) {
 async function loadOrders() {
   try {
     const orders = await api('/api/orders');
+    try { spun = new Set((await api('/api/wheel/spins')).map((s) => s.order_id).filter(Boolean)); } catch { /* spins unknown */ }
+    ordered = new Set(orders.filter((o) => !o.voided).map((o) => o.invitee_id));
+    // A spin can also be started later, from here: every valid order that has not spun shows its button.
     $('orders').innerHTML = orders.slice(0, 15).map((o) => `<tr>
       <td>${o.id}</td><td>${esc(o.name)}</td><td>${esc(o.model)}</td><td>${esc(o.consultant)}</td>
-      <td>${o.voided ? `<span class="muted">${esc(t('已作废', 'voided'))}</span>` : `<button class="danger" data-void="${o.id}" data-what="${esc(`${o.name} · ${o.model}`)}">${esc(t('作废', 'Void'))}</button>`}</td></tr>`).join('');
+      <td>${o.voided ? `<span class="muted">${esc(t('已作废', 'voided'))}</span>` : `${spun.has(o.id) ? '' : `<button class="secondary" data-spin="${o.id}">${
+        esc(t('转盘', 'Spin'))}</button> `}<button class="danger" data-void="${o.id}" data-what="${esc(`${o.name} · ${o.model}`)}">${esc(t('作废', 'Void'))}</button>`}</td></tr>`).join('');
   } catch { /* the list is a convenience */ }
 }
 
 let voidID = null;
-$('orders').addEventListener('click', (e) => {
+$('orders').addEventListener('click', async (e) => {
+  const s = e.target.closest('button[data-spin]');
+  if (s) {
+    s.disabled = true;
+    try {
+      const r = await api('/api/wheel/spins', { method: 'POST', body: { order_id: Number(s.dataset.spin), nonce: uuid() } });
+      $('result').className = 'ok big';
+      $('result').textContent = t(`订单 ${s.dataset.spin} 转盘结果：${r.spin.prize.name}`, `Order ${s.dataset.spin}: ${r.spin.prize.name}`);
+      loadOrders();
+    } catch (err) { s.disabled = false; $('result').className = 'error'; $('result').textContent = err.message; }
+    return;
+  }
   const b = e.target.closest('button[data-void]');
   if (!b) return;
   voidID = b.dataset.void;
@@ -130,8 +158,11 @@ async function init() {
   $('who').textContent = me.name;
   langSwitch($('lang'), () => { renderSummary(); loadGuests(); loadOrders(); });
   try { models = (await api('/api/event')).models || []; } catch { models = []; }
+  try { salesNames = (await api('/api/staff/names')).filter((s) => s.role === 'sales').map((s) => s.name); } catch { salesNames = []; }
+  $('consultant-pick').addEventListener('change', (e) => { consultant = e.target.value; });
   renderModels(); renderSummary(); loadGuests(); loadOrders();
   try { renderTally(await api('/api/tally')); } catch { /* stream fills it */ }
-  connectLive({ tally: renderTally, checkin: () => { if (!$('search').value) loadGuests(); }, order: loadOrders, order_void: loadOrders });
+  connectLive({ tally: renderTally, checkin: () => { if (!$('search').value) loadGuests(); }, order: () => loadOrders().then(loadGuests),
+    order_void: () => loadOrders().then(loadGuests) });
 }
 init();

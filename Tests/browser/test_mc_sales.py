@@ -90,7 +90,11 @@ def test_the_sales_page_records_an_order_in_three_taps(server, browser):
     wait.until(lambda d: "今日第 1 台" in text(d, "result"))
     wait.until(lambda d: "已成交 1 台" in text(d, "tally"))
     _, orders = call(server, "/api/orders", admin)
-    assert [(o["name"], o["model"], o["consultant"]) for o in orders] == [(guest["name"], "4008", "李强")]
+    # Credited to the guest's own consultant by default (issue 19); the salesperson may pick another.
+    assert [(o["name"], o["model"], o["consultant"]) for o in orders] == [(guest["name"], "4008", guest["consultant"] or "李强")]
+    # The guest is now marked as having ordered, and the list offers the spin (also later) until it is made.
+    wait.until(lambda d: "已订车" in d.find_element(By.CSS_SELECTOR, f'#guests button[data-id="{guest["id"]}"]').text)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#orders button[data-spin="{orders[0]["id"]}"]'))
     # The order's spin of the lucky wheel starts from here; the server picks the prize.
     browser.find_element(By.ID, "spin").click()
     result = wait.until(lambda d: d.find_element(By.ID, "spin-result"))

@@ -28,6 +28,8 @@ public struct DayReport: Sendable {
     let complaints: Int
     /// The invitation funnel by consultant (issue 16): invited → confirmed → arrived → ordered.
     let campaign: CampaignBoard.Board
+    /// Invitees who did not come, with their consultant: the next day's calls.
+    let noShows: [CampaignGuest]
 
     public static func gather(db: AppDatabase, now: Date = Date()) async throws -> DayReport {
         let event = try await db.event()
@@ -60,7 +62,8 @@ public struct DayReport: Sendable {
                          wheel: event == nil ? nil : try await db.wheel(), grants: grants, draws: draws, names: names,
                          inspections: try await db.inspections(ascending: true), followUps: try await db.followUps(),
                          survey: survey, surveyAnswers: answers.count, complaints: answers.filter(\.complaint).count,
-                         campaign: try await db.campaignBoard())
+                         campaign: try await db.campaignBoard(),
+                         noShows: try await db.campaignGuests(consultant: nil).filter { !$0.arrived })
     }
 
     // MARK: - Derived figures (what the page shows, kept apart from the markup)

@@ -28,6 +28,9 @@ public enum DayReportPage {
         \(table(["销售顾问 Consultant", "邀约 Invited", "到场 Arrived"], r.byConsultant.map { [$0.label, "\($0.values[0])", "\($0.values[1])"] }, id: "by-consultant"))
         \(table(["门口 Door", "组 Parties", "人 People", "现场登记 Walk-ins"], r.byDoor.map { [$0.label] + $0.values.map(String.init) }, id: "by-door"))
         </div>
+        <h3>未到场的邀约客户 Invitees who did not come (for tomorrow's calls)</h3>
+        \(table(["客户 Guest", "手机 Phone", "销售顾问 Consultant", "邀约状态 Invitation"],
+                 r.noShows.map { [$0.name, $0.phone, $0.consultant ?? "", $0.invitation] }, id: "no-shows"))
         <h3>邀约漏斗 Invitation funnel</h3>
         \(table(["销售顾问 Consultant", "邀约 Invited", "确认 Confirmed", "到店 Arrived", "订单 Ordered", "到店率 Show rate"],
                  r.campaign.consultants.map { c in [c.name, "\(c.invited)", "\(c.confirmed)", "\(c.arrived)", "\(c.orders)",
@@ -35,7 +38,7 @@ public enum DayReportPage {
         </section>
 
         <section id="orders"><h2>2. 订单与返利 Orders and rebate</h2>
-        <div class="kpis">\(kpi("有效订单 Orders", r.tally.orders))\(kpi("作废 Voided", r.orders.count - r.validOrders.count))\(kpi("当前档位 Tier", r.tally.tier))\(kpi("每台返利 Rebate / order", r.tally.rebatePerOrder, prefix: "¥"))\(kpi("返利合计 Total rebate", r.tally.totalRebate, prefix: "¥"))</div>
+        <div class="kpis">\(kpi("有效订单 Orders", r.tally.orders))\(kpi("作废 Voided", r.orders.count - r.validOrders.count))\(kpi("当前档位 Tier", r.tally.tier))\(kpi("每台返利 Rebate / order", r.tally.rebatePerOrder, prefix: "¥"))\(kpi("返利合计 Total rebate", r.tally.totalRebate, prefix: "¥"))\(kpi("每百组到场成交 Orders per 100 arrivals", r.status.arrived > 0 ? r.tally.orders * 100 / r.status.arrived : 0))</div>
         <p>\(r.tally.nextTier.map { "下一档：再 \($0.more) 单，每台 ¥\($0.rebate) / Next tier: \($0.more) more orders for ¥\($0.rebate) each" } ?? (r.tally.tier > 0 ? "已到最高档 / Top tier reached" : ""))</p>
         <h3>订单累计 Orders over the day</h3>
         \(SVGChart.runningTotal(QuarterHours.runningTotal(r.validOrders.map(\.createdAt)),

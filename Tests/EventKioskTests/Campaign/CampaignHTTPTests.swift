@@ -119,6 +119,9 @@ import Testing
             // The end-of-day report carries the funnel by consultant.
             let report = try await client.execute(uri: "/report", method: .get, headers: [.cookie: "kiosk_token=\(admin)"]) { String(buffer: $0.body) }
             #expect(report.contains("邀约漏斗 Invitation funnel") && report.contains("<td>李娜</td><td>3</td><td>2</td><td>1</td><td>1</td><td>50%</td>"))
+            // The general manager's evening: who did not come (for tomorrow's calls), and orders per arrival.
+            #expect(report.contains("未到场的邀约客户") && report.contains("<td>客户乙</td><td>13900000002</td><td>李娜</td>"))
+            #expect(report.contains("每百组到场成交 Orders per 100 arrivals"))
             try await client.execute(uri: "/api/campaign", method: .get, headers: auth(try await client.staffToken(admin: admin, role: .greeter, pin: "258025"))) {
                 #expect($0.status == .forbidden)
             }
