@@ -72,7 +72,8 @@ func dataFolder(_ data: String?) -> URL { data.map { URL(fileURLWithPath: $0, is
 
 /// Recomputes a draw or wheel record from its published fields.
 struct VerifyDraw: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify-draw",
+    static let configuration = CommandConfiguration(
+        commandName: "verify-draw",
         abstract: "Check a draw record (GET /api/draws/{id}) or wheel record (GET /api/wheel/record) saved as JSON.")
 
     @Argument(help: "The JSON file.") var file: String
@@ -89,7 +90,8 @@ struct VerifyDraw: ParsableCommand {
 
 /// Walks the audit log's hash chain.
 struct VerifyAudit: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "verify-audit", abstract: "Check the audit log's hash chain (works while the server runs).")
+    static let configuration = CommandConfiguration(
+        commandName: "verify-audit", abstract: "Check the audit log's hash chain (works while the server runs).")
 
     @Option(help: dataHelp) var data: String?
 
@@ -110,8 +112,9 @@ struct VerifyAudit: AsyncParsableCommand {
 
 /// Times QR rendering in-process, for `make bench` (no HTTP in the figure).
 struct BenchQR: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-qr", abstract: "Render N invitation QR codes as PNG and as SVG and print the times.",
-                                                    shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "bench-qr", abstract: "Render N invitation QR codes as PNG and as SVG and print the times.",
+        shouldDisplay: false)
 
     @Option(help: "How many codes.") var count = 2000
 
@@ -128,8 +131,9 @@ struct BenchQR: ParsableCommand {
 
 /// Times QR decoding in-process, for `make bench`: one JSON line per image with the time and what was read.
 struct BenchDecode: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-decode", abstract: "Decode every JPEG/PNG in a folder and print the times.",
-                                                    shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "bench-decode", abstract: "Decode every JPEG/PNG in a folder and print the times.",
+        shouldDisplay: false)
 
     @Option(help: "Folder of images.") var dir: String
 
@@ -183,13 +187,14 @@ struct Restore: ParsableCommand {
         do { summary = try AppDatabase.checkBackup(file) } catch {
             FileHandle.standardError.write(Data("这不是可用的备份 / Not a usable backup: \(error)\n".utf8)); throw ExitCode(1)
         }
-        print("""
-        ⚠️  恢复会用备份替换 \(dataFolder(data).path) 中的活动数据。请先停止服务（Ctrl-C）。当前数据会保留为 kiosk.sqlite.before-restore-…
-        ⚠️  Restoring replaces the event data (\(dataFolder(data).path)). Stop the server first (Ctrl-C).
-            The current data is kept beside it as kiosk.sqlite.before-restore-…
-        Backup: \(file.path)
-                \(summary)
-        """)
+        print(
+            """
+            ⚠️  恢复会用备份替换 \(dataFolder(data).path) 中的活动数据。请先停止服务（Ctrl-C）。当前数据会保留为 kiosk.sqlite.before-restore-…
+            ⚠️  Restoring replaces the event data (\(dataFolder(data).path)). Stop the server first (Ctrl-C).
+                The current data is kept beside it as kiosk.sqlite.before-restore-…
+            Backup: \(file.path)
+                    \(summary)
+            """)
         if !yes {
             print("Type RESTORE to go on: ", terminator: "")
             guard readLine()?.trimmingCharacters(in: .whitespaces) == "RESTORE" else { print("Nothing changed."); throw ExitCode(1) }

@@ -25,7 +25,8 @@ public final class APIRouter: @unchecked Sendable {
         let refusedAfterClose = ClosedEvent.refusesAfterClose(method, path)
         let isPage = !path.hasPrefix("/api/")
         let wrapped: Handler = { [closed] request, context in
-            if case .everyone = access {} else {
+            if case .everyone = access {
+            } else {
                 do { try context.require(access) } catch let e as APIError where isPage && e.status == .unauthorized {
                     // A staff page opened without a sign-in goes to the start page, and comes back after it.
                     return Self.signInRedirect(request)

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
 import HummingbirdTLS
-import NIOCore
 import Logging
+import NIOCore
 import ServiceLifecycle
 
 /// Everything `kiosk serve` needs to know.
@@ -37,8 +37,10 @@ public struct AppConfig: Sendable {
 /// Opens the store, loads the event on the first start, and builds the servers: HTTP, and HTTPS with the kiosk's
 /// own CA when `tls` is given. Both serve the one router, so every page and API answers the same on either port.
 /// The live feed is passed in so the caller can run `LiveFeedService(feed:)` after the servers (see `runServer`).
-public func buildServers(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, backup: BackupTarget? = nil, tls: TLSSetup? = nil,
-                         logger: Logger) async throws -> [any Service] {
+public func buildServers(
+    _ config: AppConfig, db: AppDatabase, feed: LiveFeed, backup: BackupTarget? = nil, tls: TLSSetup? = nil,
+    logger: Logger
+) async throws -> [any Service] {
     try await prepareFirstStart(db: db, config: config, logger: logger)
     let (router, _) = buildRouter(db: db, config: config, feed: feed, backup: backup, tls: tls)
     let responder = router.buildResponder()
@@ -49,7 +51,9 @@ public func buildServers(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, b
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EventKiosk"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
-            logger.notice("EventKiosk is serving on http://\(config.host == "0.0.0.0" ? "<this laptop's IP>" : config.host):\(port)/ (data: \(config.dataDir.path))")
+            logger.notice(
+                "EventKiosk is serving on http://\(config.host == "0.0.0.0" ? "<this laptop's IP>" : config.host):\(port)/ (data: \(config.dataDir.path))"
+            )
             say("打开 Open: http://localhost:\(port)/  ·  管理 Admin: http://localhost:\(port)/admin.html")
             for ip in tls?.addresses ?? LocalAddresses.ipv4() {
                 say("平板/手机 Tablets and phones: http://\(ip):\(port)/  ·  首次设置 Set a tablet up once: http://\(ip):\(port)/setup.html")
@@ -64,7 +68,9 @@ public func buildServers(_ config: AppConfig, db: AppDatabase, feed: LiveFeed, b
         configuration: .init(address: .hostname(config.host, port: tls.httpsPort), serverName: "EventKiosk"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? tls.httpsPort
-            logger.notice("EventKiosk is serving HTTPS on port \(port) for \(tls.addresses.joined(separator: ", ")) (CA: \(KioskCA.folder(in: config.dataDir).path))")
+            logger.notice(
+                "EventKiosk is serving HTTPS on port \(port) for \(tls.addresses.joined(separator: ", ")) (CA: \(KioskCA.folder(in: config.dataDir).path))"
+            )
             for ip in ["127.0.0.1"] + tls.addresses {
                 say("HTTPS（平板摄像头扫码 camera scanning）: https://\(ip):\(port)/door.html")
             }
@@ -88,7 +94,8 @@ public func runServer(_ config: AppConfig, logger: Logger) async throws {
         guard FileManager.default.fileExists(atPath: file.path), !AppDatabase.canWrite(in: config.dataDir) else { throw error }
         db = try AppDatabase.openImmutable(directory: config.dataDir)
         config.readOnlyReason = "\(error)"
-        logger.critical("STORAGE: data folder \(config.dataDir.path) cannot be written (\(error)): serving READ-ONLY; nothing can be saved until it is fixed")
+        logger.critical(
+            "STORAGE: data folder \(config.dataDir.path) cannot be written (\(error)): serving READ-ONLY; nothing can be saved until it is fixed")
         say("⚠ 数据文件夹无法写入，只能查看，不能保存 / The data folder cannot be written: viewing only, nothing can be saved (\(config.dataDir.path))")
     }
     if let folder = config.snapshotDir, BackupTarget.isInside(folder, config.kioskDir) {
@@ -109,24 +116,31 @@ public func runServer(_ config: AppConfig, logger: Logger) async throws {
     }
     let servers = try await buildServers(config, db: db, feed: feed, backup: backup, tls: tls, logger: logger)
     // Snapshots run all day; until a folder is set (here or on the admin page) each turn does nothing.
-    let services: [any Service] = servers + [LiveFeedService(feed: feed),
-                                             SnapshotService(db: db, target: backup, every: config.snapshotEvery, logger: logger)]
+    let services: [any Service] =
+        servers + [
+            LiveFeedService(feed: feed),
+            SnapshotService(db: db, target: backup, every: config.snapshotEvery, logger: logger),
+        ]
     if let folder = config.snapshotDir {
         say("自动备份 Snapshots: every \(config.snapshotEvery.components.seconds / 60) min → \(folder.path) (keeping \(config.snapshotKeep))")
     }
-    let group = ServiceGroup(configuration: .init(
-        services: services,
-        gracefulShutdownSignals: [.sigterm, .sigint],
-        logger: logger
-    ))
+    let group = ServiceGroup(
+        configuration: .init(
+            services: services,
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
     try await group.run()
 }
 
 /// Loads the event file into an empty database and makes sure an admin exists (printing a generated PIN once).
 public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger) async throws {
     if config.readOnlyReason != nil {
-        guard try await db.event() != nil else { throw EventFileError(source: config.dataDir.path, problems: [EventProblem(field: "(data)", message: "cannot be written and holds no event")]) }
-        return // nothing can be written: what is there is served as it is
+        guard try await db.event() != nil else {
+            throw EventFileError(
+                source: config.dataDir.path, problems: [EventProblem(field: "(data)", message: "cannot be written and holds no event")])
+        }
+        return  // nothing can be written: what is there is served as it is
     }
     if try await db.event() == nil {
         let event = try EventConfig.load(file: config.eventFile)
@@ -134,11 +148,13 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
             let file = config.eventFile.deletingLastPathComponent().appendingPathComponent(name)
             let bytes: [UInt8]
             do { bytes = Array(try Data(contentsOf: file)) } catch {
-                throw EventFileError(source: config.eventFile.path, problems: [EventProblem(field: "invitees_file", message: "\(file.path) cannot be read")])
+                throw EventFileError(
+                    source: config.eventFile.path, problems: [EventProblem(field: "invitees_file", message: "\(file.path) cannot be read")])
             }
             do {
                 let result = try await db.importInvitees(try InviteeImport(bytes: bytes))
-                logger.notice("imported invitees", metadata: ["file": "\(file.path)", "imported": "\(result.imported)", "rejected": "\(result.rejected.count)"])
+                logger.notice(
+                    "imported invitees", metadata: ["file": "\(file.path)", "imported": "\(result.imported)", "rejected": "\(result.rejected.count)"])
             } catch let e as InviteeImport.Failure {
                 throw EventFileError(source: config.eventFile.path, problems: [EventProblem(field: "invitees_file", message: e.message)])
             }
@@ -155,12 +171,13 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
         say("⚠ KIOSK_ADMIN_PIN 少于 8 位，活动当天可能被猜中 / KIOSK_ADMIN_PIN is shorter than 8 digits: it could be guessed on the day")
     }
     if let generated = try await db.ensureAdmin(envPIN: config.adminPIN) {
-        say("""
-        ┌──────────────────────────────────────────────┐
-          管理员 PIN / Admin PIN:  \(generated)
-          只显示这一次，请记下 · Shown once: write it down
-        └──────────────────────────────────────────────┘
-        """)
+        say(
+            """
+            ┌──────────────────────────────────────────────┐
+              管理员 PIN / Admin PIN:  \(generated)
+              只显示这一次，请记下 · Shown once: write it down
+            └──────────────────────────────────────────────┘
+            """)
     }
 }
 
@@ -172,8 +189,10 @@ func loadInspectionTemplate(named name: String, config: AppConfig) throws -> Ins
 }
 
 /// The router with every route and middleware; tests build the same one and call `app.test(.router)`.
-public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = LiveFeed(),
-                        backup: BackupTarget? = nil, tls: TLSSetup? = nil) -> (Router<AppRequestContext>, APIRouter) {
+public func buildRouter(
+    db: AppDatabase, config: AppConfig, feed: LiveFeed = LiveFeed(),
+    backup: BackupTarget? = nil, tls: TLSSetup? = nil
+) -> (Router<AppRequestContext>, APIRouter) {
     let backup = backup ?? BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep, served: config.kioskDir)
     let router = Router(context: AppRequestContext.self)
     let closed = ClosedFlag((try? db.reader.read { db in try AppDatabase.setting(db, AppDatabase.closedKey) != nil }) ?? false)
@@ -181,23 +200,27 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
         LogRequestsMiddleware<AppRequestContext>(.info)
         ErrorMiddleware()
         if let tls { HTTPSDeviceMiddleware(httpsPort: tls.httpsPort, devices: HTTPSDevices(db: db)) }
-        FileMiddleware(config.kioskDir.path, cacheControl: .init([
-            (MediaType(type: .text), [.noCache]),
-            (MediaType(type: .application), [.noCache]),
-            (MediaType(type: .image), [.maxAge(3600)]),
-        ]), searchForIndexHtml: true)
+        FileMiddleware(
+            config.kioskDir.path,
+            cacheControl: .init([
+                (MediaType(type: .text), [.noCache]),
+                (MediaType(type: .application), [.noCache]),
+                (MediaType(type: .image), [.maxAge(3600)]),
+            ]), searchForIndexHtml: true)
         AuthMiddleware(db: db)
         if config.readOnlyReason != nil { StorageNoticeMiddleware() }
     }
     router.get("/healthz") { _, _ in
-        try db.journalMode() // proves the store is open and answering
+        try db.journalMode()  // proves the store is open and answering
         return Response.json(["status": "ok", "version": Install.version])
     }
     let api = APIRouter(router: router, closed: closed)
     StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)
     let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
-    EventController(db: db, config: config, backup: backup, feed: feed, httpsOn: tls != nil,
-                    tally: { try await orders.currentTally() }).register(on: api)
+    EventController(
+        db: db, config: config, backup: backup, feed: feed, httpsOn: tls != nil,
+        tally: { try await orders.currentTally() }
+    ).register(on: api)
     DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)
@@ -208,12 +231,17 @@ public func buildRouter(db: AppDatabase, config: AppConfig, feed: LiveFeed = Liv
     SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)
     InspectionsController(db: db).register(on: api)
     ReportsController(db: db, backup: backup).register(on: api)
-    LiveController(feed: feed, slots: StreamSlots(perClient: config.streamsPerClient, total: config.streamsTotal), snapshot: {
-        func json(_ v: some Encodable) throws -> String { String(decoding: try JSON.encoder.encode(v), as: UTF8.self) }
-        let latest = try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init)
-        return [("status", try json(try await db.arrivalStatus())), ("tally", try json(try await orders.currentTally())),
-                ("orders", try json(Array(latest)))]
-    }).register(on: api)
+    LiveController(
+        feed: feed, slots: StreamSlots(perClient: config.streamsPerClient, total: config.streamsTotal),
+        snapshot: {
+            func json(_ v: some Encodable) throws -> String { String(decoding: try JSON.encoder.encode(v), as: UTF8.self) }
+            let latest = try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init)
+            return [
+                ("status", try json(try await db.arrivalStatus())), ("tally", try json(try await orders.currentTally())),
+                ("orders", try json(Array(latest))),
+            ]
+        }
+    ).register(on: api)
     return (router, api)
 }
 

@@ -20,8 +20,9 @@ enum HTML {
     }
 
     static func response(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(string: html)))
+        Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 }
 
@@ -42,9 +43,13 @@ enum CSVWriter {
     }
 
     static func response(_ data: Data, filename: String) -> Response {
-        Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                        .contentDisposition: "attachment; filename=\"\(filename)\"",
-                                        .cacheControl: "no-store"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/csv; charset=utf-8",
+                .contentDisposition: "attachment; filename=\"\(filename)\"",
+                .cacheControl: "no-store",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

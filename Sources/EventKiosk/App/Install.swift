@@ -36,7 +36,8 @@ public enum Install {
 
     /// The binary's own folder (links followed), then up to four folders above it, then the working directory.
     static func findRoot() -> URL? {
-        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map { URL(fileURLWithPath: $0) }
+        let exe =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")).map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
         var dir = exe.deletingLastPathComponent()
         for _ in 0..<5 {

@@ -1,7 +1,7 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
-import HTTPTypes
 
 /// `GET /api/stream`: Server-Sent Events for the MC screen, the doors and the wheel.
 struct LiveController {
@@ -15,13 +15,15 @@ struct LiveController {
     }
 
     @Sendable func stream(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let lastID = request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) }
+        let lastID =
+            request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) }
             ?? request.uri.queryParameters.get("last_event_id").flatMap { Int64($0) }
         let client = context.clientAddress
         guard await slots.acquire(client) else {
-            throw APIError(.tooManyRequests, "too_many_streams",
-                           "这台设备打开的实时连接太多，请关闭多余的页面 / Too many live streams from this device: close the pages you do not need",
-                           headers: [.retryAfter: "10"])
+            throw APIError(
+                .tooManyRequests, "too_many_streams",
+                "这台设备打开的实时连接太多，请关闭多余的页面 / Too many live streams from this device: close the pages you do not need",
+                headers: [.retryAfter: "10"])
         }
         let (missed, events, latestID) = await feed.subscribe(after: lastID)
         let initial: [(type: String, data: String)]
@@ -36,12 +38,18 @@ struct LiveController {
             }
             await slots.release(client)
         }
-        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache",
-                                               HTTPField.Name("X-Accel-Buffering")!: "no"], body: body)
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/event-stream", .cacheControl: "no-cache",
+                HTTPField.Name("X-Accel-Buffering")!: "no",
+            ], body: body)
     }
 
-    private static func run(_ writer: inout any ResponseBodyWriter, initial: [(type: String, data: String)], missed: [LiveFeed.Event]?,
-                            events: AsyncStream<LiveFeed.Item>, latestID: Int64) async throws {
+    private static func run(
+        _ writer: inout any ResponseBodyWriter, initial: [(type: String, data: String)], missed: [LiveFeed.Event]?,
+        events: AsyncStream<LiveFeed.Item>, latestID: Int64
+    ) async throws {
         var buffer = ByteBuffer()
         buffer.writeString("retry: 2000\n\n")
         for s in initial { buffer.writeString(Self.frame(id: latestID, type: s.type, data: s.data)) }

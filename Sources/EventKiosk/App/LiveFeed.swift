@@ -41,8 +41,12 @@ public actor LiveFeed {
         continuation.onTermination = { [weak self] _ in Task { await self?.unsubscribe(id) } }
         var missed: [Event]? = []
         if let lastID {
-            if let first = history.first, first.id > lastID + 1 { missed = nil } // a gap: resend a snapshot instead
-            else { missed = history.filter { $0.id > lastID } }
+            if let first = history.first, first.id > lastID + 1 {
+                missed = nil
+            }  // a gap: resend a snapshot instead
+            else {
+                missed = history.filter { $0.id > lastID }
+            }
         }
         return (missed, stream, nextID)
     }

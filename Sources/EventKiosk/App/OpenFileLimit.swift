@@ -1,9 +1,10 @@
+import Logging
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
 
 /// Every connection and live stream holds a file descriptor; the usual soft limit of 1,024 is reached by a few
 /// hundred screens. At start the soft limit is raised as far as the hard limit allows (at most 65,536), and logged.

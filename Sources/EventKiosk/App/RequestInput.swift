@@ -5,7 +5,9 @@ import Hummingbird
 /// and list paging.
 enum RequestInput {
     static func nonce(_ nonce: String?) throws -> String {
-        guard let nonce = nonce?.trimmed, (8...64).contains(nonce.count), nonce.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+        guard let nonce = nonce?.trimmed, (8...64).contains(nonce.count),
+            nonce.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else {
             throw APIError(.badRequest, "invalid_nonce", "nonce 须为 8–64 位字母数字（如 UUID）/ nonce must be 8 to 64 letters, digits or dashes (a UUID)")
         }
         return nonce
@@ -33,7 +35,9 @@ enum RequestInput {
         let plain = ISO8601DateFormatter(), fractional = ISO8601DateFormatter()
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         guard let date = fractional.date(from: text) ?? plain.date(from: text) else {
-            throw APIError(.unprocessableContent, "invalid_scanned_at", "scanned_at 须为 RFC 3339 时间 / scanned_at must be an RFC 3339 time, got \(text.prefix(40))")
+            throw APIError(
+                .unprocessableContent, "invalid_scanned_at", "scanned_at 须为 RFC 3339 时间 / scanned_at must be an RFC 3339 time, got \(text.prefix(40))"
+            )
         }
         guard date <= now.addingTimeInterval(120) else {
             throw APIError(.unprocessableContent, "invalid_scanned_at", "扫码时间在未来：请检查平板的时钟 / scanned_at is in the future: check the tablet's clock")

@@ -47,11 +47,15 @@ public enum AuditLog {
         var expectedSeq: Int64 = 1
         for row in rows {
             if row.seq != expectedSeq { problems.append("entry \(row.seq): expected sequence number \(expectedSeq) (an entry is missing)") }
-            if row.prevHash != prev { problems.append("entry \(row.seq): previous hash \(row.prevHash.prefix(12))… does not match entry \(row.seq - 1)'s hash \(prev.prefix(12))…") }
+            if row.prevHash != prev {
+                problems.append(
+                    "entry \(row.seq): previous hash \(row.prevHash.prefix(12))… does not match entry \(row.seq - 1)'s hash \(prev.prefix(12))…")
+            }
             let recomputed = sha256Hex(row.prevHash + row.entry)
             if recomputed != row.hash { problems.append("entry \(row.seq): hash does not match its content (it was changed)") }
             if let data = row.entry.data(using: .utf8), let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               (obj["seq"] as? NSNumber)?.int64Value != row.seq {
+                (obj["seq"] as? NSNumber)?.int64Value != row.seq
+            {
                 problems.append("entry \(row.seq): the sequence number inside the entry differs")
             }
             prev = row.hash

@@ -43,15 +43,19 @@ public enum CampaignBoard {
         public let missing: Int
     }
 
-    public struct Goal: Encodable, Sendable, Equatable { public let parties: Int?; public let people: Int?; public let orders: Int?; public let perConsultant: Int }
+    public struct Goal: Encodable, Sendable, Equatable {
+        public let parties: Int?; public let people: Int?; public let orders: Int?; public let perConsultant: Int
+    }
     public struct Totals: Encodable, Sendable, Equatable {
         public let invitations: Int, invited: Int, confirmed: Int, confirmedPeople: Int, declined: Int, noAnswer: Int, arrived: Int, orders: Int
     }
     public struct Board: Encodable, Sendable, Equatable { public let goal: Goal; public let totals: Totals; public let consultants: [Row] }
 
     /// `orders` counts each consultant's valid orders; `consultants` adds the sales staff who have no guests yet.
-    public static func build(campaign: EventConfig.Campaign?, guests: [Guest], orders: [String: Int], posts: [String: String],
-                             consultants extra: [String]) -> Board {
+    public static func build(
+        campaign: EventConfig.Campaign?, guests: [Guest], orders: [String: Int], posts: [String: String],
+        consultants extra: [String]
+    ) -> Board {
         let per = campaign?.perConsultant ?? 2
         let invitations = guests.filter { !$0.walkIn }
         var names = Set(invitations.map(\.consultant).filter { !$0.isEmpty })
@@ -61,19 +65,22 @@ public enum CampaignBoard {
             func count(_ outcome: String) -> Int { mine.filter { $0.invitation == outcome }.count }
             let confirmed = count("confirmed")
             let cameConfirmed = mine.filter { $0.invitation == "confirmed" && $0.arrived }.count
-            return Row(name: name, target: per, invited: mine.filter { $0.invitation != InvitationOutcome.notContacted }.count,
-                       confirmed: confirmed, declined: count("declined"), noAnswer: count("no_answer"),
-                       notContacted: count(InvitationOutcome.notContacted), arrived: mine.filter(\.arrived).count,
-                       boarded: mine.filter(\.boarded).count,
-                       orders: orders[name] ?? 0, showRate: confirmed > 0 ? Double(cameConfirmed) / Double(confirmed) : nil,
-                       post: posts[name], missedTarget: confirmed < per, missing: max(0, per - confirmed))
+            return Row(
+                name: name, target: per, invited: mine.filter { $0.invitation != InvitationOutcome.notContacted }.count,
+                confirmed: confirmed, declined: count("declined"), noAnswer: count("no_answer"),
+                notContacted: count(InvitationOutcome.notContacted), arrived: mine.filter(\.arrived).count,
+                boarded: mine.filter(\.boarded).count,
+                orders: orders[name] ?? 0, showRate: confirmed > 0 ? Double(cameConfirmed) / Double(confirmed) : nil,
+                post: posts[name], missedTarget: confirmed < per, missing: max(0, per - confirmed))
         }
-        let totals = Totals(invitations: invitations.count, invited: rows.reduce(0) { $0 + $1.invited },
-                            confirmed: rows.reduce(0) { $0 + $1.confirmed },
-                            confirmedPeople: invitations.filter { $0.invitation == "confirmed" }.reduce(0) { $0 + $1.partySize },
-                            declined: rows.reduce(0) { $0 + $1.declined }, noAnswer: rows.reduce(0) { $0 + $1.noAnswer },
-                            arrived: guests.filter(\.arrived).count, orders: orders.values.reduce(0, +))
-        return Board(goal: Goal(parties: campaign?.parties, people: campaign?.people, orders: campaign?.orders, perConsultant: per),
-                     totals: totals, consultants: rows)
+        let totals = Totals(
+            invitations: invitations.count, invited: rows.reduce(0) { $0 + $1.invited },
+            confirmed: rows.reduce(0) { $0 + $1.confirmed },
+            confirmedPeople: invitations.filter { $0.invitation == "confirmed" }.reduce(0) { $0 + $1.partySize },
+            declined: rows.reduce(0) { $0 + $1.declined }, noAnswer: rows.reduce(0) { $0 + $1.noAnswer },
+            arrived: guests.filter(\.arrived).count, orders: orders.values.reduce(0, +))
+        return Board(
+            goal: Goal(parties: campaign?.parties, people: campaign?.people, orders: campaign?.orders, perConsultant: per),
+            totals: totals, consultants: rows)
     }
 }

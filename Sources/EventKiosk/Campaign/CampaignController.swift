@@ -68,7 +68,8 @@ struct CampaignController {
             let text = (reminder.text ?? "").replacingOccurrences(of: "{name}", with: g.name).replacingOccurrences(of: "{link}", with: link)
             return [g.name, g.phone, text.contains(link) ? text : "\(text) \(link)", g.consultant ?? ""]
         }
-        return CSVWriter.response(CSVWriter.document(header: ["姓名", "手机", "短信内容", "销售顾问"], rows: rows),
-                                  filename: "sms-\(reminder.at.replacingOccurrences(of: ":", with: "")).csv")
+        return CSVWriter.response(
+            CSVWriter.document(header: ["姓名", "手机", "短信内容", "销售顾问"], rows: rows),
+            filename: "sms-\(reminder.at.replacingOccurrences(of: ":", with: "")).csv")
     }
 }

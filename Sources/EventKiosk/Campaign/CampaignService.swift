@@ -34,26 +34,33 @@ extension AppDatabase {
     /// an admin for anyone. The invitation takes the outcome; the change is audited.
     func recordContact(inviteeID: Int64, outcome: String, note: String?, staff: StaffSession) async throws -> (ContactView, InviteeView) {
         guard InvitationOutcome.recordable.contains(outcome) else {
-            throw APIError(.unprocessableContent, "invalid_outcome",
-                           "结果须为 \(InvitationOutcome.recordable.joined(separator: "、")) / outcome must be one of \(InvitationOutcome.recordable.joined(separator: ", ")), got \"\(outcome.prefix(30))\"")
+            throw APIError(
+                .unprocessableContent, "invalid_outcome",
+                "结果须为 \(InvitationOutcome.recordable.joined(separator: "、")) / outcome must be one of \(InvitationOutcome.recordable.joined(separator: ", ")), got \"\(outcome.prefix(30))\""
+            )
         }
         return try await write { db in
             guard var invitee = try InviteeRecord.fetchOne(db, key: inviteeID) else {
                 throw APIError.notFound("没有这位来宾 / No invitee with id \(inviteeID)")
             }
             if staff.role != .admin, invitee.consultant != staff.name {
-                throw APIError(.forbidden, "not_your_guest",
-                               "这位来宾的顾问是「\(invitee.consultant ?? "（未分配）")」，不是您 / This guest's consultant is \(invitee.consultant ?? "nobody"), not you")
+                throw APIError(
+                    .forbidden, "not_your_guest",
+                    "这位来宾的顾问是「\(invitee.consultant ?? "（未分配）")」，不是您 / This guest's consultant is \(invitee.consultant ?? "nobody"), not you")
             }
-            var contact = ContactRecord(id: nil, inviteeId: inviteeID, at: Date(), staffId: staff.staffID, byName: staff.name, outcome: outcome,
-                                        note: note.flatMap { $0.trimmed.isEmpty ? nil : String($0.trimmed.prefix(200)) })
+            var contact = ContactRecord(
+                id: nil, inviteeId: inviteeID, at: Date(), staffId: staff.staffID, byName: staff.name, outcome: outcome,
+                note: note.flatMap { $0.trimmed.isEmpty ? nil : String($0.trimmed.prefix(200)) })
             try contact.insert(db)
             let before = invitee.invitation
             invitee.invitation = outcome
             invitee.updatedAt = contact.at
             try invitee.update(db)
-            try AuditLog.append(db, kind: "contact", ContactAudit(inviteeId: inviteeID, staffId: staff.staffID,
-                                                                 changes: try AuditDiff(before: ["invitation": before], after: ["invitation": outcome])))
+            try AuditLog.append(
+                db, kind: "contact",
+                ContactAudit(
+                    inviteeId: inviteeID, staffId: staff.staffID,
+                    changes: try AuditDiff(before: ["invitation": before], after: ["invitation": outcome])))
             return (ContactView(contact), InviteeView(invitee))
         }
     }
@@ -62,7 +69,8 @@ extension AppDatabase {
 
     func contacts(inviteeID: Int64) async throws -> [ContactView] {
         try await read { db in
-            try ContactRecord.filter(ContactRecord.Columns.inviteeId == inviteeID).order(ContactRecord.Columns.id.desc).fetchAll(db).map(ContactView.init)
+            try ContactRecord.filter(ContactRecord.Columns.inviteeId == inviteeID).order(ContactRecord.Columns.id.desc).fetchAll(db).map(
+                ContactView.init)
         }
     }
 
@@ -82,9 +90,10 @@ extension AppDatabase {
         for c in try ContactRecord.order(ContactRecord.Columns.id).fetchAll(db) { last[c.inviteeId] = c }
         return invitees.map { i in
             let id = i.id ?? 0
-            return CampaignGuest(id: id, name: i.name, phone: i.phone, partySize: i.partySize, consultant: i.consultant, invitation: i.invitation,
-                                 arrived: arrived.contains(id), ordered: ordered.contains(id), boarded: boarded.contains(id),
-                                 lastContact: last[id].map(ContactView.init))
+            return CampaignGuest(
+                id: id, name: i.name, phone: i.phone, partySize: i.partySize, consultant: i.consultant, invitation: i.invitation,
+                arrived: arrived.contains(id), ordered: ordered.contains(id), boarded: boarded.contains(id),
+                lastContact: last[id].map(ContactView.init))
         }
     }
 
@@ -92,19 +101,29 @@ extension AppDatabase {
     func campaignBoard() async throws -> CampaignBoard.Board {
         try await read { db in
             let guests = try Self.campaignGuests(db, consultant: nil).map {
-                CampaignBoard.Guest(consultant: $0.consultant ?? "", invitation: $0.invitation, partySize: $0.partySize, arrived: $0.arrived,
-                                    boarded: $0.boarded)
+                CampaignBoard.Guest(
+                    consultant: $0.consultant ?? "", invitation: $0.invitation, partySize: $0.partySize, arrived: $0.arrived,
+                    boarded: $0.boarded)
             }
-            let walkInsArrived = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkin WHERE walk_in = 1 AND id NOT IN (SELECT checkin_id FROM checkin_undo)") ?? 0
-            let orders = Dictionary(try Row.fetchAll(db, sql: """
-                SELECT consultant, COUNT(*) AS n FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void) GROUP BY consultant
-                """).map { ($0["consultant"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
+            let walkInsArrived =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkin WHERE walk_in = 1 AND id NOT IN (SELECT checkin_id FROM checkin_undo)") ?? 0
+            let orders = Dictionary(
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT consultant, COUNT(*) AS n FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void) GROUP BY consultant
+                        """
+                ).map { ($0["consultant"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             let posts = Dictionary(try ConsultantPostRecord.fetchAll(db).map { ($0.name, $0.post) }, uniquingKeysWith: { a, _ in a })
             let sales = try StaffRecord.filter(Column("removed_at") == nil).filter(Column("role") == Role.sales.rawValue).fetchAll(db).map(\.name)
-            return CampaignBoard.build(campaign: try Self.event(db)?.campaign,
-                                       guests: guests + Array(repeating: CampaignBoard.Guest(consultant: "", invitation: "", partySize: 1,
-                                                                                              arrived: true, walkIn: true), count: walkInsArrived),
-                                       orders: orders, posts: posts, consultants: sales)
+            return CampaignBoard.build(
+                campaign: try Self.event(db)?.campaign,
+                guests: guests
+                    + Array(
+                        repeating: CampaignBoard.Guest(
+                            consultant: "", invitation: "", partySize: 1,
+                            arrived: true, walkIn: true), count: walkInsArrived),
+                orders: orders, posts: posts, consultants: sales)
         }
     }
 
@@ -130,8 +149,9 @@ extension AppDatabase {
             let done = try ReminderDoneRecord.fetchAll(db)
             return (event.campaign?.reminders ?? []).enumerated().map { i, r in
                 let mine = done.first { $0.round == i && ($0.consultant == (consultant ?? "*") || $0.consultant == "*") }
-                return ReminderView(round: i, at: r.at, kind: r.kind, text: r.text, due: Self.isDue(date: event.date, at: r.at, now: now),
-                                    doneBy: mine?.byName, doneAt: mine?.at, recipients: waiting)
+                return ReminderView(
+                    round: i, at: r.at, kind: r.kind, text: r.text, due: Self.isDue(date: event.date, at: r.at, now: now),
+                    doneBy: mine?.byName, doneAt: mine?.at, recipients: waiting)
             }
         }
     }

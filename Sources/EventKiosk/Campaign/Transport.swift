@@ -23,7 +23,9 @@ public struct BusView: Encodable, Sendable {
     public let seats: Int
     public let boarded: Int
     public let missing: [Missing]
-    public struct Missing: Encodable, Sendable { public let id: Int64; public let name: String; public let phone: String; public let consultant: String? }
+    public struct Missing: Encodable, Sendable {
+        public let id: Int64; public let name: String; public let phone: String; public let consultant: String?
+    }
 }
 
 enum BoardingOutcome: Sendable {
@@ -39,7 +41,8 @@ extension AppDatabase {
     func board(_ scan: ScanInput, bus: String) async throws -> BoardingOutcome {
         try await write { db in
             if let earlier = try BoardingRecord.filter(Column("nonce") == scan.nonce).fetchOne(db),
-               let invitee = try InviteeRecord.fetchOne(db, key: earlier.inviteeId) {
+                let invitee = try InviteeRecord.fetchOne(db, key: earlier.inviteeId)
+            {
                 return .boarded(bus: earlier.bus, at: earlier.at, invitee: InviteeView(invitee))
             }
             try Self.requireOpen(db)
@@ -52,8 +55,9 @@ extension AppDatabase {
             if let first = try BoardingRecord.filter(Column("invitee_id") == invitee.id).fetchOne(db) {
                 return .already(bus: first.bus, at: first.at, invitee: InviteeView(invitee))
             }
-            var record = BoardingRecord(id: nil, inviteeId: invitee.id ?? 0, bus: bus, at: scan.scannedAt ?? Date(), nonce: scan.nonce,
-                                        staffId: scan.staffID)
+            var record = BoardingRecord(
+                id: nil, inviteeId: invitee.id ?? 0, bus: bus, at: scan.scannedAt ?? Date(), nonce: scan.nonce,
+                staffId: scan.staffID)
             try record.insert(db)
             try AuditLog.append(db, kind: "boarding", ["invitee_id": "\(invitee.id ?? 0)", "bus": bus, "nonce": scan.nonce])
             return .boarded(bus: bus, at: record.at, invitee: InviteeView(invitee))
@@ -72,8 +76,9 @@ extension AppDatabase {
             let missing = guests.filter { $0.invitation == "confirmed" && !$0.arrived && !$0.boarded }
                 .map { BusView.Missing(id: $0.id, name: $0.name, phone: $0.phone, consultant: $0.consultant) }
             return buses.map { b in
-                BusView(name: b.name, meetingPoint: b.meetingPoint, departs: b.departs, seats: b.seats,
-                        boarded: boardings.filter { $0.bus == b.name }.count, missing: missing)
+                BusView(
+                    name: b.name, meetingPoint: b.meetingPoint, departs: b.departs, seats: b.seats,
+                    boarded: boardings.filter { $0.bus == b.name }.count, missing: missing)
             }
         }
     }

@@ -55,17 +55,22 @@ struct CheckInController {
         if let raw = query.get("party_size") {
             guard let n = Int(raw) else { throw Self.badPartySize }
             partySize = n
-        } else { partySize = nil }
-        let scan = try await scanInput(door: query.get("door"), nonce: query.get("nonce"), partySize: partySize,
-                                       scannedAt: query.get("scanned_at"), staff: staff)
+        } else {
+            partySize = nil
+        }
+        let scan = try await scanInput(
+            door: query.get("door"), nonce: query.get("nonce"), partySize: partySize,
+            scannedAt: query.get("scanned_at"), staff: staff)
         let texts = try await ImageInput.decodedTexts(request, context: context)
         let codes = Set(texts.compactMap(CheckInCode.extract(from:)))
         guard !texts.isEmpty else {
-            throw APIError(.unprocessableContent, "no_code", "照片里没有找到二维码：请对准邀请函上的二维码再拍 / No QR code could be read in the photo: aim at the card's code")
+            throw APIError(
+                .unprocessableContent, "no_code", "照片里没有找到二维码：请对准邀请函上的二维码再拍 / No QR code could be read in the photo: aim at the card's code")
         }
         guard codes.count <= 1 else {
-            throw APIError(.unprocessableContent, "several_codes",
-                           "照片里有 \(codes.count) 位来宾的二维码，请一次只拍一张 / \(codes.count) guests' codes in one photo: photograph one card at a time")
+            throw APIError(
+                .unprocessableContent, "several_codes",
+                "照片里有 \(codes.count) 位来宾的二维码，请一次只拍一张 / \(codes.count) guests' codes in one photo: photograph one card at a time")
         }
         // One check-in code, or none among texts that are something else (then the usual `invalid` answer).
         let text = texts.first(where: { CheckInCode.extract(from: $0) != nil }) ?? texts[0]
@@ -118,8 +123,10 @@ struct CheckInController {
         let door = try await validDoor(body.door)
         let nonce = try RequestInput.nonce(body.nonce)
         let draft: InviteeDraft
-        switch InviteeImport.draft(name: body.name, phone: body.phone, plate: body.plate, vin: nil, model: body.model,
-                                   consultant: body.consultant, partySize: body.partySize.map(String.init)) {
+        switch InviteeImport.draft(
+            name: body.name, phone: body.phone, plate: body.plate, vin: nil, model: body.model,
+            consultant: body.consultant, partySize: body.partySize.map(String.init))
+        {
         case .success(let d): draft = d
         case .failure(let f): throw APIError(.unprocessableContent, "invalid_walkin", f.message)
         }
@@ -156,7 +163,8 @@ struct CheckInController {
         }
         if queued, !doors.contains(door), door.count <= 40 { return door }
         guard doors.contains(door) else {
-            throw APIError(.unprocessableContent, "invalid_door", "没有这个门口：\(door.prefix(30)) / Unknown door; use one of \(doors.joined(separator: ", "))")
+            throw APIError(
+                .unprocessableContent, "invalid_door", "没有这个门口：\(door.prefix(30)) / Unknown door; use one of \(doors.joined(separator: ", "))")
         }
         return door
     }
@@ -193,8 +201,10 @@ struct CheckInController {
         case .ok(let c, let i):
             return .json(Answer(status: "ok", checkin: c, invitee: i, tickets: tickets), status: .created)
         case .alreadyCheckedIn(let first, let i):
-            return .json(Answer(status: "already_checked_in", invitee: i, firstAt: first.at, door: first.door, error: "already_checked_in",
-                                message: "已于 \(first.door) 签到 / Already checked in at \(first.door)"), status: .conflict)
+            return .json(
+                Answer(
+                    status: "already_checked_in", invitee: i, firstAt: first.at, door: first.door, error: "already_checked_in",
+                    message: "已于 \(first.door) 签到 / Already checked in at \(first.door)"), status: .conflict)
         case .unknown:
             return .json(Answer(status: "unknown", error: "unknown", message: "查无此码 / Unknown code"), status: .notFound)
         case .revoked(let i):
@@ -218,8 +228,10 @@ struct CheckInController {
         switch outcome {
         case .boarded(let bus, let at, let i): return .json(BoardingAnswer(status: "ok", bus: bus, at: at, invitee: i), status: .created)
         case .already(let bus, let at, let i):
-            return .json(BoardingAnswer(status: "already_boarded", bus: bus, at: at, invitee: i, error: "already_boarded",
-                                        message: "已在 \(bus) 上车 / Already on board \(bus)"), status: .conflict)
+            return .json(
+                BoardingAnswer(
+                    status: "already_boarded", bus: bus, at: at, invitee: i, error: "already_boarded",
+                    message: "已在 \(bus) 上车 / Already on board \(bus)"), status: .conflict)
         case .unknown: return answer(CheckInOutcome.unknown)
         case .revoked(let i): return answer(CheckInOutcome.revoked(i))
         case .invalid(let why): return answer(CheckInOutcome.invalid(why))

@@ -68,61 +68,80 @@ extension AppDatabase {
             try Self.requireOpen(db)
             let now = Date()
             func fail(_ reason: String, _ invitee: Int64? = nil) throws {
-                try Self.recordFailedScan(db, at: now, door: request.door, reason: reason, scanned: "walk-in \(PhoneNumber.mask(request.draft.phone))",
-                                          nonce: request.nonce, invitee: invitee, staffID: staffID)
+                try Self.recordFailedScan(
+                    db, at: now, door: request.door, reason: reason, scanned: "walk-in \(PhoneNumber.mask(request.draft.phone))",
+                    nonce: request.nonce, invitee: invitee, staffID: staffID)
             }
             var invitee: InviteeRecord
             if let existing = try InviteeRecord.filter(Column("phone") == request.draft.phone).fetchOne(db) {
                 invitee = existing
             } else {
                 let d = request.draft
-                invitee = InviteeRecord(id: nil, name: d.name, phone: d.phone, plate: d.plate, vin: d.vin, model: d.model,
-                                        consultant: d.consultant, partySize: d.partySize, code: try Self.freshCode(db),
-                                        status: "active", walkIn: true, createdAt: now, updatedAt: now)
+                invitee = InviteeRecord(
+                    id: nil, name: d.name, phone: d.phone, plate: d.plate, vin: d.vin, model: d.model,
+                    consultant: d.consultant, partySize: d.partySize, code: try Self.freshCode(db),
+                    status: "active", walkIn: true, createdAt: now, updatedAt: now)
                 try invitee.insert(db)
             }
-            return try Self.checkIn(db, invitee: invitee, door: request.door, nonce: request.nonce,
-                                    partySize: request.draft.partySize, staffID: staffID, at: now, fail: fail)
+            return try Self.checkIn(
+                db, invitee: invitee, door: request.door, nonce: request.nonce,
+                partySize: request.draft.partySize, staffID: staffID, at: now, fail: fail)
         }
     }
 
-    private static func checkIn(_ db: Database, invitee: InviteeRecord, door: String, nonce: String, partySize: Int?,
-                                staffID: Int64?, at now: Date, fail: (String, Int64?) throws -> Void) throws -> CheckInOutcome {
+    private static func checkIn(
+        _ db: Database, invitee: InviteeRecord, door: String, nonce: String, partySize: Int?,
+        staffID: Int64?, at now: Date, fail: (String, Int64?) throws -> Void
+    ) throws -> CheckInOutcome {
         if invitee.status == "revoked" {
             try fail("revoked", invitee.id)
             return .revoked(InviteeView(invitee))
         }
-        if let first = try CheckInRecord.fetchOne(db.cachedStatement(sql: """
-            SELECT * FROM checkin WHERE invitee_id = ? AND id NOT IN (SELECT checkin_id FROM checkin_undo) LIMIT 1
-            """), arguments: [invitee.id]) {
+        if let first = try CheckInRecord.fetchOne(
+            db.cachedStatement(
+                sql: """
+                    SELECT * FROM checkin WHERE invitee_id = ? AND id NOT IN (SELECT checkin_id FROM checkin_undo) LIMIT 1
+                    """), arguments: [invitee.id])
+        {
             try fail("already_checked_in", invitee.id)
             return .alreadyCheckedIn(first: CheckInView(first), invitee: InviteeView(invitee))
         }
-        var record = CheckInRecord(id: nil, inviteeId: invitee.id!, door: door, partySize: partySize ?? invitee.partySize,
-                                   at: now, nonce: nonce, staffId: staffID, walkIn: invitee.walkIn)
+        var record = CheckInRecord(
+            id: nil, inviteeId: invitee.id!, door: door, partySize: partySize ?? invitee.partySize,
+            at: now, nonce: nonce, staffId: staffID, walkIn: invitee.walkIn)
         try record.insert(db)
         try Self.issueTickets(db, inviteeID: invitee.id!, pool: "checked_in")
-        try AuditLog.append(db, kind: "checkin", CheckInAudit(checkinId: record.id!, inviteeId: invitee.id!, door: door,
-                                                            partySize: record.partySize, walkIn: invitee.walkIn, nonce: nonce))
+        try AuditLog.append(
+            db, kind: "checkin",
+            CheckInAudit(
+                checkinId: record.id!, inviteeId: invitee.id!, door: door,
+                partySize: record.partySize, walkIn: invitee.walkIn, nonce: nonce))
         return .ok(CheckInView(record), InviteeView(invitee))
     }
 
     /// Keeps a scan that checked nobody in: when, where, why and what was scanned (cut to 200 characters).
-    private static func recordFailedScan(_ db: Database, at: Date, door: String, reason: String, scanned: String,
-                                         nonce: String, invitee: Int64?, staffID: Int64?) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO scan_failure(at, door, reason, scanned, nonce, invitee_id, staff_id) VALUES (?,?,?,?,?,?,?)
-            """).execute(arguments: [at, door, reason, String(scanned.prefix(200)), nonce, invitee, staffID])
+    private static func recordFailedScan(
+        _ db: Database, at: Date, door: String, reason: String, scanned: String,
+        nonce: String, invitee: Int64?, staffID: Int64?
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT OR IGNORE INTO scan_failure(at, door, reason, scanned, nonce, invitee_id, staff_id) VALUES (?,?,?,?,?,?,?)
+                """
+        ).execute(arguments: [at, door, reason, String(scanned.prefix(200)), nonce, invitee, staffID])
     }
 
     /// The same nonce again gets the same answer, and no second row.
     private static func replay(_ db: Database, nonce: String) throws -> CheckInOutcome? {
         guard let earlier = try CheckInRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM checkin WHERE nonce = ?"), arguments: [nonce]),
-              let invitee = try InviteeRecord.fetchOne(db, key: earlier.inviteeId) else { return nil }
+            let invitee = try InviteeRecord.fetchOne(db, key: earlier.inviteeId)
+        else { return nil }
         return .ok(CheckInView(earlier), InviteeView(invitee))
     }
 
-    struct CheckInAudit: Encodable { let checkinId: Int64; let inviteeId: Int64; let door: String; let partySize: Int; let walkIn: Bool; let nonce: String }
+    struct CheckInAudit: Encodable {
+        let checkinId: Int64; let inviteeId: Int64; let door: String; let partySize: Int; let walkIn: Bool; let nonce: String
+    }
 
     // MARK: - Undo
 
@@ -158,10 +177,12 @@ extension AppDatabase {
     /// The same figures counted from scratch; the counters must always agree with this.
     static func countedArrivalStatus(_ db: Database) throws -> ArrivalStatus {
         let invited = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM invitee WHERE walk_in = 0 AND status = 'active'") ?? 0
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM checkin
-            WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door
-            """)
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM checkin
+                WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door
+                """)
         return assemble(invited: invited, rows: rows)
     }
 
@@ -174,8 +195,9 @@ extension AppDatabase {
             byDoor[door] = n; peopleByDoor[door] = p
             arrived += n; people += p; walkins += w
         }
-        return ArrivalStatus(invited: invited, arrived: arrived, arrivedPeople: people, walkins: walkins,
-                             byDoor: byDoor, peopleByDoor: peopleByDoor)
+        return ArrivalStatus(
+            invited: invited, arrived: arrived, arrivedPeople: people, walkins: walkins,
+            byDoor: byDoor, peopleByDoor: peopleByDoor)
     }
 
     /// Guests checked in now (not undone), newest first, with who they are: the sales page picks from these.

@@ -34,7 +34,7 @@ public struct DoorRoster: Encodable, Sendable {
         var text = ""
         for e in entries { text += "\(e.id)|\(e.codeSha256)|\(e.name)|\(e.partySize)|\(e.checkedInAt?.timeIntervalSince1970 ?? 0)|\(e.status)\n" }
         let digest = Array(SHA256.hash(data: Data(text.utf8)))
-        self.version = digest.prefix(6).reduce(Int64(0)) { $0 << 8 | Int64($1) } // 48 bits: exact in JavaScript too
+        self.version = digest.prefix(6).reduce(Int64(0)) { $0 << 8 | Int64($1) }  // 48 bits: exact in JavaScript too
     }
 
     /// The hash a tablet computes from what it scanned (after `CheckInCode.extract`).
@@ -51,15 +51,18 @@ extension AppDatabase {
                 CheckInRecord.active().fetchAll(db).map { ($0.inviteeId, $0.at) }, uniquingKeysWith: { a, _ in a })
             let invitees = try InviteeRecord.order(Column("id")).fetchAll(db)
             var entries = invitees.map { i in
-                DoorRoster.Entry(id: i.id ?? 0, codeSha256: DoorRoster.hash(code: i.code), name: NameMask.mask(i.name),
-                                 partySize: i.partySize, consultant: i.consultant, checkedInAt: arrived[i.id ?? 0], status: i.status)
+                DoorRoster.Entry(
+                    id: i.id ?? 0, codeSha256: DoorRoster.hash(code: i.code), name: NameMask.mask(i.name),
+                    partySize: i.partySize, consultant: i.consultant, checkedInAt: arrived[i.id ?? 0], status: i.status)
             }
             let byID = Dictionary(uniqueKeysWithValues: invitees.map { ($0.id ?? 0, $0) })
             for row in try Row.fetchAll(db, sql: "SELECT code, invitee_id FROM retired_code ORDER BY at") {
                 let code: String = row["code"], id: Int64 = row["invitee_id"]
                 guard let i = byID[id] else { continue }
-                entries.append(DoorRoster.Entry(id: id, codeSha256: DoorRoster.hash(code: code), name: NameMask.mask(i.name),
-                                                partySize: i.partySize, consultant: i.consultant, checkedInAt: nil, status: "revoked"))
+                entries.append(
+                    DoorRoster.Entry(
+                        id: id, codeSha256: DoorRoster.hash(code: code), name: NameMask.mask(i.name),
+                        partySize: i.partySize, consultant: i.consultant, checkedInAt: nil, status: "revoked"))
             }
             return DoorRoster(entries: entries)
         }

@@ -9,8 +9,9 @@ enum ImageInput {
         let declared = request.headers[.contentType]?.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         let bytes: [UInt8]
         do { bytes = try await request.bodyBytes(context: context) } catch let e as APIError where e.status == .contentTooLarge {
-            throw APIError(.contentTooLarge, "image_too_large",
-                           "照片超过 \(AppRequestContext.uploadLimit / 1_048_576) MB / The photo is larger than \(AppRequestContext.uploadLimit / 1_048_576) MB")
+            throw APIError(
+                .contentTooLarge, "image_too_large",
+                "照片超过 \(AppRequestContext.uploadLimit / 1_048_576) MB / The photo is larger than \(AppRequestContext.uploadLimit / 1_048_576) MB")
         }
         guard !bytes.isEmpty else { throw APIError.badRequest("没有收到照片 / The request has no image in it", code: "no_image") }
         guard let kind = QRDecoder.sniff(bytes) else { throw notAnImage("\(declared ?? "no Content-Type"), but the bytes are not a JPEG or PNG") }

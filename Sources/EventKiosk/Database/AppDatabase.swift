@@ -41,7 +41,7 @@ public struct AppDatabase: Sendable {
         let copy = try DatabaseQueue(path: file.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
         try pool.backup(to: copy)
-        try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") } // one self-contained file
+        try copy.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }  // one self-contained file
         try copy.close()
     }
 

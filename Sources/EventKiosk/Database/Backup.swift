@@ -51,9 +51,12 @@ extension AppDatabase {
             guard try db.tableExists("checkin"), try db.tableExists("setting") else {
                 throw BackupError("\(file.lastPathComponent) is not an EventKiosk database")
             }
-            func count(_ table: String) throws -> Int { try db.tableExists(table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 : 0 }
-            return BackupSummary(invitees: try count("invitee"), checkins: try count("checkin"), orders: try count("sale_order"),
-                                 spins: try count("spin"), inspections: try count("inspection"), audit: try count("audit"))
+            func count(_ table: String) throws -> Int {
+                try db.tableExists(table) ? try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 : 0
+            }
+            return BackupSummary(
+                invitees: try count("invitee"), checkins: try count("checkin"), orders: try count("sale_order"),
+                spins: try count("spin"), inspections: try count("inspection"), audit: try count("audit"))
         }
     }
 
@@ -134,8 +137,10 @@ public final class BackupTarget: Sendable {
     }
 
     static func servedFolderRefused(_ path: String) -> APIError {
-        APIError(.unprocessableContent, "folder_served",
-                 "备份文件夹不能放在网页文件夹里（平板能下载到）/ The backup folder cannot be inside the folder the pages are served from: anyone on the Wi-Fi could download it (\(path))")
+        APIError(
+            .unprocessableContent, "folder_served",
+            "备份文件夹不能放在网页文件夹里（平板能下载到）/ The backup folder cannot be inside the folder the pages are served from: anyone on the Wi-Fi could download it (\(path))"
+        )
     }
     public var current: State { state.withLock { $0 } }
     var folder: URL? { current.folder.map { URL(fileURLWithPath: $0) } }
@@ -144,7 +149,9 @@ public final class BackupTarget: Sendable {
     /// full is refused now, not at the first snapshot).
     func setFolder(_ path: String) throws {
         let path = path.trimmed
-        guard path.hasPrefix("/") else { throw APIError(.unprocessableContent, "invalid_folder", "请填写完整路径，如 /media/usb / Give a full path, e.g. /media/usb") }
+        guard path.hasPrefix("/") else {
+            throw APIError(.unprocessableContent, "invalid_folder", "请填写完整路径，如 /media/usb / Give a full path, e.g. /media/usb")
+        }
         let folder = URL(fileURLWithPath: path)
         if Self.isInside(folder, served) { throw Self.servedFolderRefused(path) }
         do {
@@ -155,7 +162,9 @@ public final class BackupTarget: Sendable {
         } catch {
             throw APIError(.unprocessableContent, "folder_not_writable", "无法写入 \(path)：\(error.localizedDescription) / Cannot write to \(path)")
         }
-        state.withLock { $0.folder = folder.path; $0.lastError = nil }
+        state.withLock {
+            $0.folder = folder.path; $0.lastError = nil
+        }
     }
 
     /// The folder chosen on the admin page before a restart; it is tried at the next snapshot as it is.
@@ -164,8 +173,16 @@ public final class BackupTarget: Sendable {
         state.withLock { if $0.folder == nil { $0.folder = folder } }
     }
 
-    func succeeded(_ file: URL) { state.withLock { $0.lastFile = file.lastPathComponent; $0.lastAt = Date(); $0.lastError = nil } }
-    func failed(_ error: any Error) { state.withLock { $0.lastError = "\(error)"; $0.lastAt = Date() } }
+    func succeeded(_ file: URL) {
+        state.withLock {
+            $0.lastFile = file.lastPathComponent; $0.lastAt = Date(); $0.lastError = nil
+        }
+    }
+    func failed(_ error: any Error) {
+        state.withLock {
+            $0.lastError = "\(error)"; $0.lastAt = Date()
+        }
+    }
 
     /// One snapshot now into the current folder, pruned to the last `keep`.
     func snapshot(db: AppDatabase, logger: Logger) throws -> URL {

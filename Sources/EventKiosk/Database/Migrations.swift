@@ -145,8 +145,10 @@ extension AppDatabase {
                 t.column("prev_hash", .text).notNull()
                 t.column("hash", .text).notNull()
             }
-            try db.execute(sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
-            try db.execute(sql: "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+            try db.execute(
+                sql: "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
+            try db.execute(
+                sql: "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END")
         }
         migrator.registerMigration("v5 survey") { db in
             try db.create(table: "survey_answer") { t in
@@ -218,29 +220,30 @@ extension AppDatabase {
                 t.column("people", .integer).notNull().defaults(to: 0)
                 t.column("walkins", .integer).notNull().defaults(to: 0)
             }
-            try db.execute(sql: """
-                CREATE TABLE invited_count(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
-                INSERT INTO invited_count(id, n) SELECT 1, COUNT(*) FROM invitee WHERE walk_in = 0 AND status = 'active';
-                INSERT INTO arrival_count(door, n, people, walkins)
-                  SELECT door, COUNT(*), SUM(party_size), SUM(walk_in) FROM checkin
-                  WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door;
-                CREATE TRIGGER invited_insert AFTER INSERT ON invitee WHEN NEW.walk_in = 0 AND NEW.status = 'active'
-                  BEGIN UPDATE invited_count SET n = n + 1 WHERE id = 1; END;
-                CREATE TRIGGER invited_delete AFTER DELETE ON invitee WHEN OLD.walk_in = 0 AND OLD.status = 'active'
-                  BEGIN UPDATE invited_count SET n = n - 1 WHERE id = 1; END;
-                CREATE TRIGGER invited_update AFTER UPDATE OF walk_in, status ON invitee
-                  BEGIN UPDATE invited_count SET n = n - (OLD.walk_in = 0 AND OLD.status = 'active') + (NEW.walk_in = 0 AND NEW.status = 'active') WHERE id = 1; END;
-                CREATE TRIGGER arrival_insert AFTER INSERT ON checkin BEGIN
-                  INSERT INTO arrival_count(door, n, people, walkins) VALUES (NEW.door, 1, NEW.party_size, NEW.walk_in)
-                  ON CONFLICT(door) DO UPDATE SET n = n + 1, people = people + excluded.people, walkins = walkins + excluded.walkins;
-                END;
-                CREATE TRIGGER arrival_undo AFTER INSERT ON checkin_undo BEGIN
-                  UPDATE arrival_count SET n = n - 1,
-                    people = people - (SELECT party_size FROM checkin WHERE id = NEW.checkin_id),
-                    walkins = walkins - (SELECT walk_in FROM checkin WHERE id = NEW.checkin_id)
-                  WHERE door = (SELECT door FROM checkin WHERE id = NEW.checkin_id);
-                END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE invited_count(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);
+                    INSERT INTO invited_count(id, n) SELECT 1, COUNT(*) FROM invitee WHERE walk_in = 0 AND status = 'active';
+                    INSERT INTO arrival_count(door, n, people, walkins)
+                      SELECT door, COUNT(*), SUM(party_size), SUM(walk_in) FROM checkin
+                      WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door;
+                    CREATE TRIGGER invited_insert AFTER INSERT ON invitee WHEN NEW.walk_in = 0 AND NEW.status = 'active'
+                      BEGIN UPDATE invited_count SET n = n + 1 WHERE id = 1; END;
+                    CREATE TRIGGER invited_delete AFTER DELETE ON invitee WHEN OLD.walk_in = 0 AND OLD.status = 'active'
+                      BEGIN UPDATE invited_count SET n = n - 1 WHERE id = 1; END;
+                    CREATE TRIGGER invited_update AFTER UPDATE OF walk_in, status ON invitee
+                      BEGIN UPDATE invited_count SET n = n - (OLD.walk_in = 0 AND OLD.status = 'active') + (NEW.walk_in = 0 AND NEW.status = 'active') WHERE id = 1; END;
+                    CREATE TRIGGER arrival_insert AFTER INSERT ON checkin BEGIN
+                      INSERT INTO arrival_count(door, n, people, walkins) VALUES (NEW.door, 1, NEW.party_size, NEW.walk_in)
+                      ON CONFLICT(door) DO UPDATE SET n = n + 1, people = people + excluded.people, walkins = walkins + excluded.walkins;
+                    END;
+                    CREATE TRIGGER arrival_undo AFTER INSERT ON checkin_undo BEGIN
+                      UPDATE arrival_count SET n = n - 1,
+                        people = people - (SELECT party_size FROM checkin WHERE id = NEW.checkin_id),
+                        walkins = walkins - (SELECT walk_in FROM checkin WHERE id = NEW.checkin_id)
+                      WHERE door = (SELECT door FROM checkin WHERE id = NEW.checkin_id);
+                    END;
+                    """)
         }
         // Issue 7: the admin edits the event on the day. A wheel stock change is kept so every spin can still be
         // recomputed (the verifier replays the changes); a reissued code is kept so the old card answers `revoked`.

@@ -56,14 +56,19 @@ extension AppDatabase {
             try Self.requireOpen(db)
             guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
             guard let planned = event.draws.first(where: { $0.name == name }) else {
-                throw APIError(.unprocessableContent, "unknown_draw",
-                               "活动设置里没有这个抽奖：\(name.prefix(40)) / No draw of that name in the event; the event's draws are: \(event.draws.map(\.name).joined(separator: ", "))")
+                throw APIError(
+                    .unprocessableContent, "unknown_draw",
+                    "活动设置里没有这个抽奖：\(name.prefix(40)) / No draw of that name in the event; the event's draws are: \(event.draws.map(\.name).joined(separator: ", "))"
+                )
             }
-            for (field, given, expected) in [("pool", pool, planned.pool), ("winners", winners.map(String.init), String(planned.winners)),
-                                             ("alternates", alternates.map(String.init), String(planned.alternates))] {
+            for (field, given, expected) in [
+                ("pool", pool, planned.pool), ("winners", winners.map(String.init), String(planned.winners)),
+                ("alternates", alternates.map(String.init), String(planned.alternates)),
+            ] {
                 if let given, given != expected {
-                    throw APIError(.unprocessableContent, "draw_mismatch",
-                                   "\(field) 须与活动设置一致（\(expected)）/ \(field) must be the event's \(expected), got \(given)")
+                    throw APIError(
+                        .unprocessableContent, "draw_mismatch",
+                        "\(field) 须与活动设置一致（\(expected)）/ \(field) must be the event's \(expected), got \(given)")
                 }
             }
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draw WHERE name = ?", arguments: [name]) ?? 0 > 0 {
@@ -71,9 +76,10 @@ extension AppDatabase {
             }
             let (pool, winners, alternates) = (planned.pool, planned.winners, planned.alternates)
             let seed = randomBytes(32)
-            try db.execute(sql: """
-                INSERT INTO draw(name, pool, winners_count, alternates_count, seed, commitment, state, created_at) VALUES (?,?,?,?,?,?,'created',?)
-                """, arguments: [name, pool, winners, alternates, try vault.seal(seed), sha256Hex(seed), Date()])
+            try db.execute(
+                sql: """
+                    INSERT INTO draw(name, pool, winners_count, alternates_count, seed, commitment, state, created_at) VALUES (?,?,?,?,?,?,'created',?)
+                    """, arguments: [name, pool, winners, alternates, try vault.seal(seed), sha256Hex(seed), Date()])
             let id = db.lastInsertedRowID
             try AuditLog.append(db, kind: "draw_created", ["draw_id": "\(id)", "name": name, "pool": pool, "commitment": sha256Hex(seed)])
             return try Self.drawRecord(db, id)
@@ -86,14 +92,16 @@ extension AppDatabase {
             try Self.requireOpen(db)
             let draw = try Self.drawRow(db, id)
             guard draw["state"] == "created" else { throw APIError(.conflict, "wrong_state", "抽奖已冻结 / This draw is already frozen") }
-            let sql = (draw["pool"] as String) == "orders"
+            let sql =
+                (draw["pool"] as String) == "orders"
                 ? "SELECT DISTINCT invitee_id FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void)"
                 : "SELECT DISTINCT invitee_id FROM checkin WHERE id NOT IN (SELECT checkin_id FROM checkin_undo)"
             let ids = try Int64.fetchAll(db, sql: sql).map(String.init)
             guard !ids.isEmpty else { throw APIError(.conflict, "no_entrants", "奖池为空，无法冻结 / Nobody is in the pool yet") }
             let (sorted, digest) = FairDraw.entrantsDigest(ids)
-            try db.execute(sql: "UPDATE draw SET state = 'frozen', entrants = ?, entrants_digest = ?, count = ? WHERE id = ?",
-                           arguments: [String(decoding: try JSONEncoder().encode(sorted), as: UTF8.self), digest, sorted.count, id])
+            try db.execute(
+                sql: "UPDATE draw SET state = 'frozen', entrants = ?, entrants_digest = ?, count = ? WHERE id = ?",
+                arguments: [String(decoding: try JSONEncoder().encode(sorted), as: UTF8.self), digest, sorted.count, id])
             try AuditLog.append(db, kind: "draw_frozen", ["draw_id": "\(id)", "entrants_digest": digest, "count": "\(sorted.count)"])
             return try Self.drawRecord(db, id)
         }
@@ -105,7 +113,9 @@ extension AppDatabase {
             try Self.requireOpen(db)
             let draw = try Self.drawRow(db, id)
             guard draw["state"] == "frozen" else {
-                throw APIError(.conflict, "wrong_state", draw["state"] == "created" ? "请先冻结名单 / Freeze the entrants first" : "抽奖已完成，不能重抽 / This draw has been run; it cannot be run again")
+                throw APIError(
+                    .conflict, "wrong_state",
+                    draw["state"] == "created" ? "请先冻结名单 / Freeze the entrants first" : "抽奖已完成，不能重抽 / This draw has been run; it cannot be run again")
             }
             let entrants = try JSONDecoder().decode([String].self, from: Data((draw["entrants"] as String).utf8))
             let winners: Int = draw["winners_count"], alternates: Int = draw["alternates_count"]
@@ -121,9 +131,12 @@ extension AppDatabase {
                 }
             }
             // Run: the seed is revealed, in clear from now on.
-            try db.execute(sql: "UPDATE draw SET state = 'done', seed = ?, salt = ?, winners = ?, alternates = ?, names_json = ? WHERE id = ?",
-                           arguments: [seed, salt, String(decoding: try enc.encode(w), as: UTF8.self), String(decoding: try enc.encode(a), as: UTF8.self),
-                                       String(decoding: try enc.encode(names), as: UTF8.self), id])
+            try db.execute(
+                sql: "UPDATE draw SET state = 'done', seed = ?, salt = ?, winners = ?, alternates = ?, names_json = ? WHERE id = ?",
+                arguments: [
+                    seed, salt, String(decoding: try enc.encode(w), as: UTF8.self), String(decoding: try enc.encode(a), as: UTF8.self),
+                    String(decoding: try enc.encode(names), as: UTF8.self), id,
+                ])
             try AuditLog.append(db, kind: "draw_run", DrawRunAudit(drawId: id, salt: salt, winners: w, alternates: a, seed: seed.hexString))
             return try Self.drawRecord(db, id)
         }
@@ -147,8 +160,9 @@ extension AppDatabase {
             guard let next = alternates.first(where: { !used.contains($0) }) else {
                 throw APIError(.conflict, "no_alternates", "没有剩余候补 / No alternates left")
             }
-            try db.execute(sql: "INSERT INTO draw_replacement(draw_id, winner, replacement, reason, at) VALUES (?,?,?,?,?)",
-                           arguments: [drawID, winner, next, reason, Date()])
+            try db.execute(
+                sql: "INSERT INTO draw_replacement(draw_id, winner, replacement, reason, at) VALUES (?,?,?,?,?)",
+                arguments: [drawID, winner, next, reason, Date()])
             try AuditLog.append(db, kind: "draw_replacement", ["draw_id": "\(drawID)", "winner": winner, "replacement": next, "reason": reason])
             return try Self.drawRecord(db, drawID)
         }
@@ -173,12 +187,15 @@ extension AppDatabase {
             (r[col] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
         }
         let state: String = r["state"]
-        let replacements = try Row.fetchAll(db, sql: "SELECT winner, replacement, reason FROM draw_replacement WHERE draw_id = ? ORDER BY id", arguments: [id])
-            .map { DrawRecord.Replacement(winner: $0["winner"], replacement: $0["replacement"], reason: $0["reason"]) }
-        var record = DrawRecord(id: id, name: r["name"], pool: r["pool"], state: state, commitment: r["commitment"], entrants: list("entrants"),
-                          entrantsDigest: r["entrants_digest"], count: r["count"], salt: r["salt"], winners: list("winners"),
-                          alternates: list("alternates"), seed: state == "done" ? (r["seed"] as Data).hexString : nil,
-                          winnersCount: r["winners_count"], alternatesCount: r["alternates_count"], replacements: replacements)
+        let replacements = try Row.fetchAll(
+            db, sql: "SELECT winner, replacement, reason FROM draw_replacement WHERE draw_id = ? ORDER BY id", arguments: [id]
+        )
+        .map { DrawRecord.Replacement(winner: $0["winner"], replacement: $0["replacement"], reason: $0["reason"]) }
+        var record = DrawRecord(
+            id: id, name: r["name"], pool: r["pool"], state: state, commitment: r["commitment"], entrants: list("entrants"),
+            entrantsDigest: r["entrants_digest"], count: r["count"], salt: r["salt"], winners: list("winners"),
+            alternates: list("alternates"), seed: state == "done" ? (r["seed"] as Data).hexString : nil,
+            winnersCount: r["winners_count"], alternatesCount: r["alternates_count"], replacements: replacements)
         let numbers = try ticketNumbers(db, draw: record.name)
         for id in (record.winners ?? []) + (record.alternates ?? []) { if let n = numbers[id] { record.tickets[id] = n } }
         // The names as they were when the draw ran; a draw run before they were kept reads them from the invitees.

@@ -30,13 +30,16 @@ extension AppDatabase {
 
     func tickets(inviteeID: Int64) async throws -> [TicketView] {
         try await read { db in
-            try DrawTicketRecord.filter(Column("invitee_id") == inviteeID).order(Column("draw")).fetchAll(db).map { TicketView(draw: $0.draw, number: $0.number) }
+            try DrawTicketRecord.filter(Column("invitee_id") == inviteeID).order(Column("draw")).fetchAll(db).map {
+                TicketView(draw: $0.draw, number: $0.number)
+            }
         }
     }
 
     /// Ticket numbers of one draw, by invitee id (as the draw record names entrants).
     static func ticketNumbers(_ db: Database, draw: String) throws -> [String: Int] {
-        Dictionary(try DrawTicketRecord.filter(Column("draw") == draw).fetchAll(db).map { (String($0.inviteeId), $0.number) },
-                   uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            try DrawTicketRecord.filter(Column("draw") == draw).fetchAll(db).map { (String($0.inviteeId), $0.number) },
+            uniquingKeysWith: { a, _ in a })
     }
 }

@@ -15,8 +15,11 @@ public enum DrawVerifier {
         let (sorted, digest) = FairDraw.entrantsDigest(entrants)
         if sorted != entrants { problems.append("entrants: not in byte order as published") }
         if digest != draw.entrantsDigest { problems.append("entrants_digest: recomputed \(digest), published \(draw.entrantsDigest ?? "null")") }
-        if draw.count != entrants.count { problems.append("count: \(entrants.count) entrants, published count \(draw.count.map(String.init) ?? "null")") }
-        let picked = FairDraw.shuffle(sorted: sorted, digest: digest, salt: draw.salt ?? "", seed: seed, picks: draw.winnersCount + draw.alternatesCount)
+        if draw.count != entrants.count {
+            problems.append("count: \(entrants.count) entrants, published count \(draw.count.map(String.init) ?? "null")")
+        }
+        let picked = FairDraw.shuffle(
+            sorted: sorted, digest: digest, salt: draw.salt ?? "", seed: seed, picks: draw.winnersCount + draw.alternatesCount)
         let winners = Array(picked.prefix(draw.winnersCount)), alternates = Array(picked.dropFirst(draw.winnersCount))
         if winners != (draw.winners ?? []) { problems.append("winners: recomputed \(winners), published \(draw.winners ?? [])") }
         if alternates != (draw.alternates ?? []) { problems.append("alternates: recomputed \(alternates), published \(draw.alternates ?? [])") }
@@ -30,7 +33,9 @@ public enum DrawVerifier {
         public let prizes: [Prize]
         public let spins: [Spin]
         public struct Prize: Codable, Sendable { public let id: String; public let stock: Int }
-        public struct Spin: Codable, Sendable { public let number: Int; public let prize: Ref; public struct Ref: Codable, Sendable { public let id: String } }
+        public struct Spin: Codable, Sendable {
+            public let number: Int; public let prize: Ref; public struct Ref: Codable, Sendable { public let id: String }
+        }
         /// Stock set by the admin during the day (an addition to the contract's record): from spin `after_spin + 1` on,
         /// prize `prize` has `stock` in total. Absent or empty when the stock never changed.
         public var stockChanges: [StockChange]? = nil
@@ -39,7 +44,9 @@ public enum DrawVerifier {
             /// Set when the change is a prize handed back by a voided order: which spin it came from, and why.
             public var returnedSpin: Int? = nil
             public var reason: String? = nil
-            enum CodingKeys: String, CodingKey { case afterSpin = "after_spin", prize, oldStock = "old_stock", stock, returnedSpin = "returned_spin", reason }
+            enum CodingKeys: String, CodingKey {
+                case afterSpin = "after_spin", prize, oldStock = "old_stock", stock, returnedSpin = "returned_spin", reason
+            }
         }
         enum CodingKeys: String, CodingKey { case commitment, seed, prizes, spins, stockChanges = "stock_changes" }
     }
@@ -81,7 +88,9 @@ extension DrawVerifier {
                 return (false, ["the wheel record is missing fields (commitment, seed, prizes[id, stock], spins[number, prize.id])"])
             }
             let problems = verify(wheel: wheel)
-            return (problems.isEmpty, problems.isEmpty ? ["OK: wheel commitment matches the seed and all \(wheel.spins.count) spins recompute"] : problems)
+            return (
+                problems.isEmpty, problems.isEmpty ? ["OK: wheel commitment matches the seed and all \(wheel.spins.count) spins recompute"] : problems
+            )
         }
         func strings(_ k: String) -> [String]? { (obj[k] as? [Any])?.map { "\($0)" } }
         let winners = strings("winners"), alternates = strings("alternates")
@@ -93,8 +102,13 @@ extension DrawVerifier {
             winnersCount: (obj["winners_count"] as? NSNumber)?.intValue ?? winners?.count ?? 0,
             alternatesCount: (obj["alternates_count"] as? NSNumber)?.intValue ?? alternates?.count ?? 0, replacements: [])
         let problems = verify(draw: draw)
-        return (problems.isEmpty, problems.isEmpty
-            ? ["OK: commitment, entrants digest (\(draw.count ?? 0) entrants), winners \(winners ?? []) and alternates \(alternates ?? []) all recompute"]
-            : problems)
+        return (
+            problems.isEmpty,
+            problems.isEmpty
+                ? [
+                    "OK: commitment, entrants digest (\(draw.count ?? 0) entrants), winners \(winners ?? []) and alternates \(alternates ?? []) all recompute"
+                ]
+                : problems
+        )
     }
 }

@@ -114,4 +114,3 @@ struct DrawsController {
         return .json(draw)
     }
 }
-

@@ -69,7 +69,7 @@ public enum FairDraw {
             if t < r { return i }
             t -= r
         }
-        return nil // unreachable: t < total
+        return nil  // unreachable: t < total
     }
 }
 

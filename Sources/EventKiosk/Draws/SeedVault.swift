@@ -62,8 +62,10 @@ extension AppDatabase {
     static let sealedPrefix = "sealed:"
 
     static func seedUnavailable(_ error: any Error) -> APIError {
-        APIError(.serviceUnavailable, "seed_key_missing",
-                 "转盘/抽奖的密钥不对：请把原电脑的 kiosk-data/secrets/ 文件夹复制回来 / The wheel and draw seeds cannot be opened (\(error)): copy kiosk-data/secrets/ back from the laptop the day started on")
+        APIError(
+            .serviceUnavailable, "seed_key_missing",
+            "转盘/抽奖的密钥不对：请把原电脑的 kiosk-data/secrets/ 文件夹复制回来 / The wheel and draw seeds cannot be opened (\(error)): copy kiosk-data/secrets/ back from the laptop the day started on"
+        )
     }
 
     /// Makes the wheel's seed when the event opens: its commitment in clear, the seed sealed.
@@ -80,7 +82,9 @@ extension AppDatabase {
         }
         let seed: Data?
         if stored.hasPrefix(sealedPrefix) {
-            guard let sealed = Data(base64Encoded: String(stored.dropFirst(sealedPrefix.count))) else { throw seedUnavailable(SeedVault.SeedError.cannotOpen) }
+            guard let sealed = Data(base64Encoded: String(stored.dropFirst(sealedPrefix.count))) else {
+                throw seedUnavailable(SeedVault.SeedError.cannotOpen)
+            }
             do { seed = try vault.open(sealed) } catch { throw seedUnavailable(error) }
         } else {
             seed = Data(hex: stored)
@@ -107,7 +111,8 @@ extension AppDatabase {
     func sealPlaintextSeeds() throws {
         try dbWriter.write { db in
             if try Self.setting(db, Self.closedKey) == nil, let stored = try Self.setting(db, Self.wheelSeedKey),
-               !stored.hasPrefix(Self.sealedPrefix), let seed = Data(hex: stored), seed.count == 32 {
+                !stored.hasPrefix(Self.sealedPrefix), let seed = Data(hex: stored), seed.count == 32
+            {
                 try Self.setSetting(db, Self.wheelCommitmentKey, sha256Hex(seed))
                 try Self.setSetting(db, Self.wheelSeedKey, Self.sealedPrefix + (try vault.seal(seed)).base64EncodedString())
             }

@@ -9,7 +9,9 @@ public struct WheelView: Codable, Sendable {
     public let seed: String?
     /// Valid orders that have not spun yet (an addition: the admin page warns when stock is short).
     public let unspunOrders: Int
-    public struct Prize: Codable, Sendable { public let id: String; public let name: String; public let value: Int; public let stock: Int; public let remaining: Int }
+    public struct Prize: Codable, Sendable {
+        public let id: String; public let name: String; public let value: Int; public let stock: Int; public let remaining: Int
+    }
 
     /// Keeps `seed: null` in the JSON until it is revealed.
     public func encode(to encoder: Encoder) throws {
@@ -51,8 +53,9 @@ struct SpinBatcher: Sendable {
 extension AppDatabase {
     /// Remaining stock of each prize, in event-file order.
     static func remainingStock(_ db: Database, prizes: [EventConfig.Prize]) throws -> [Int] {
-        let won = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
-            .map { row -> (String, Int) in (row["prize_id"], row["n"]) })
+        let won = Dictionary(
+            uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
+                .map { row -> (String, Int) in (row["prize_id"], row["n"]) })
         return prizes.map { max(0, $0.stock - (won[$0.id] ?? 0)) }
     }
 
@@ -61,13 +64,17 @@ extension AppDatabase {
             guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
             let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
             let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
-            let unspun = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void)
-                AND id NOT IN (SELECT order_id FROM spin WHERE order_id IS NOT NULL)
-                """) ?? 0
-            return WheelView(commitment: try Self.wheelCommitment(db),
-                             prizes: zip(event.wheel.prizes, remaining).map { .init(id: $0.id, name: $0.name, value: $0.value, stock: $0.stock, remaining: $1) },
-                             spins: spins, seed: try Self.revealedWheelSeed(db), unspunOrders: unspun)
+            let unspun =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void)
+                        AND id NOT IN (SELECT order_id FROM spin WHERE order_id IS NOT NULL)
+                        """) ?? 0
+            return WheelView(
+                commitment: try Self.wheelCommitment(db),
+                prizes: zip(event.wheel.prizes, remaining).map { .init(id: $0.id, name: $0.name, value: $0.value, stock: $0.stock, remaining: $1) },
+                spins: spins, seed: try Self.revealedWheelSeed(db), unspunOrders: unspun)
         }
     }
 
@@ -109,18 +116,23 @@ extension AppDatabase {
         }
         let prize = event.wheel.prizes[index]
         let now = Date()
-        try db.execute(sql: "INSERT INTO spin(number, order_id, grant_id, prize_id, prize_name, nonce, at, staff_id) VALUES (?,?,?,?,?,?,?,?)",
-                       arguments: [number, orderID, grantID, prize.id, prize.name, nonce, now, staffID])
-        try AuditLog.append(db, kind: "spin", SpinAudit(number: number, orderId: orderID, grantId: grantID, prizeId: prize.id,
-                                                       remainingBefore: remaining))
+        try db.execute(
+            sql: "INSERT INTO spin(number, order_id, grant_id, prize_id, prize_name, nonce, at, staff_id) VALUES (?,?,?,?,?,?,?,?)",
+            arguments: [number, orderID, grantID, prize.id, prize.name, nonce, now, staffID])
+        try AuditLog.append(
+            db, kind: "spin",
+            SpinAudit(
+                number: number, orderId: orderID, grantId: grantID, prizeId: prize.id,
+                remainingBefore: remaining))
         return SpinView(number: number, orderId: orderID, grantId: grantID, prize: .init(id: prize.id, name: prize.name), at: now)
     }
 
     struct SpinAudit: Encodable { let number: Int; let orderId: Int64?; let grantId: Int64?; let prizeId: String; let remainingBefore: [Int] }
 
     static func spinView(_ row: Row) -> SpinView {
-        SpinView(number: row["number"], orderId: row["order_id"], grantId: row["grant_id"],
-                 prize: .init(id: row["prize_id"], name: row["prize_name"]), at: row["at"])
+        SpinView(
+            number: row["number"], orderId: row["order_id"], grantId: row["grant_id"],
+            prize: .init(id: row["prize_id"], name: row["prize_name"]), at: row["at"])
     }
 
     func spins() async throws -> [SpinView] {
@@ -136,16 +148,23 @@ extension AppDatabase {
             guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
             let mine = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE invitee_id = ?", arguments: [inviteeID]) ?? 0
             if mine >= event.wheel.perGuestLimit {
-                throw APIError(.conflict, "grant_limit",
-                               "这位来宾已获得 \(mine) 次奖励转盘，活动规定每人最多 \(event.wheel.perGuestLimit) 次 / This guest already has \(mine) bonus spin(s); the event allows \(event.wheel.perGuestLimit) per guest")
+                throw APIError(
+                    .conflict, "grant_limit",
+                    "这位来宾已获得 \(mine) 次奖励转盘，活动规定每人最多 \(event.wheel.perGuestLimit) 次 / This guest already has \(mine) bonus spin(s); the event allows \(event.wheel.perGuestLimit) per guest"
+                )
             }
             if let total = event.wheel.bonusSpins, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0 >= total {
                 throw APIError(.conflict, "grant_limit", "今天的 \(total) 次奖励转盘已全部发出 / All \(total) bonus spins of the day have been granted")
             }
-            try db.execute(sql: "INSERT INTO wheel_grant(invitee_id, reason, at, staff_id) VALUES (?,?,?,?)", arguments: [inviteeID, reason, Date(), staffID])
+            try db.execute(
+                sql: "INSERT INTO wheel_grant(invitee_id, reason, at, staff_id) VALUES (?,?,?,?)", arguments: [inviteeID, reason, Date(), staffID])
             let id = db.lastInsertedRowID
-            try AuditLog.append(db, kind: "grant", ["grant_id": "\(id)", "invitee_id": "\(inviteeID)", "reason": reason,
-                                                   "staff_id": staffID.map { "\($0)" } ?? ""])
+            try AuditLog.append(
+                db, kind: "grant",
+                [
+                    "grant_id": "\(id)", "invitee_id": "\(inviteeID)", "reason": reason,
+                    "staff_id": staffID.map { "\($0)" } ?? "",
+                ])
             return id
         }
     }
@@ -153,13 +172,17 @@ extension AppDatabase {
     /// Every bonus spin granted, for the wheel screen: the guest (masked), why, who gave it, and whether it has spun.
     func grants() async throws -> [GrantView] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT g.id, g.reason, g.at, i.name AS guest, i.phone AS phone, s.name AS staff,
-                       (SELECT prize_name FROM spin WHERE spin.grant_id = g.id) AS prize
-                FROM wheel_grant g JOIN invitee i ON i.id = g.invitee_id LEFT JOIN staff s ON s.id = g.staff_id ORDER BY g.id
-                """).map { r in
-                GrantView(id: r["id"], guest: NameMask.mask(r["guest"]), phoneLast4: String((r["phone"] as String).suffix(4)),
-                          reason: r["reason"], grantedBy: r["staff"] ?? "", at: r["at"], prize: r["prize"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT g.id, g.reason, g.at, i.name AS guest, i.phone AS phone, s.name AS staff,
+                           (SELECT prize_name FROM spin WHERE spin.grant_id = g.id) AS prize
+                    FROM wheel_grant g JOIN invitee i ON i.id = g.invitee_id LEFT JOIN staff s ON s.id = g.staff_id ORDER BY g.id
+                    """
+            ).map { r in
+                GrantView(
+                    id: r["id"], guest: NameMask.mask(r["guest"]), phoneLast4: String((r["phone"] as String).suffix(4)),
+                    reason: r["reason"], grantedBy: r["staff"] ?? "", at: r["at"], prize: r["prize"])
             }
         }
     }

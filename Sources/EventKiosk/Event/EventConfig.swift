@@ -124,7 +124,8 @@ extension EventConfig {
     public static func load(file: URL) throws -> EventConfig {
         let data: Data
         do { data = try Data(contentsOf: file) } catch {
-            throw EventFileError(source: file.path, problems: [EventProblem(field: "(file)", message: "cannot be read: \(error.localizedDescription)")])
+            throw EventFileError(
+                source: file.path, problems: [EventProblem(field: "(file)", message: "cannot be read: \(error.localizedDescription)")])
         }
         return try load(data: data, source: file.path)
     }
@@ -139,9 +140,12 @@ extension EventConfig {
         }
         switch error {
         case .keyNotFound(let key, let ctx): return EventProblem(field: path(ctx.codingPath + [key]), message: "缺少此项 / is missing")
-        case .typeMismatch(let type, let ctx): return EventProblem(field: path(ctx.codingPath), message: "类型不对（如应填数字）/ has the wrong type (expected \(type))")
+        case .typeMismatch(let type, let ctx):
+            return EventProblem(field: path(ctx.codingPath), message: "类型不对（如应填数字）/ has the wrong type (expected \(type))")
         case .valueNotFound(let type, let ctx): return EventProblem(field: path(ctx.codingPath), message: "不能为空 / is null (expected \(type))")
-        case .dataCorrupted(let ctx): return EventProblem(field: ctx.codingPath.isEmpty ? "(file)" : path(ctx.codingPath), message: "格式不对 / is not valid JSON: \(ctx.debugDescription)")
+        case .dataCorrupted(let ctx):
+            return EventProblem(
+                field: ctx.codingPath.isEmpty ? "(file)" : path(ctx.codingPath), message: "格式不对 / is not valid JSON: \(ctx.debugDescription)")
         @unknown default: return EventProblem(field: "(file)", message: "cannot be decoded")
         }
     }

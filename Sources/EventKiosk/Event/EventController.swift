@@ -67,8 +67,10 @@ struct EventController {
         let won = Dictionary(grouping: spins, by: \.prize.id).mapValues(\.count)
         let template = try await db.inspectionTemplate()
         let inspections = try await db.inspectionCount()
-        return .json(EditorView(event: try await event(), closed: try await db.isClosed(), won: won, spins: spins.count,
-                                inspectionTemplate: template.map { .init(name: $0.name, items: $0.items.count, locked: inspections > 0) }))
+        return .json(
+            EditorView(
+                event: try await event(), closed: try await db.isClosed(), won: won, spins: spins.count,
+                inspectionTemplate: template.map { .init(name: $0.name, items: $0.items.count, locked: inspections > 0) }))
     }
 
     /// Replaces the event after checking all of it: 422 with every problem by field, and nothing changes until it is valid.
@@ -88,8 +90,9 @@ struct EventController {
         }
         struct Reason: Decodable { let tiersChangeReason: String? }
         let reason = (try? JSON.decoder.decode(Reason.self, from: Data(bytes)))?.tiersChangeReason?.trimmed
-        let saved = try await db.updateEvent(new, template: template, staffID: context.staff?.staffID,
-                                             tiersChangeReason: reason.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) })
+        let saved = try await db.updateEvent(
+            new, template: template, staffID: context.staff?.staffID,
+            tiersChangeReason: reason.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) })
         context.logger.notice("event edited", metadata: ["event": "\(saved.name)"])
         // The MC screen shows the tiers and the rebate: the new ones, now.
         await feed.publish("event", PublicEvent(saved))

@@ -12,16 +12,24 @@ public enum EventEditRules {
         var problems: [EventProblem] = []
         if spins > 0 {
             for (i, prize) in old.wheel.prizes.enumerated() where i >= new.wheel.prizes.count || new.wheel.prizes[i].id != prize.id {
-                problems.append(EventProblem(field: "wheel.prizes[\(i)].id",
-                    message: "已转盘 \(spins) 次，奖品「\(prize.name)」不能删除或调换位置（可把库存改为已送出的数量）/ the wheel has spun \(spins) times: prize \"\(prize.id)\" cannot be removed or moved (set its stock to what was given out instead)"))
+                problems.append(
+                    EventProblem(
+                        field: "wheel.prizes[\(i)].id",
+                        message:
+                            "已转盘 \(spins) 次，奖品「\(prize.name)」不能删除或调换位置（可把库存改为已送出的数量）/ the wheel has spun \(spins) times: prize \"\(prize.id)\" cannot be removed or moved (set its stock to what was given out instead)"
+                    ))
                 break
             }
         }
         for (i, prize) in new.wheel.prizes.enumerated() {
             let given = won[prize.id] ?? 0
             if prize.stock < given {
-                problems.append(EventProblem(field: "wheel.prizes[\(i)].stock",
-                    message: "「\(prize.name)」已送出 \(given) 件，库存不能少于 \(given) / \(given) already given out, so the stock cannot be below \(given) (got \(prize.stock))"))
+                problems.append(
+                    EventProblem(
+                        field: "wheel.prizes[\(i)].stock",
+                        message:
+                            "「\(prize.name)」已送出 \(given) 件，库存不能少于 \(given) / \(given) already given out, so the stock cannot be below \(given) (got \(prize.stock))"
+                    ))
             }
         }
         return problems
@@ -46,8 +54,9 @@ struct TierChange: Sendable { let at: Date; let by: String; let reason: String; 
 extension APIError {
     /// A refused edit: 422 with every problem naming its field, like a refused event file.
     static func invalidEvent(_ problems: [EventProblem]) -> APIError {
-        APIError(.unprocessableContent, "invalid_event", "活动设置有 \(problems.count) 处问题，未保存 / \(problems.count) problem(s); nothing was saved",
-                 extra: ["problems": .array(problems.map { .object(["field": .string($0.field), "message": .string($0.message)]) })])
+        APIError(
+            .unprocessableContent, "invalid_event", "活动设置有 \(problems.count) 处问题，未保存 / \(problems.count) problem(s); nothing was saved",
+            extra: ["problems": .array(problems.map { .object(["field": .string($0.field), "message": .string($0.message)]) })])
     }
 }
 
@@ -58,44 +67,64 @@ extension AppDatabase {
     /// and refused once an inspection has been saved with the current one.
     /// Rebate tiers are a promise to every buyer: once the first order exists they change only with a reason
     /// (`tiersChangeReason`), which is kept, audited and printed on the rebate statement.
-    func updateEvent(_ new: EventConfig, template: InspectionTemplate? = nil, staffID: Int64?, tiersChangeReason: String? = nil) async throws -> EventConfig {
+    func updateEvent(
+        _ new: EventConfig, template: InspectionTemplate? = nil, staffID: Int64?, tiersChangeReason: String? = nil
+    ) async throws -> EventConfig {
         let templateJSON = try template.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) }
         try await write { db in
             try Self.requireOpen(db)
             guard let old = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
-            let won = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
-                .map { row -> (String, Int) in (row["prize_id"], row["n"]) })
+            let won = Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
+                    .map { row -> (String, Int) in (row["prize_id"], row["n"]) })
             let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
             var problems = new.validate() + EventEditRules.problems(old: old, new: new, won: won, spins: spins)
             if templateJSON != nil, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") ?? 0 > 0 {
-                problems.append(EventProblem(field: "inspection_template",
-                    message: "已有检测记录，检测表不能再换 / inspections have been saved with the current form, so it can no longer be changed"))
+                problems.append(
+                    EventProblem(
+                        field: "inspection_template",
+                        message: "已有检测记录，检测表不能再换 / inspections have been saved with the current form, so it can no longer be changed"))
             }
             let orders = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sale_order") ?? 0
             if new.tiers != old.tiers, orders > 0, tiersChangeReason == nil {
-                problems.append(EventProblem(field: "tiers",
-                    message: "已有 \(orders) 张订单，返利档位只能在填写原因后修改 / \(orders) order(s) exist: the rebate tiers change only with a reason (tiers_change_reason)"))
+                problems.append(
+                    EventProblem(
+                        field: "tiers",
+                        message:
+                            "已有 \(orders) 张订单，返利档位只能在填写原因后修改 / \(orders) order(s) exist: the rebate tiers change only with a reason (tiers_change_reason)"
+                    ))
             }
             guard problems.isEmpty else { throw APIError.invalidEvent(problems) }
             let now = Date()
             if new.tiers != old.tiers, orders > 0, let reason = tiersChangeReason {
                 let enc = JSON.encoder
-                try db.execute(sql: "INSERT INTO tier_change(at, staff_id, reason, orders, old_tiers, new_tiers) VALUES (?,?,?,?,?,?)",
-                               arguments: [now, staffID, reason, orders, String(decoding: try enc.encode(old.tiers), as: UTF8.self),
-                                           String(decoding: try enc.encode(new.tiers), as: UTF8.self)])
-                try AuditLog.append(db, kind: "tiers_changed", TierAudit(reason: reason, orders: orders, before: old.tiers, after: new.tiers, staffId: staffID))
+                try db.execute(
+                    sql: "INSERT INTO tier_change(at, staff_id, reason, orders, old_tiers, new_tiers) VALUES (?,?,?,?,?,?)",
+                    arguments: [
+                        now, staffID, reason, orders, String(decoding: try enc.encode(old.tiers), as: UTF8.self),
+                        String(decoding: try enc.encode(new.tiers), as: UTF8.self),
+                    ])
+                try AuditLog.append(
+                    db, kind: "tiers_changed", TierAudit(reason: reason, orders: orders, before: old.tiers, after: new.tiers, staffId: staffID))
             }
             if let templateJSON { try Self.setSetting(db, Self.templateKey, templateJSON) }
             for change in EventEditRules.stockChanges(old: old, new: new) {
-                try db.execute(sql: "INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [change.prizeID, change.old, change.new, spins, now, staffID])
-                try AuditLog.append(db, kind: "stock_change", StockAudit(prizeId: change.prizeID, oldStock: change.old, newStock: change.new,
-                                                                          afterSpin: spins, staffId: staffID))
+                try db.execute(
+                    sql: "INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [change.prizeID, change.old, change.new, spins, now, staffID])
+                try AuditLog.append(
+                    db, kind: "stock_change",
+                    StockAudit(
+                        prizeId: change.prizeID, oldStock: change.old, newStock: change.new,
+                        afterSpin: spins, staffId: staffID))
             }
             try Self.setSetting(db, Self.eventKey, String(decoding: try JSON.encoder.encode(new), as: UTF8.self))
             try Self.setSetting(db, Self.eventChangedKey, Self.stamp(now))
-            try AuditLog.append(db, kind: "event_changed", EventAudit(name: new.name, date: new.date, staffId: staffID,
-                                                                      changes: try AuditDiff(before: old, after: new)))
+            try AuditLog.append(
+                db, kind: "event_changed",
+                EventAudit(
+                    name: new.name, date: new.date, staffId: staffID,
+                    changes: try AuditDiff(before: old, after: new)))
         }
         return new
     }
@@ -104,21 +133,26 @@ extension AppDatabase {
     func stockChanges() async throws -> [DrawVerifier.WheelRecord.StockChange] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT prize_id, old_stock, new_stock, after_spin, returned_spin, reason FROM stock_change ORDER BY id").map {
-                .init(afterSpin: $0["after_spin"], prize: $0["prize_id"], oldStock: $0["old_stock"], stock: $0["new_stock"],
-                      returnedSpin: $0["returned_spin"], reason: $0["reason"])
+                .init(
+                    afterSpin: $0["after_spin"], prize: $0["prize_id"], oldStock: $0["old_stock"], stock: $0["new_stock"],
+                    returnedSpin: $0["returned_spin"], reason: $0["reason"])
             }
         }
     }
 
     private struct StockAudit: Encodable { let prizeId: String; let oldStock: Int; let newStock: Int; let afterSpin: Int; let staffId: Int64? }
     private struct EventAudit: Encodable { let name: String; let date: String; let staffId: Int64?; let changes: AuditDiff }
-    private struct TierAudit: Encodable { let reason: String; let orders: Int; let before: [EventConfig.Tier]; let after: [EventConfig.Tier]; let staffId: Int64? }
+    private struct TierAudit: Encodable {
+        let reason: String; let orders: Int; let before: [EventConfig.Tier]; let after: [EventConfig.Tier]; let staffId: Int64?
+    }
 
     /// Tier changes made after the first order, for the rebate statement.
     func tierChanges() async throws -> [TierChange] {
         try await read { db in
             try Row.fetchAll(db, sql: "SELECT t.*, s.name AS staff FROM tier_change t LEFT JOIN staff s ON s.id = t.staff_id ORDER BY t.id").map {
-                TierChange(at: $0["at"], by: $0["staff"] ?? "", reason: $0["reason"], orders: $0["orders"], oldTiers: $0["old_tiers"], newTiers: $0["new_tiers"])
+                TierChange(
+                    at: $0["at"], by: $0["staff"] ?? "", reason: $0["reason"], orders: $0["orders"], oldTiers: $0["old_tiers"],
+                    newTiers: $0["new_tiers"])
             }
         }
     }

@@ -44,8 +44,9 @@ extension AppDatabase {
     }
 
     static func setSetting(_ db: Database, _ key: String, _ value: String) throws {
-        try db.execute(sql: "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                       arguments: [key, value])
+        try db.execute(
+            sql: "INSERT INTO setting(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            arguments: [key, value])
     }
 
     /// Refuses a change once the event day has been closed.

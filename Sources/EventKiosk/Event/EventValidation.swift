@@ -47,7 +47,9 @@ extension EventConfig {
         var prizeIDs = Set<String>()
         for (i, prize) in wheel.prizes.enumerated() {
             let f = "wheel.prizes[\(i)]"
-            check(prize.id.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil, "\(f).id", "must be 1 to 40 of a-z, 0-9, _ or -, got \"\(prize.id)\"")
+            check(
+                prize.id.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil, "\(f).id",
+                "must be 1 to 40 of a-z, 0-9, _ or -, got \"\(prize.id)\"")
             check(prizeIDs.insert(prize.id).inserted, "\(f).id", "\"\(prize.id)\" is used twice")
             check(!prize.name.trimmed.isEmpty, "\(f).name", "must not be empty")
             check(prize.value >= 0, "\(f).value", "must not be negative, got \(prize.value)")
@@ -63,8 +65,9 @@ extension EventConfig {
             check(draw.alternates >= 0, "\(f).alternates", "must not be negative, got \(draw.alternates)")
         }
 
-        check(inspectionTemplate.range(of: #"^[A-Za-z0-9_.-]+\.json$"#, options: .regularExpression) != nil,
-              "inspection_template", "must be a .json file name, got \"\(inspectionTemplate)\"")
+        check(
+            inspectionTemplate.range(of: #"^[A-Za-z0-9_.-]+\.json$"#, options: .regularExpression) != nil,
+            "inspection_template", "must be a .json file name, got \"\(inspectionTemplate)\"")
 
         for (i, bus) in (buses ?? []).enumerated() {
             let f = "buses[\(i)]"
@@ -75,8 +78,10 @@ extension EventConfig {
             check(!bus.meetingPoint.trimmed.isEmpty, "\(f).meeting_point", "请填写集合地点 / the meeting point is missing")
         }
         if let campaign {
-            for (field, value) in [("parties", campaign.parties), ("people", campaign.people), ("orders", campaign.orders),
-                                   ("per_consultant", campaign.perConsultant)] {
+            for (field, value) in [
+                ("parties", campaign.parties), ("people", campaign.people), ("orders", campaign.orders),
+                ("per_consultant", campaign.perConsultant),
+            ] {
                 if let value { check((0...10_000).contains(value), "campaign.\(field)", "must be 0 to 10000, got \(value)") }
             }
             for (i, r) in (campaign.reminders ?? []).enumerated() {
@@ -92,14 +97,17 @@ extension EventConfig {
         if let survey {
             check((4...6).contains(survey.questions.count), "survey.questions", "must list 4 to 6 questions, got \(survey.questions.count)")
             for (i, q) in survey.questions.enumerated() {
-                check(q.id.range(of: "^[a-z0-9_]{1,30}$", options: .regularExpression) != nil, "survey.questions[\(i)].id", "must be 1 to 30 of a-z, 0-9 or _")
+                check(
+                    q.id.range(of: "^[a-z0-9_]{1,30}$", options: .regularExpression) != nil, "survey.questions[\(i)].id",
+                    "must be 1 to 30 of a-z, 0-9 or _")
                 check(survey.questions.firstIndex { $0.id == q.id } == i, "survey.questions[\(i)].id", "\"\(q.id)\" is used twice")
                 check(!q.text.trimmed.isEmpty && q.text.count <= 100, "survey.questions[\(i)].text", "must be 1 to 100 characters")
             }
         }
         if let inviteesFile {
-            check(inviteesFile.range(of: #"^[A-Za-z0-9_.-]+\.csv$"#, options: .regularExpression) != nil,
-                  "invitees_file", "must be a .csv file name next to the event file, got \"\(inviteesFile)\"")
+            check(
+                inviteesFile.range(of: #"^[A-Za-z0-9_.-]+\.csv$"#, options: .regularExpression) != nil,
+                "invitees_file", "must be a .csv file name next to the event file, got \"\(inviteesFile)\"")
         }
         problems += promotionProblems()
         return problems
@@ -131,11 +139,19 @@ extension EventConfig {
         let topWheel = wheel.prizes.map(\.value).max() ?? 0
         var problems: [EventProblem] = []
         if let i = draws.firstIndex(where: { $0.value > limit }) {
-            problems.append(EventProblem(field: "draws[\(i)].value",
-                message: "抽奖最高奖金额不得超过 ¥\(limit)（反不正当竞争法第十条）/ a lottery prize may not be worth more than ¥\(limit) (Anti-Unfair Competition Law art. 10), got ¥\(draws[i].value)"))
+            problems.append(
+                EventProblem(
+                    field: "draws[\(i)].value",
+                    message:
+                        "抽奖最高奖金额不得超过 ¥\(limit)（反不正当竞争法第十条）/ a lottery prize may not be worth more than ¥\(limit) (Anti-Unfair Competition Law art. 10), got ¥\(draws[i].value)"
+                ))
         } else if topDraw + topWheel > limit {
-            problems.append(EventProblem(field: "wheel.prizes",
-                message: "一单可中的转盘最高奖加抽奖最高奖 ¥\(topWheel + topDraw) 超过 ¥\(limit) / the largest wheel prize plus the top draw prize one order can win (¥\(topWheel + topDraw)) is more than ¥\(limit)"))
+            problems.append(
+                EventProblem(
+                    field: "wheel.prizes",
+                    message:
+                        "一单可中的转盘最高奖加抽奖最高奖 ¥\(topWheel + topDraw) 超过 ¥\(limit) / the largest wheel prize plus the top draw prize one order can win (¥\(topWheel + topDraw)) is more than ¥\(limit)"
+                ))
         }
         return problems
     }

@@ -11,9 +11,13 @@ struct DeviceSetupController {
     func register(on api: APIRouter) {
         api.get("/ca.crt", .everyone) { _, _ in
             guard let tls else { throw Self.httpsOff }
-            return Response(status: .ok, headers: [.contentType: "application/x-x509-ca-cert", .cacheControl: "no-cache",
-                                                   .contentDisposition: "attachment; filename=\"eventkiosk-ca.crt\""],
-                            body: .init(byteBuffer: ByteBuffer(string: tls.ca.pem)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/x-x509-ca-cert", .cacheControl: "no-cache",
+                    .contentDisposition: "attachment; filename=\"eventkiosk-ca.crt\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: tls.ca.pem)))
         }
         api.get("/api/device-setup", .everyone, setup)
         // Fetched by the setup page across origins (from http:// to https://): it only succeeds when the tablet
@@ -40,9 +44,11 @@ struct DeviceSetupController {
 
     /// What the setup page shows: the addresses, ports and CA fingerprint, and how many devices already trust it.
     @Sendable func setup(_ request: Request, context: AppRequestContext) async throws -> Response {
-        .json(SetupView(https: tls != nil, httpPort: httpPort, httpsPort: tls?.httpsPort, addresses: tls?.addresses ?? LocalAddresses.ipv4(),
-                        fingerprint: tls?.ca.fingerprint, caName: tls?.ca.name,
-                        devices: try await db.httpsDeviceCount(), secure: tls != nil && context.localPort == tls?.httpsPort))
+        .json(
+            SetupView(
+                https: tls != nil, httpPort: httpPort, httpsPort: tls?.httpsPort, addresses: tls?.addresses ?? LocalAddresses.ipv4(),
+                fingerprint: tls?.ca.fingerprint, caName: tls?.ca.name,
+                devices: try await db.httpsDeviceCount(), secure: tls != nil && context.localPort == tls?.httpsPort))
     }
 
     /// `?to=ca|door|setup&host=<one of the laptop's addresses>` as a QR code; other hosts are refused, so this
@@ -52,7 +58,9 @@ struct DeviceSetupController {
         let host = query.get("host") ?? tls?.addresses.first ?? "127.0.0.1"
         let allowed = (tls?.addresses ?? LocalAddresses.ipv4()) + ["127.0.0.1", "localhost"]
         guard allowed.contains(host) else {
-            throw APIError(.unprocessableContent, "unknown_host", "不是本机地址 / \(host.prefix(40)) is not one of this laptop's addresses: \(allowed.joined(separator: ", "))")
+            throw APIError(
+                .unprocessableContent, "unknown_host",
+                "不是本机地址 / \(host.prefix(40)) is not one of this laptop's addresses: \(allowed.joined(separator: ", "))")
         }
         let url: String
         switch query.get("to") ?? "" {
@@ -64,8 +72,9 @@ struct DeviceSetupController {
         default: throw APIError(.unprocessableContent, "unknown_target", "to 须为 ca、door 或 setup / to must be ca, door or setup")
         }
         let svg = try QRCode(url).svg(pixelSize: 240)
-        return Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-cache"],
-                        body: .init(byteBuffer: ByteBuffer(string: svg)))
+        return Response(
+            status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "no-cache"],
+            body: .init(byteBuffer: ByteBuffer(string: svg)))
     }
 
     static let httpsOff = APIError(.notFound, "https_off", "HTTPS 未开启（kiosk serve --https-port 0）/ HTTPS is off on this kiosk")

@@ -107,8 +107,9 @@ public struct KioskCA: Sendable {
                 AuthorityKeyIdentifier(keyIdentifier: caKeyID)
             },
             issuerPrivateKey: privateKey)
-        return Issued(certificatePEM: try cert.serializeAsPEM().pemString, privateKeyPEM: try key.serializeAsPEM().pemString,
-                      certificate: cert)
+        return Issued(
+            certificatePEM: try cert.serializeAsPEM().pemString, privateKeyPEM: try key.serializeAsPEM().pemString,
+            certificate: cert)
     }
 }
 

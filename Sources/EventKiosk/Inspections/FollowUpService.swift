@@ -44,10 +44,12 @@ public enum FollowUpRule {
 extension AppDatabase {
     func followUps() async throws -> [FollowUpView] {
         try await read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT f.*, i.at AS inspected_at, i.customer_name, i.customer_phone, i.plate, i.items
-                FROM followup f JOIN inspection i ON i.id = f.inspection_id
-                """)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.*, i.at AS inspected_at, i.customer_name, i.customer_phone, i.plate, i.items
+                    FROM followup f JOIN inspection i ON i.id = f.inspection_id
+                    """)
             let views = rows.map { r -> FollowUpView in
                 let items = (try? JSON.decoder.decode([EvaluatedItem].self, from: Data((r["items"] as String).utf8))) ?? []
                 let outcome = (r["outcome"] as String?).flatMap(FollowUpOutcome.init(rawValue:))
@@ -55,11 +57,12 @@ extension AppDatabase {
                 let smsSentAt: Date? = r["sms_sent_at"]
                 let last: Date? = r["last_attempt_at"]
                 let step = FollowUpRule.nextStep(outcome: outcome, attempts: attempts, smsSent: smsSentAt != nil)
-                return FollowUpView(id: r["id"], inspectionId: r["inspection_id"], inspectedAt: r["inspected_at"], name: r["customer_name"],
-                                    phone: r["customer_phone"], plate: r["plate"], due: r["due"],
-                                    urgentItems: items.filter { $0.status == .urgent }.map(\.name), attempts: attempts,
-                                    outcome: outcome?.rawValue, note: r["note"], lastAttemptAt: last, smsSentAt: smsSentAt, nextStep: step,
-                                    nextCallAfter: step == "call" ? last?.addingTimeInterval(FollowUpRule.gapBetweenCalls) : nil)
+                return FollowUpView(
+                    id: r["id"], inspectionId: r["inspection_id"], inspectedAt: r["inspected_at"], name: r["customer_name"],
+                    phone: r["customer_phone"], plate: r["plate"], due: r["due"],
+                    urgentItems: items.filter { $0.status == .urgent }.map(\.name), attempts: attempts,
+                    outcome: outcome?.rawValue, note: r["note"], lastAttemptAt: last, smsSentAt: smsSentAt, nextStep: step,
+                    nextCallAfter: step == "call" ? last?.addingTimeInterval(FollowUpRule.gapBetweenCalls) : nil)
             }
             // Open ones first, urgent defects first among them, then the earliest due.
             return views.sorted {
@@ -81,16 +84,20 @@ extension AppDatabase {
                 throw APIError(.conflict, "followup_done", "这条回访已完成（\(current?.rawValue ?? "")）/ This follow-up is already finished")
             }
             if outcome == .smsSent && attempts < FollowUpRule.callsBeforeSMS {
-                throw APIError(.unprocessableContent, "call_first", "请先在不同时间打满 \(FollowUpRule.callsBeforeSMS) 次电话，再发短信 / Call three times at different times before the SMS")
+                throw APIError(
+                    .unprocessableContent, "call_first",
+                    "请先在不同时间打满 \(FollowUpRule.callsBeforeSMS) 次电话，再发短信 / Call three times at different times before the SMS")
             }
             let now = Date()
-            try db.execute(sql: "INSERT INTO followup_attempt(followup_id, outcome, note, staff, at) VALUES (?,?,?,?,?)",
-                           arguments: [id, outcome.rawValue, note, staff, now])
+            try db.execute(
+                sql: "INSERT INTO followup_attempt(followup_id, outcome, note, staff, at) VALUES (?,?,?,?,?)",
+                arguments: [id, outcome.rawValue, note, staff, now])
             if outcome == .smsSent {
                 try db.execute(sql: "UPDATE followup SET sms_sent_at = ?, note = COALESCE(?, note) WHERE id = ?", arguments: [now, note, id])
             } else {
-                try db.execute(sql: "UPDATE followup SET attempts = attempts + 1, outcome = ?, note = COALESCE(?, note), last_attempt_at = ? WHERE id = ?",
-                               arguments: [outcome.rawValue, note, now, id])
+                try db.execute(
+                    sql: "UPDATE followup SET attempts = attempts + 1, outcome = ?, note = COALESCE(?, note), last_attempt_at = ? WHERE id = ?",
+                    arguments: [outcome.rawValue, note, now, id])
             }
             return ()
         }

@@ -90,8 +90,11 @@ public enum InspectionRules {
             problem(nil, "client_id 须为 8–64 位字母数字（如 UUID）/ client_id must be 8 to 64 letters, digits or dashes (a UUID)")
         }
         let technician = s.technician?.trimmed ?? ""
-        if technician.isEmpty { problem(nil, "缺少技师姓名 / technician is missing") }
-        else if technician.count > 30 { problem(nil, "技师姓名过长 / technician is longer than 30 characters") }
+        if technician.isEmpty {
+            problem(nil, "缺少技师姓名 / technician is missing")
+        } else if technician.count > 30 {
+            problem(nil, "技师姓名过长 / technician is longer than 30 characters")
+        }
 
         // Vehicle and customer
         let plate = s.vehicle?.plate.map(Plate.normalize).flatMap { $0.isEmpty ? nil : $0 }
@@ -103,8 +106,11 @@ public enum InspectionRules {
         }
         var mileage: Int?
         if let raw = s.vehicle?.mileageKm, raw != .null {
-            if let m = number(raw), m >= 0, m <= 2_000_000, m == m.rounded() { mileage = Int(m) }
-            else { problem(nil, "行驶里程须为 0–2000000 的整数公里 / mileage_km must be a whole number of km from 0 to 2,000,000") }
+            if let m = number(raw), m >= 0, m <= 2_000_000, m == m.rounded() {
+                mileage = Int(m)
+            } else {
+                problem(nil, "行驶里程须为 0–2000000 的整数公里 / mileage_km must be a whole number of km from 0 to 2,000,000")
+            }
         }
         let customerName = s.customer?.name?.trimmedOrNil
         if let n = customerName, n.count > 30 { problem(nil, "客户姓名过长 / customer.name is longer than 30 characters") }
@@ -118,7 +124,9 @@ public enum InspectionRules {
         let inputs = s.items ?? []
         var byID: [String: InspectionSubmission.ItemInput] = [:]
         for input in inputs {
-            guard let id = input.id, let _ = template.item(id) else { problem(input.id, "没有这一项 / unknown item \"\(input.id?.prefix(40) ?? "(no id)")\""); continue }
+            guard let id = input.id, let _ = template.item(id) else {
+                problem(input.id, "没有这一项 / unknown item \"\(input.id?.prefix(40) ?? "(no id)")\""); continue
+            }
             if byID[id] != nil { problem(id, "\(label(template.item(id)!)): 重复提交 / sent twice") }
             byID[id] = input
         }
@@ -128,12 +136,16 @@ public enum InspectionRules {
             let name = label(item)
             guard let input = byID[item.id] else { problem(item.id, "\(name): 未检查 / item is missing"); continue }
             guard let techStatus = input.status.flatMap(InspectionStatus.init(rawValue:)) else {
-                problem(item.id, "\(name): 状态须为 ok / advise / urgent / na，收到 \"\(input.status?.prefix(20) ?? "")\" / status is missing or unknown"); continue
+                problem(item.id, "\(name): 状态须为 ok / advise / urgent / na，收到 \"\(input.status?.prefix(20) ?? "")\" / status is missing or unknown");
+                continue
             }
             if techStatus == .na {
                 if item.naAllowed != true { problem(item.id, "\(name): 此项不能选“不适用” / this item cannot be n/a") }
             } else if !item.allowedChoices.contains(techStatus) {
-                problem(item.id, "\(name): 此项只能选 \(item.allowedChoices.map(\.rawValue).joined(separator: "/")) / status \(techStatus.rawValue) is not offered for this item")
+                problem(
+                    item.id,
+                    "\(name): 此项只能选 \(item.allowedChoices.map(\.rawValue).joined(separator: "/")) / status \(techStatus.rawValue) is not offered for this item"
+                )
             }
             // Values
             var values: [String: Double] = [:]
@@ -144,15 +156,22 @@ public enum InspectionRules {
             for spec in item.values {
                 let v = raw[spec.key]
                 if v == nil || v == .null || v == .string("") {
-                    let needed = !spec.isOptional || spec.compareTo == nil && item.values.contains { $0.compareTo == spec.key && raw[$0.key] != nil && raw[$0.key] != .null }
+                    let needed =
+                        !spec.isOptional
+                        || spec.compareTo == nil && item.values.contains { $0.compareTo == spec.key && raw[$0.key] != nil && raw[$0.key] != .null }
                     if needed && techStatus != .na { problem(item.id, "\(name) · \(spec.label): 缺少测量值 / \(spec.key) is missing") }
                     continue
                 }
                 guard let x = number(v!) else { problem(item.id, "\(name) · \(spec.label): 不是数字 / \(spec.key) is not a number"); continue }
                 guard x >= spec.min && x <= spec.max else {
-                    problem(item.id, "\(name) · \(spec.label): \(format(x)) 超出可能范围 \(format(spec.min))–\(format(spec.max)) \(spec.unit) / \(spec.key) is outside the possible range"); continue
+                    problem(
+                        item.id,
+                        "\(name) · \(spec.label): \(format(x)) 超出可能范围 \(format(spec.min))–\(format(spec.max)) \(spec.unit) / \(spec.key) is outside the possible range"
+                    ); continue
                 }
-                if spec.integer == true && x != x.rounded() { problem(item.id, "\(name) · \(spec.label): 须为整数 / \(spec.key) must be a whole number"); continue }
+                if spec.integer == true && x != x.rounded() {
+                    problem(item.id, "\(name) · \(spec.label): 须为整数 / \(spec.key) must be a whole number"); continue
+                }
                 values[spec.key] = x
             }
             var colours: [String: String] = [:]
@@ -178,9 +197,11 @@ public enum InspectionRules {
                 case .failure(let why): problem(item.id, "\(name): 照片\(why)")
                 }
             }
-            evaluated.append(EvaluatedItem(id: item.id, no: item.no, name: item.name, zone: item.zone, technicianStatus: techStatus,
-                                           valueStatus: valueStatus, status: status, values: values, colours: colours,
-                                           advice: advice, note: note, hasPhoto: photos[item.id] != nil))
+            evaluated.append(
+                EvaluatedItem(
+                    id: item.id, no: item.no, name: item.name, zone: item.zone, technicianStatus: techStatus,
+                    valueStatus: valueStatus, status: status, values: values, colours: colours,
+                    advice: advice, note: note, hasPhoto: photos[item.id] != nil))
         }
         if inputs.isEmpty { problem(nil, "没有检查项目 / items is missing") }
 
@@ -194,12 +215,17 @@ public enum InspectionRules {
         }
         let urgent = evaluated.filter { $0.status == .urgent }
         if !urgent.isEmpty && signature == nil && !problems.contains(where: { $0.message.hasPrefix("客户签名") }) {
-            problem(nil, "有 \(urgent.count) 项紧急缺陷（\(urgent.map { "\($0.no) \($0.name)" }.joined(separator: "、"))），须客户签名确认 / urgent items need the customer's signature")
+            problem(
+                nil,
+                "有 \(urgent.count) 项紧急缺陷（\(urgent.map { "\($0.no) \($0.name)" }.joined(separator: "、"))），须客户签名确认 / urgent items need the customer's signature"
+            )
         }
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
-        return .success(CheckedInspection(clientId: clientId, inviteeId: s.inviteeId, plate: plate, vin: vin, mileageKm: mileage,
-                                          customerName: customerName, customerPhone: phone, technician: technician,
-                                          items: evaluated, signature: signature, photos: photos))
+        return .success(
+            CheckedInspection(
+                clientId: clientId, inviteeId: s.inviteeId, plate: plate, vin: vin, mileageKm: mileage,
+                customerName: customerName, customerPhone: phone, technician: technician,
+                items: evaluated, signature: signature, photos: photos))
     }
 
     public struct Problems: Error, Sendable { public let list: [InspectionProblem] }
@@ -226,17 +252,21 @@ public enum InspectionRules {
             return .failure(ImageProblem(text: "须为 data: 网址 / must be a base64 data: URL"))
         }
         let mime = String(url[url.index(url.startIndex, offsetBy: 5)..<comma].dropLast(7))
-        guard allowed.contains(mime) else { return .failure(ImageProblem(text: "格式须为 \(allowed.joined(separator: "/")) / must be \(allowed.joined(separator: " or "))")) }
+        guard allowed.contains(mime) else {
+            return .failure(ImageProblem(text: "格式须为 \(allowed.joined(separator: "/")) / must be \(allowed.joined(separator: " or "))"))
+        }
         guard url.count - url.distance(from: url.startIndex, to: comma) <= limit * 4 / 3 + 8,
-              let data = Data(base64Encoded: String(url[url.index(after: comma)...])) else {
+            let data = Data(base64Encoded: String(url[url.index(after: comma)...]))
+        else {
             return .failure(ImageProblem(text: "过大或无法解码 / is too large (over \(limit / 1000) kB) or not valid base64"))
         }
         let b = [UInt8](data.prefix(12))
-        let ok = switch mime {
-        case "image/png": b.starts(with: [0x89, 0x50, 0x4E, 0x47])
-        case "image/jpeg": b.starts(with: [0xFF, 0xD8, 0xFF])
-        default: b.count == 12 && b.starts(with: Array("RIFF".utf8)) && Array(b[8..<12]) == Array("WEBP".utf8)
-        }
+        let ok =
+            switch mime {
+            case "image/png": b.starts(with: [0x89, 0x50, 0x4E, 0x47])
+            case "image/jpeg": b.starts(with: [0xFF, 0xD8, 0xFF])
+            default: b.count == 12 && b.starts(with: Array("RIFF".utf8)) && Array(b[8..<12]) == Array("WEBP".utf8)
+            }
         return ok ? .success(data) : .failure(ImageProblem(text: "内容不是 \(mime) 图片 / is not a \(mime) image"))
     }
 

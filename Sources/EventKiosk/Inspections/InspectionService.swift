@@ -39,7 +39,8 @@ public struct TechnicianCount: Codable, Sendable, Equatable {
 
 extension AppDatabase {
     static let templateKey = "inspection_template"
-    static let inspectionColumns = "id, client_id, at, invitee_id, customer_name, customer_phone, plate, vin, mileage_km, technician, items, yellow_count, red_count, signature IS NOT NULL AS signed"
+    static let inspectionColumns =
+        "id, client_id, at, invitee_id, customer_name, customer_phone, plate, vin, mileage_km, technician, items, yellow_count, red_count, signature IS NOT NULL AS signed"
 
     // MARK: - Template
 
@@ -66,7 +67,9 @@ extension AppDatabase {
         try await write { db in
             try Self.requireOpen(db)
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") == 0 else {
-                throw APIError(.conflict, "template_in_use", "已有检测记录，检测表不能再换 / Inspections have been saved with the current form, so it can no longer be changed")
+                throw APIError(
+                    .conflict, "template_in_use", "已有检测记录，检测表不能再换 / Inspections have been saved with the current form, so it can no longer be changed"
+                )
             }
             try Self.setSetting(db, Self.templateKey, json)
         }
@@ -87,8 +90,9 @@ extension AppDatabase {
             var invitee: InviteeRecord?
             if let id = c.inviteeId {
                 guard let found = try InviteeRecord.fetchOne(db, key: id) else {
-                    throw APIError(.unprocessableContent, "invalid_inspection", "没有这位来宾 / No invitee with id \(id)",
-                                   extra: ["problems": .array([.object(["item": .null, "message": .string("invitee_id \(id) does not exist")])])])
+                    throw APIError(
+                        .unprocessableContent, "invalid_inspection", "没有这位来宾 / No invitee with id \(id)",
+                        extra: ["problems": .array([.object(["item": .null, "message": .string("invitee_id \(id) does not exist")])])])
                 }
                 invitee = found
             } else if let plate {
@@ -103,11 +107,15 @@ extension AppDatabase {
             }
             let now = Date()
             let itemsJSON = String(decoding: try JSON.encoder.encode(c.items), as: UTF8.self)
-            try db.execute(sql: """
-                INSERT INTO inspection(client_id, invitee_id, customer_name, customer_phone, plate, vin, mileage_km, technician, staff_id,
-                                       items, yellow_count, red_count, signature, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-                """, arguments: [c.clientId, inviteeID, name, phone, plate, vin, c.mileageKm, c.technician, staffID, itemsJSON,
-                                 c.items.filter { $0.status == .advise }.count, c.urgentItems.count, c.signature, now])
+            try db.execute(
+                sql: """
+                    INSERT INTO inspection(client_id, invitee_id, customer_name, customer_phone, plate, vin, mileage_km, technician, staff_id,
+                                           items, yellow_count, red_count, signature, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    """,
+                arguments: [
+                    c.clientId, inviteeID, name, phone, plate, vin, c.mileageKm, c.technician, staffID, itemsJSON,
+                    c.items.filter { $0.status == .advise }.count, c.urgentItems.count, c.signature, now,
+                ])
             let id = db.lastInsertedRowID
             for (item, data) in c.photos.sorted(by: { $0.key < $1.key }) {
                 try db.execute(sql: "INSERT INTO inspection_photo(inspection_id, item_id, data) VALUES (?,?,?)", arguments: [id, item, data])
@@ -123,7 +131,8 @@ extension AppDatabase {
     }
 
     static func inspection(_ db: Database, clientID: String) throws -> InspectionView? {
-        try Row.fetchOne(db, sql: "SELECT \(inspectionColumns) FROM inspection WHERE client_id = ?", arguments: [clientID]).map(InspectionView.init(row:))
+        try Row.fetchOne(db, sql: "SELECT \(inspectionColumns) FROM inspection WHERE client_id = ?", arguments: [clientID]).map(
+            InspectionView.init(row:))
     }
 
     func inspection(id: Int64) async throws -> InspectionView {
@@ -140,8 +149,10 @@ extension AppDatabase {
     /// Newest first; `ascending` gives the 汇总表's date order.
     func inspections(limit: Int = 10_000, offset: Int = 0, ascending: Bool = false) async throws -> [InspectionView] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT \(Self.inspectionColumns) FROM inspection ORDER BY id \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?",
-                             arguments: [limit, offset]).map(InspectionView.init(row:))
+            try Row.fetchAll(
+                db, sql: "SELECT \(Self.inspectionColumns) FROM inspection ORDER BY id \(ascending ? "ASC" : "DESC") LIMIT ? OFFSET ?",
+                arguments: [limit, offset]
+            ).map(InspectionView.init(row:))
         }
     }
 
@@ -149,14 +160,19 @@ extension AppDatabase {
     func previousInspection(plate: String?, vin: String?, before: Date? = nil) async throws -> InspectionView? {
         try await read { db in
             guard plate != nil || vin != nil else { return nil }
-            return try Row.fetchOne(db, sql: """
-                SELECT \(Self.inspectionColumns) FROM inspection WHERE (plate = ? OR vin = ?) AND at < ? ORDER BY at DESC LIMIT 1
-                """, arguments: [plate, vin, before ?? .distantFuture]).map(InspectionView.init(row:))
+            return try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(Self.inspectionColumns) FROM inspection WHERE (plate = ? OR vin = ?) AND at < ? ORDER BY at DESC LIMIT 1
+                    """, arguments: [plate, vin, before ?? .distantFuture]
+            ).map(InspectionView.init(row:))
         }
     }
 
     func inspectionPhoto(id: Int64, item: String) async throws -> Data? {
-        try await read { db in try Data.fetchOne(db, sql: "SELECT data FROM inspection_photo WHERE inspection_id = ? AND item_id = ?", arguments: [id, item]) }
+        try await read { db in
+            try Data.fetchOne(db, sql: "SELECT data FROM inspection_photo WHERE inspection_id = ? AND item_id = ?", arguments: [id, item])
+        }
     }
 
     func inspectionSignature(id: Int64) async throws -> Data? {
@@ -165,9 +181,12 @@ extension AppDatabase {
 
     func technicianCounts() async throws -> [TechnicianCount] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT technician, COUNT(*) AS n, SUM(red_count > 0) AS urgent FROM inspection GROUP BY technician ORDER BY n DESC, technician
-                """).map { TechnicianCount(technician: $0["technician"], inspections: $0["n"], withUrgent: $0["urgent"]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT technician, COUNT(*) AS n, SUM(red_count > 0) AS urgent FROM inspection GROUP BY technician ORDER BY n DESC, technician
+                    """
+            ).map { TechnicianCount(technician: $0["technician"], inspections: $0["n"], withUrgent: $0["urgent"]) }
         }
     }
 }

@@ -92,12 +92,16 @@ public struct InspectionTemplate: Codable, Sendable, Equatable {
         var seenIDs = Set<String>(), seenNos = Set<Int>()
         for (i, item) in items.enumerated() {
             let f = "items[\(i)]"
-            check(item.id.range(of: "^[a-z0-9_]{1,40}$", options: .regularExpression) != nil, "\(f).id", "must be 1–40 of a–z, 0–9, _; got \"\(item.id.prefix(40))\"")
+            check(
+                item.id.range(of: "^[a-z0-9_]{1,40}$", options: .regularExpression) != nil, "\(f).id",
+                "must be 1–40 of a–z, 0–9, _; got \"\(item.id.prefix(40))\"")
             check(seenIDs.insert(item.id).inserted, "\(f).id", "\"\(item.id)\" is used twice")
             check(seenNos.insert(item.no).inserted, "\(f).no", "\(item.no) is used twice")
             check(!item.name.trimmed.isEmpty, "\(f).name", "must not be empty")
             check(zoneIDs.contains(item.zone), "\(f).zone", "\"\(item.zone)\" is not one of the zones")
-            check(!item.allowedChoices.isEmpty && !item.allowedChoices.contains(.na), "\(f).choices", "must list some of ok, advise, urgent (use na_allowed for n/a)")
+            check(
+                !item.allowedChoices.isEmpty && !item.allowedChoices.contains(.na), "\(f).choices",
+                "must list some of ok, advise, urgent (use na_allowed for n/a)")
             var keys = Set<String>()
             for (j, v) in item.values.enumerated() {
                 let vf = "\(f).values[\(j)]"
@@ -109,7 +113,9 @@ public struct InspectionTemplate: Codable, Sendable, Equatable {
                 }
                 check((v.green == nil) == (v.red == nil), "\(vf).green", "green and red go together")
                 if let ref = v.compareTo {
-                    check(item.values.contains { $0.key == ref && $0.compareTo == nil }, "\(vf).compare_to", "\"\(ref)\" is not a plain value of this item")
+                    check(
+                        item.values.contains { $0.key == ref && $0.compareTo == nil }, "\(vf).compare_to",
+                        "\"\(ref)\" is not a plain value of this item")
                     check(v.compare != nil, "\(vf).compare", "must be difference or distance when compare_to is set")
                 }
             }
@@ -122,12 +128,33 @@ public struct InspectionTemplate: Codable, Sendable, Equatable {
 public enum InspectionStatus: String, Codable, Sendable, Comparable, CaseIterable {
     case na, ok, advise, urgent
 
-    var rank: Int { switch self { case .na: 0; case .ok: 1; case .advise: 2; case .urgent: 3 } }
+    var rank: Int {
+        switch self {
+        case .na: 0;
+        case .ok: 1;
+        case .advise: 2;
+        case .urgent: 3
+        }
+    }
     public static func < (a: Self, b: Self) -> Bool { a.rank < b.rank }
 
     /// green / yellow / red, as the form and the report show it.
-    public var colour: String { switch self { case .na: "none"; case .ok: "green"; case .advise: "yellow"; case .urgent: "red" } }
-    public var chinese: String { switch self { case .na: "不适用"; case .ok: "正常"; case .advise: "建议"; case .urgent: "紧急" } }
+    public var colour: String {
+        switch self {
+        case .na: "none";
+        case .ok: "green";
+        case .advise: "yellow";
+        case .urgent: "red"
+        }
+    }
+    public var chinese: String {
+        switch self {
+        case .na: "不适用";
+        case .ok: "正常";
+        case .advise: "建议";
+        case .urgent: "紧急"
+        }
+    }
 }
 
 /// A threshold such as `<=1.6`: an operator and a number.
@@ -139,7 +166,8 @@ public struct Condition: Sendable, Equatable {
     public init?(_ text: String) {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard let op = [Op.le, .ge, .lt, .gt].first(where: { t.hasPrefix($0.rawValue) }),
-              let bound = Double(t.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces)), bound.isFinite else { return nil }
+            let bound = Double(t.dropFirst(op.rawValue.count).trimmingCharacters(in: .whitespaces)), bound.isFinite
+        else { return nil }
         self.op = op
         self.bound = bound
     }

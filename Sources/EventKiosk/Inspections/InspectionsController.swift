@@ -26,8 +26,11 @@ struct InspectionsController {
         api.get("/inspections/{id}/report", .staff) { _, context in
             let inspection = try await db.inspection(id: try context.id())
             let previous = try await db.previousInspection(plate: inspection.plate, vin: inspection.vin, before: inspection.at)
-            return HTML.response(InspectionReport(event: try await db.event(), template: try await template(), inspection: inspection,
-                                                  signature: try await db.inspectionSignature(id: inspection.id), previous: previous).html)
+            return HTML.response(
+                InspectionReport(
+                    event: try await db.event(), template: try await template(), inspection: inspection,
+                    signature: try await db.inspectionSignature(id: inspection.id), previous: previous
+                ).html)
         }
         api.get("/api/followups", .staff) { _, _ in .json(try await db.followUps()) }
         api.patch("/api/followups/{id}", .staff, recordFollowUp)
@@ -51,10 +54,14 @@ struct InspectionsController {
         if body.technician?.trimmed.isEmpty ?? true { body.technician = staff.name }
         switch InspectionRules.check(body, template: try await template()) {
         case .failure(let problems):
-            throw APIError(.unprocessableContent, "invalid_inspection",
-                           "检查单有 \(problems.list.count) 处问题 / The inspection has \(problems.list.count) problem(s): "
-                           + problems.list.prefix(3).map(\.message).joined(separator: "; "),
-                           extra: ["problems": .array(problems.list.map { .object(["item": $0.item.map(JSONValue.string) ?? .null, "message": .string($0.message)]) })])
+            throw APIError(
+                .unprocessableContent, "invalid_inspection",
+                "检查单有 \(problems.list.count) 处问题 / The inspection has \(problems.list.count) problem(s): "
+                    + problems.list.prefix(3).map(\.message).joined(separator: "; "),
+                extra: [
+                    "problems": .array(
+                        problems.list.map { .object(["item": $0.item.map(JSONValue.string) ?? .null, "message": .string($0.message)]) })
+                ])
         case .success(let checked):
             let (view, created) = try await db.saveInspection(checked, staffID: staff.staffID)
             context.logger.info("inspection stored", metadata: ["id": "\(view.id)", "red": "\(view.redCount)", "replayed": "\(!created)"])
@@ -89,8 +96,9 @@ struct InspectionsController {
             throw APIError.notFound("这一项没有照片 / No photo for this item")
         }
         let type = data.starts(with: [0x89, 0x50]) ? "image/png" : data.starts(with: [0xFF, 0xD8]) ? "image/jpeg" : "image/webp"
-        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=3600"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "private, max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     // MARK: - Summary table
@@ -103,12 +111,16 @@ struct InspectionsController {
         }
         let day = InspectionReport.time
         let rows = try await db.inspections(ascending: true).map { i in
-            [day.string(from: i.at), i.customerName ?? "", i.customerPhone ?? "", i.plate ?? "", i.vin ?? "", i.mileageKm.map(String.init) ?? "",
-             i.technician, String(i.yellowCount), String(i.redCount), i.redItems.map(\.name).joined(separator: "、"), i.signed ? "已签字" : "未签字",
-             i.yellowItems.map(\.name).joined(separator: "、"), String(i.id)]
+            [
+                day.string(from: i.at), i.customerName ?? "", i.customerPhone ?? "", i.plate ?? "", i.vin ?? "", i.mileageKm.map(String.init) ?? "",
+                i.technician, String(i.yellowCount), String(i.redCount), i.redItems.map(\.name).joined(separator: "、"), i.signed ? "已签字" : "未签字",
+                i.yellowItems.map(\.name).joined(separator: "、"), String(i.id),
+            ]
         }
-        let header = ["检查日期", "客户姓名", "联系电话", "车牌号", "车架号(VIN)", "行驶里程(km)", "检查技师", "建议项数(黄)", "紧急项数(红)",
-                      "紧急项目", "客户签字", "建议项目", "检查单号"]
+        let header = [
+            "检查日期", "客户姓名", "联系电话", "车牌号", "车架号(VIN)", "行驶里程(km)", "检查技师", "建议项数(黄)", "紧急项数(红)",
+            "紧急项目", "客户签字", "建议项目", "检查单号",
+        ]
         return CSVWriter.response(CSVWriter.document(header: header, rows: rows), filename: "inspections.csv")
     }
 
@@ -121,7 +133,9 @@ struct InspectionsController {
         let staff = try context.requireStaff()
         let body = try await request.decodeJSON(as: FollowUpBody.self, context: context)
         guard let outcome = body.outcome.flatMap(FollowUpOutcome.init(rawValue:)) else {
-            throw APIError(.unprocessableContent, "invalid_outcome", "结果须为 reached / no_answer / wrong_number / sms_sent / outcome must be one of reached, no_answer, wrong_number, sms_sent")
+            throw APIError(
+                .unprocessableContent, "invalid_outcome",
+                "结果须为 reached / no_answer / wrong_number / sms_sent / outcome must be one of reached, no_answer, wrong_number, sms_sent")
         }
         let note = body.note?.trimmedOrNil
         if let note, note.count > 300 { throw APIError(.unprocessableContent, "invalid_note", "备注最多 300 字 / note is longer than 300 characters") }
@@ -132,9 +146,12 @@ struct InspectionsController {
         let time = InspectionReport.time
         let words = ["reached": "已接通", "no_answer": "无人接听", "wrong_number": "号码错误", "sms_sent": "已发短信"]
         let rows = try await db.followUps().map { f in
-            [time.string(from: f.inspectedAt), f.name ?? "", f.phone ?? "", f.plate ?? "", time.string(from: f.due), f.urgentItems.joined(separator: "、"),
-             String(f.attempts), f.outcome.flatMap { words[$0] } ?? "", f.smsSentAt.map { time.string(from: $0) } ?? "", f.note ?? "",
-             ["call": "待回访", "sms": "待发短信", "done": "已完成"][f.nextStep] ?? f.nextStep]
+            [
+                time.string(from: f.inspectedAt), f.name ?? "", f.phone ?? "", f.plate ?? "", time.string(from: f.due),
+                f.urgentItems.joined(separator: "、"),
+                String(f.attempts), f.outcome.flatMap { words[$0] } ?? "", f.smsSentAt.map { time.string(from: $0) } ?? "", f.note ?? "",
+                ["call": "待回访", "sms": "待发短信", "done": "已完成"][f.nextStep] ?? f.nextStep,
+            ]
         }
         let header = ["检查时间", "客户姓名", "联系电话", "车牌号", "回访截止", "紧急项目", "回访次数", "回访结果", "短信时间", "备注", "状态"]
         return CSVWriter.response(CSVWriter.document(header: header, rows: rows), filename: "followups.csv")

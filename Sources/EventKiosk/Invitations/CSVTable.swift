@@ -26,7 +26,9 @@ public struct CSVTable: Sendable {
                 if c == "\"" {
                     if let next = iterator.next() {
                         if next == "\"" { field.unicodeScalars.append("\"") } else { inQuotes = false; pending = next }
-                    } else { inQuotes = false }
+                    } else {
+                        inQuotes = false
+                    }
                 } else {
                     if c == "\n" { line += 1 }
                     field.unicodeScalars.append(c)

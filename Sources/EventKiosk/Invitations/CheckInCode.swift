@@ -1,3 +1,5 @@
+import Foundation
+
 /// An invitee's check-in code: 20 Crockford base-32 symbols = 100 bits from the OS CSPRNG.
 /// Upper-case letters and digits only, so a handheld scanner types it the same under any keyboard layout,
 /// and the QR code uses its compact alphanumeric-safe form.
@@ -6,7 +8,7 @@ public enum CheckInCode {
     public static let length = 20
 
     public static func generate() -> String {
-        let bytes = randomBytes(13) // 104 bits; the first 100 are used
+        let bytes = randomBytes(13)  // 104 bits; the first 100 are used
         var bits = 0, value = 0
         var out = ""
         for byte in bytes {
@@ -28,11 +30,13 @@ public enum CheckInCode {
         if let range = text.range(of: "/c/", options: .backwards) { text = String(text[range.upperBound...]) }
         if let q = text.firstIndex(where: { $0 == "?" || $0 == "#" || $0 == "/" }) { text = String(text[..<q]) }
         let mapped = text.uppercased().map { c -> Character in
-            switch c { case "O": "0"; case "I", "L": "1"; default: c }
+            switch c {
+            case "O": "0";
+            case "I", "L": "1";
+            default: c
+            }
         }
         guard mapped.count == length, mapped.allSatisfy({ alphabet.contains($0) }) else { return nil }
         return String(mapped)
     }
 }
-
-import Foundation

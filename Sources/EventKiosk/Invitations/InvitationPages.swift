@@ -16,7 +16,8 @@ struct InvitationPages {
 
     func guestByCode(_ context: AppRequestContext) async throws -> InviteeView {
         guard let code = CheckInCode.extract(from: context.parameters.get("code") ?? ""),
-              let invitee = try await db.invitee(code: code), invitee.status == "active" else {
+            let invitee = try await db.invitee(code: code), invitee.status == "active"
+        else {
             throw APIError.notFound("邀请码无效 / This invitation link is not valid")
         }
         return invitee
@@ -47,13 +48,13 @@ struct InvitationPages {
             """
         }.joined(separator: "\n")
         let html = """
-        <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>邀请函 · \(e(event.name))</title>
-        <link rel="stylesheet" href="/css/print.css"></head>
-        <body class="invitations">
-        <div class="noprint toolbar"><button onclick="print()">打印 Print</button> <span>共 \(invitees.count) 张 · \(invitees.count) cards</span></div>
-        <main class="cards">\(cards.isEmpty ? "<p>没有可打印的邀请 / No invitations to print</p>" : cards)</main>
-        </body></html>
-        """
+            <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>邀请函 · \(e(event.name))</title>
+            <link rel="stylesheet" href="/css/print.css"></head>
+            <body class="invitations">
+            <div class="noprint toolbar"><button onclick="print()">打印 Print</button> <span>共 \(invitees.count) 张 · \(invitees.count) cards</span></div>
+            <main class="cards">\(cards.isEmpty ? "<p>没有可打印的邀请 / No invitations to print</p>" : cards)</main>
+            </body></html>
+            """
         return HTML.response(html)
     }
 
@@ -61,7 +62,9 @@ struct InvitationPages {
     @Sendable func personalPage(_ request: Request, context: AppRequestContext) async throws -> Response {
         let invitee: InviteeView
         do { invitee = try await guestByCode(context) } catch {
-            return HTML.response("<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'><link rel=stylesheet href='/css/kiosk.css'><main class='narrow'><h1>邀请链接无效</h1><p>This invitation link is not valid. 请联系您的销售顾问。</p></main>", status: .notFound)
+            return HTML.response(
+                "<!doctype html><meta charset=utf-8><meta name=viewport content='width=device-width'><link rel=stylesheet href='/css/kiosk.css'><main class='narrow'><h1>邀请链接无效</h1><p>This invitation link is not valid. 请联系您的销售顾问。</p></main>",
+                status: .notFound)
         }
         let event = try await db.event()
         let e = HTML.escape
@@ -76,23 +79,23 @@ struct InvitationPages {
         for draw in draws where draw.entrantsDigest != nil {
             let mine = draw.entrants?.contains(String(invitee.id)) == true
             ticketHTML += """
-            <p class="entrants">\(e(draw.name))：\(mine ? "✓ 您在已冻结的抽奖名单中 You are among the frozen entrants" : "✗ 不在抽奖名单中 Not among the entrants")
-            <br><small>名单摘要 Entrants digest (SHA-256): <code>\(e(draw.entrantsDigest ?? ""))</code> · \(draw.count ?? 0) 人</small></p>
-            """
+                <p class="entrants">\(e(draw.name))：\(mine ? "✓ 您在已冻结的抽奖名单中 You are among the frozen entrants" : "✗ 不在抽奖名单中 Not among the entrants")
+                <br><small>名单摘要 Entrants digest (SHA-256): <code>\(e(draw.entrantsDigest ?? ""))</code> · \(draw.count ?? 0) 人</small></p>
+                """
         }
         let html = """
-        <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(e(event?.name ?? "邀请函"))</title><link rel="stylesheet" href="/css/kiosk.css"></head>
-        <body><main class="narrow guest">
-        <h1>\(e(event?.name ?? ""))</h1>
-        <p class="big">\(e(NameMask.mask(invitee.name))) 贵宾，欢迎您！</p>
-        <p>\(e(event?.date ?? "")) \(e(event?.startTime ?? "")) · \(e(event?.venue ?? ""))</p>
-        <img class="qr" src="/c/\(e(invitee.code))/qr.svg" alt="签到二维码 check-in QR code" width="280" height="280">
-        <p class="code">\(e(invitee.code))</p>
-        <p>到场时请向接待出示此二维码 · Show this code at the door</p>
-        \(ticketHTML)
-        </main></body></html>
-        """
+            <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>\(e(event?.name ?? "邀请函"))</title><link rel="stylesheet" href="/css/kiosk.css"></head>
+            <body><main class="narrow guest">
+            <h1>\(e(event?.name ?? ""))</h1>
+            <p class="big">\(e(NameMask.mask(invitee.name))) 贵宾，欢迎您！</p>
+            <p>\(e(event?.date ?? "")) \(e(event?.startTime ?? "")) · \(e(event?.venue ?? ""))</p>
+            <img class="qr" src="/c/\(e(invitee.code))/qr.svg" alt="签到二维码 check-in QR code" width="280" height="280">
+            <p class="code">\(e(invitee.code))</p>
+            <p>到场时请向接待出示此二维码 · Show this code at the door</p>
+            \(ticketHTML)
+            </main></body></html>
+            """
         return HTML.response(html)
     }
 }

@@ -11,8 +11,10 @@ struct InvitationsController {
         api.get("/api/invitees/export.csv", .only(.sales), exportCSV)
         api.get("/api/invitees/{id}", .staff) { _, context in .json(try await db.invitee(id: try context.id())) }
         api.patch("/api/invitees/{id}", .admin) { request, context in
-            .json(try await db.updateInvitee(id: try context.id(), try await request.decodeJSON(as: InviteeEdit.self, context: context),
-                                             staffID: context.staff?.staffID))
+            .json(
+                try await db.updateInvitee(
+                    id: try context.id(), try await request.decodeJSON(as: InviteeEdit.self, context: context),
+                    staffID: context.staff?.staffID))
         }
         api.post("/api/invitees/{id}/reissue", .admin) { _, context in
             .json(try await db.reissueCode(id: try context.id(), staffID: context.staff?.staffID))
@@ -37,8 +39,12 @@ struct InvitationsController {
             throw APIError(.unprocessableContent, "invalid_csv", e.message)
         }
         let result = try await db.importInvitees(parsed)
-        context.logger.info("invitee import", metadata: ["imported": "\(result.imported)", "updated": "\(result.updated)",
-                                                         "rejected": "\(result.rejected.count)", "encoding": "\(result.encoding)"])
+        context.logger.info(
+            "invitee import",
+            metadata: [
+                "imported": "\(result.imported)", "updated": "\(result.updated)",
+                "rejected": "\(result.rejected.count)", "encoding": "\(result.encoding)",
+            ])
         return .json(result)
     }
 
@@ -71,12 +77,14 @@ struct InvitationsController {
     }
 
     static func svgResponse(_ qr: QRCode) -> Response {
-        Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "private, max-age=3600"],
-                 body: .init(byteBuffer: ByteBuffer(string: qr.svg())))
+        Response(
+            status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "private, max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(string: qr.svg())))
     }
 
     static func pngResponse(_ qr: QRCode) -> Response {
-        Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=3600"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: qr.png())))
+        Response(
+            status: .ok, headers: [.contentType: "image/png", .cacheControl: "private, max-age=3600"],
+            body: .init(byteBuffer: ByteBuffer(bytes: qr.png())))
     }
 }

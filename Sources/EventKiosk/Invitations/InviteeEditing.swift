@@ -18,9 +18,11 @@ extension AppDatabase {
         try await write { db in
             guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
             let draft: InviteeDraft
-            switch InviteeImport.draft(name: edit.name ?? r.name, phone: edit.phone ?? r.phone, plate: edit.plate ?? r.plate,
-                                       vin: edit.vin ?? r.vin, model: edit.model ?? r.model, consultant: edit.consultant ?? r.consultant,
-                                       partySize: String(edit.partySize ?? r.partySize)) {
+            switch InviteeImport.draft(
+                name: edit.name ?? r.name, phone: edit.phone ?? r.phone, plate: edit.plate ?? r.plate,
+                vin: edit.vin ?? r.vin, model: edit.model ?? r.model, consultant: edit.consultant ?? r.consultant,
+                partySize: String(edit.partySize ?? r.partySize))
+            {
             case .success(let d): draft = d
             case .failure(let f): throw APIError(.unprocessableContent, "invalid_invitee", f.message)
             }
@@ -31,8 +33,11 @@ extension AppDatabase {
             r.name = draft.name; r.phone = draft.phone; r.plate = draft.plate; r.vin = draft.vin
             r.model = draft.model; r.consultant = draft.consultant; r.partySize = draft.partySize; r.updatedAt = Date()
             try r.update(db)
-            try AuditLog.append(db, kind: "invitee_changed", InviteeAudit(inviteeId: id, staffId: staffID,
-                                                                          changes: try AuditDiff(before: before, after: InviteeAuditView(r))))
+            try AuditLog.append(
+                db, kind: "invitee_changed",
+                InviteeAudit(
+                    inviteeId: id, staffId: staffID,
+                    changes: try AuditDiff(before: before, after: InviteeAuditView(r))))
             return InviteeView(r)
         }
     }
@@ -40,7 +45,8 @@ extension AppDatabase {
     /// Gives an invitee a new code (a lost or forwarded invitation): the old card then answers `revoked` at the door.
     func reissueCode(id: Int64, staffID: Int64?) async throws -> InviteeView {
         try await changeInvitee(id: id, audit: "code_reissued", staffID: staffID) { db, r in
-            try db.execute(sql: "INSERT INTO retired_code(code, invitee_id, at, staff_id) VALUES (?, ?, ?, ?)", arguments: [r.code, id, Date(), staffID])
+            try db.execute(
+                sql: "INSERT INTO retired_code(code, invitee_id, at, staff_id) VALUES (?, ?, ?, ?)", arguments: [r.code, id, Date(), staffID])
             r.code = try Self.freshCode(db)
         }
     }
@@ -51,8 +57,10 @@ extension AppDatabase {
     }
 
     /// One audited change to one invitee, in one transaction; 404 when there is no such invitee.
-    private func changeInvitee(id: Int64, audit kind: String, staffID: Int64?,
-                               _ change: @escaping @Sendable (Database, inout InviteeRecord) throws -> Void) async throws -> InviteeView {
+    private func changeInvitee(
+        id: Int64, audit kind: String, staffID: Int64?,
+        _ change: @escaping @Sendable (Database, inout InviteeRecord) throws -> Void
+    ) async throws -> InviteeView {
         try await write { db in
             guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
             let before = InviteeAuditView(r)
@@ -68,8 +76,9 @@ extension AppDatabase {
 
     /// The invitee whose code was replaced by a reissue, if `code` is such an old code.
     static func inviteeWithRetiredCode(_ db: Database, code: String) throws -> InviteeRecord? {
-        try InviteeRecord.fetchOne(db, sql: "SELECT invitee.* FROM retired_code JOIN invitee ON invitee.id = retired_code.invitee_id WHERE retired_code.code = ?",
-                                   arguments: [code])
+        try InviteeRecord.fetchOne(
+            db, sql: "SELECT invitee.* FROM retired_code JOIN invitee ON invitee.id = retired_code.invitee_id WHERE retired_code.code = ?",
+            arguments: [code])
     }
 
     private struct InviteeAudit: Encodable { let inviteeId: Int64; let staffId: Int64?; let changes: AuditDiff }

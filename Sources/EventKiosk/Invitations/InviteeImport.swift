@@ -57,7 +57,10 @@ public struct InviteeImport: Sendable {
         if columns[.name] == nil { missing.append("姓名/name") }
         if columns[.phone] == nil { missing.append("手机/phone") }
         guard missing.isEmpty else {
-            throw Failure(message: "第 \(header.line) 行表头缺少必填列：\(missing.joined(separator: "、")) / The header row lacks the required column(s) \(missing.joined(separator: ", "))")
+            throw Failure(
+                message:
+                    "第 \(header.line) 行表头缺少必填列：\(missing.joined(separator: "、")) / The header row lacks the required column(s) \(missing.joined(separator: ", "))"
+            )
         }
         let body = table.records.dropFirst()
         guard body.count <= Self.maxRows else {
@@ -73,8 +76,10 @@ public struct InviteeImport: Sendable {
                 let v = record.fields[i].trimmed
                 return v.isEmpty ? nil : v
             }
-            switch Self.draft(name: value(.name), phone: value(.phone), plate: value(.plate), vin: value(.vin),
-                              model: value(.model), consultant: value(.consultant), partySize: value(.partySize)) {
+            switch Self.draft(
+                name: value(.name), phone: value(.phone), plate: value(.plate), vin: value(.vin),
+                model: value(.model), consultant: value(.consultant), partySize: value(.partySize))
+            {
             case .success(let draft): rows.append((record.line, draft))
             case .failure(let reason): rejected.append(ImportRejection(line: record.line, reason: reason.message))
             }
@@ -84,8 +89,10 @@ public struct InviteeImport: Sendable {
     }
 
     /// Checks and normalises one invitee's fields; shared by the CSV import and single edits.
-    public static func draft(name: String?, phone: String?, plate: String?, vin: String?, model: String?,
-                             consultant: String?, partySize: String?) -> Result<InviteeDraft, Failure> {
+    public static func draft(
+        name: String?, phone: String?, plate: String?, vin: String?, model: String?,
+        consultant: String?, partySize: String?
+    ) -> Result<InviteeDraft, Failure> {
         guard let name = name?.trimmed, !name.isEmpty else { return .failure(Failure(message: "缺少姓名 / name is missing")) }
         guard name.count <= 30 else { return .failure(Failure(message: "姓名过长 / name is longer than 30 characters")) }
         guard let rawPhone = phone, !rawPhone.trimmed.isEmpty else { return .failure(Failure(message: "缺少手机号 / phone is missing")) }
@@ -104,8 +111,10 @@ public struct InviteeImport: Sendable {
             return .failure(Failure(message: "车架号须为 17 位：\(v.prefix(30)) / VIN must be 17 letters and digits: \(v.prefix(30))"))
         }
         func clip(_ s: String?, _ n: Int) -> String? { s.map { String($0.trimmed.prefix(n)) }.flatMap { $0.isEmpty ? nil : $0 } }
-        return .success(InviteeDraft(name: name, phone: phone, plate: clip(plate.map(Plate.normalize), 12),
-                                     vin: clip(vinValue, 17), model: clip(model, 40), consultant: clip(consultant, 30), partySize: size))
+        return .success(
+            InviteeDraft(
+                name: name, phone: phone, plate: clip(plate.map(Plate.normalize), 12),
+                vin: clip(vinValue, 17), model: clip(model, 40), consultant: clip(consultant, 30), partySize: size))
     }
 }
 
@@ -114,10 +123,17 @@ public enum PhoneNumber {
     public static func normalize(_ raw: String) -> String? {
         var digits = raw.unicodeScalars.filter { !" -.()（）\u{3000}\t".unicodeScalars.contains($0) }.map(Character.init)
         var s = String(digits)
-        if s.hasPrefix("+86") { s.removeFirst(3) } else if s.hasPrefix("0086") { s.removeFirst(4) } else if s.hasPrefix("86") && s.count == 13 { s.removeFirst(2) }
+        if s.hasPrefix("+86") {
+            s.removeFirst(3)
+        } else if s.hasPrefix("0086") {
+            s.removeFirst(4)
+        } else if s.hasPrefix("86") && s.count == 13 {
+            s.removeFirst(2)
+        }
         digits = Array(s)
         guard digits.count == 11, digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits[0] == "1",
-              let second = digits[1].wholeNumberValue, second >= 3 else { return nil }
+            let second = digits[1].wholeNumberValue, second >= 3
+        else { return nil }
         return s
     }
 

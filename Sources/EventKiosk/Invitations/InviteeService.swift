@@ -37,9 +37,10 @@ extension AppDatabase {
                 } else {
                     var code = CheckInCode.generate()
                     while !codes.insert(code).inserted { code = CheckInCode.generate() }
-                    var record = InviteeRecord(id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin,
-                                               model: draft.model, consultant: draft.consultant, partySize: draft.partySize,
-                                               code: code, status: "active", walkIn: false, createdAt: now, updatedAt: now)
+                    var record = InviteeRecord(
+                        id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin,
+                        model: draft.model, consultant: draft.consultant, partySize: draft.partySize,
+                        code: code, status: "active", walkIn: false, createdAt: now, updatedAt: now)
                     try record.insert(db)
                     byPhone[draft.phone] = record
                     imported += 1
@@ -66,7 +67,8 @@ extension AppDatabase {
         try await read { db in
             var request = InviteeRecord.all()
             if let q = query?.trimmed, !q.isEmpty {
-                let escaped = q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+                let escaped = q.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(
+                    of: "_", with: "\\_")
                 let plate = Plate.normalize(escaped)
                 let digits = q.filter(\.isNumber)
                 var sql = "name LIKE ? ESCAPE '\\' OR plate LIKE ? ESCAPE '\\' OR vin = ?"

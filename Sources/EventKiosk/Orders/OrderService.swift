@@ -19,12 +19,15 @@ struct OrderChange: Sendable {
 
 extension AppDatabase {
     /// Records an order and returns the new tally. Idempotent per nonce when one is given.
-    func recordOrder(customer: OrderCustomer, model: String, consultant: String, nonce: String?, staffID: Int64?,
-                     tiers: RebateTiers) async throws -> OrderChange {
+    func recordOrder(
+        customer: OrderCustomer, model: String, consultant: String, nonce: String?, staffID: Int64?,
+        tiers: RebateTiers
+    ) async throws -> OrderChange {
         try await write { db in
             if let nonce, let earlier = try OrderRecord.filter(Column("nonce") == nonce).fetchOne(db) {
                 let n = try OrderRecord.valid().fetchCount(db)
-                return OrderChange(order: try Self.orderView(db, earlier), tally: tiers.tally(orders: n), tierMove: 0, version: try Self.orderVersion(db))
+                return OrderChange(
+                    order: try Self.orderView(db, earlier), tally: tiers.tally(orders: n), tierMove: 0, version: try Self.orderVersion(db))
             }
             try Self.requireOpen(db)
             let inviteeID: Int64
@@ -42,22 +45,28 @@ extension AppDatabase {
                     inviteeID = existing.id!
                 } else {
                     let now = Date()
-                    var r = InviteeRecord(id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin,
-                                          model: draft.model, consultant: draft.consultant, partySize: draft.partySize,
-                                          code: try Self.freshCode(db), status: "active", walkIn: true, createdAt: now, updatedAt: now)
+                    var r = InviteeRecord(
+                        id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin,
+                        model: draft.model, consultant: draft.consultant, partySize: draft.partySize,
+                        code: try Self.freshCode(db), status: "active", walkIn: true, createdAt: now, updatedAt: now)
                     try r.insert(db)
                     inviteeID = r.id!
                 }
             }
             let before = try OrderRecord.valid().fetchCount(db)
-            var order = OrderRecord(id: nil, inviteeId: inviteeID, model: model, consultant: consultant, createdAt: Date(),
-                                    staffId: staffID, nonce: nonce)
+            var order = OrderRecord(
+                id: nil, inviteeId: inviteeID, model: model, consultant: consultant, createdAt: Date(),
+                staffId: staffID, nonce: nonce)
             try order.insert(db)
             try Self.issueTickets(db, inviteeID: inviteeID, pool: "orders")
-            try AuditLog.append(db, kind: "order", OrderAudit(orderId: order.id!, inviteeId: inviteeID, model: model, consultant: consultant,
-                                                            validOrders: before + 1))
-            return OrderChange(order: try Self.orderView(db, order), tally: tiers.tally(orders: before + 1),
-                               tierMove: tiers.change(from: before, to: before + 1), version: try Self.orderVersion(db))
+            try AuditLog.append(
+                db, kind: "order",
+                OrderAudit(
+                    orderId: order.id!, inviteeId: inviteeID, model: model, consultant: consultant,
+                    validOrders: before + 1))
+            return OrderChange(
+                order: try Self.orderView(db, order), tally: tiers.tally(orders: before + 1),
+                tierMove: tiers.change(from: before, to: before + 1), version: try Self.orderVersion(db))
         }
     }
 
@@ -73,8 +82,9 @@ extension AppDatabase {
             }
             let spin = try Row.fetchOne(db, sql: "SELECT number, prize_id, prize_name FROM spin WHERE order_id = ?", arguments: [id])
             if spin != nil, staff?.role != .admin {
-                throw APIError(.forbidden, "spun_order",
-                               "此订单已转过大转盘，只有管理员可以作废（奖品退回库存）/ This order has spun the wheel: only an admin may void it (the prize goes back to stock)")
+                throw APIError(
+                    .forbidden, "spun_order",
+                    "此订单已转过大转盘，只有管理员可以作废（奖品退回库存）/ This order has spun the wheel: only an admin may void it (the prize goes back to stock)")
             }
             let before = try OrderRecord.valid().fetchCount(db)
             let now = Date()
@@ -84,17 +94,22 @@ extension AppDatabase {
                 let old = event.wheel.prizes[i].stock
                 event.wheel.prizes[i].stock = old + 1
                 let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
-                try db.execute(sql: """
-                    INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id, reason, returned_spin) VALUES (?,?,?,?,?,?,?,?)
-                    """, arguments: [event.wheel.prizes[i].id, old, old + 1, spins, now, staff?.staffID, reason, spin["number"] as Int])
+                try db.execute(
+                    sql: """
+                        INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id, reason, returned_spin) VALUES (?,?,?,?,?,?,?,?)
+                        """, arguments: [event.wheel.prizes[i].id, old, old + 1, spins, now, staff?.staffID, reason, spin["number"] as Int])
                 try Self.setSetting(db, Self.eventKey, String(decoding: try JSON.encoder.encode(event), as: UTF8.self))
                 returned = event.wheel.prizes[i].id
             }
-            try AuditLog.append(db, kind: "order_void", OrderVoidAudit(orderId: id, reason: reason, validOrders: before - 1,
-                                                                    staffId: staff?.staffID, returnedPrize: returned,
-                                                                    returnedSpin: spin.map { $0["number"] as Int }))
-            return OrderChange(order: try Self.orderView(db, order), tally: tiers.tally(orders: before - 1),
-                               tierMove: tiers.change(from: before, to: before - 1), version: try Self.orderVersion(db))
+            try AuditLog.append(
+                db, kind: "order_void",
+                OrderVoidAudit(
+                    orderId: id, reason: reason, validOrders: before - 1,
+                    staffId: staff?.staffID, returnedPrize: returned,
+                    returnedSpin: spin.map { $0["number"] as Int }))
+            return OrderChange(
+                order: try Self.orderView(db, order), tally: tiers.tally(orders: before - 1),
+                tierMove: tiers.change(from: before, to: before - 1), version: try Self.orderVersion(db))
         }
     }
 
@@ -123,7 +138,8 @@ extension AppDatabase {
     static func orderView(_ db: Database, _ o: OrderRecord) throws -> OrderView {
         let invitee = try InviteeRecord.fetchOne(db, key: o.inviteeId)
         let void = try OrderVoidRecord.filter(Column("order_id") == o.id).fetchOne(db)
-        return OrderView(id: o.id!, inviteeId: o.inviteeId, name: invitee?.name ?? "", phone: invitee?.phone ?? "",
-                         model: o.model, consultant: o.consultant, createdAt: o.createdAt, voided: void != nil, voidReason: void?.reason)
+        return OrderView(
+            id: o.id!, inviteeId: o.inviteeId, name: invitee?.name ?? "", phone: invitee?.phone ?? "",
+            model: o.model, consultant: o.consultant, createdAt: o.createdAt, voided: void != nil, voidReason: void?.reason)
     }
 }

@@ -10,7 +10,8 @@ struct OrdersController {
         api.post("/api/orders", .only(.sales), create)
         api.post("/api/orders/{id}/void", .only(.sales), void)
         api.get("/api/orders", .staff) { _, _ in .json(try await db.orders()) }
-        api.get("/api/orders/latest", .everyone) { _, _ in .json(try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init)) }
+        api.get("/api/orders/latest", .everyone) { _, _ in .json(try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init))
+        }
         api.get("/api/orders/statement.csv", .admin, statement)
         api.get("/api/tally", .everyone) { _, _ in .json(try await currentTally()) }
     }
@@ -55,8 +56,9 @@ struct OrdersController {
             throw APIError(.unprocessableContent, "missing_customer", "请选择来宾（invitee_id）或填写客户（customer）/ give invitee_id or customer")
         }
         let nonce = try body.nonce.map { try RequestInput.nonce($0) }
-        let change = try await db.recordOrder(customer: customer, model: model, consultant: consultant, nonce: nonce,
-                                              staffID: staff.staffID, tiers: try await tiers())
+        let change = try await db.recordOrder(
+            customer: customer, model: model, consultant: consultant, nonce: nonce,
+            staffID: staff.staffID, tiers: try await tiers())
         await notifier.publish(change, kind: "order")
         context.logger.info("order", metadata: ["order": "\(change.order.id)", "orders": "\(change.tally.orders)"])
         return .json(Created(order: change.order, tally: change.tally), status: .created)
@@ -83,14 +85,18 @@ struct OrdersController {
         let time = ISO8601DateFormatter()
         time.timeZone = .current
         var rows = orders.map { o in
-            [String(o.id), time.string(from: o.createdAt), o.name, o.phone, o.model, o.consultant,
-             o.voided ? "作废 voided: \(o.voidReason ?? "")" : "有效 valid", o.voided ? "0" : String(tally.rebatePerOrder)]
+            [
+                String(o.id), time.string(from: o.createdAt), o.name, o.phone, o.model, o.consultant,
+                o.voided ? "作废 voided: \(o.voidReason ?? "")" : "有效 valid", o.voided ? "0" : String(tally.rebatePerOrder),
+            ]
         }
         rows.append(["合计 total", "", "", "", "\(tally.orders) 台", "", "每台 ¥\(tally.rebatePerOrder)", String(tally.totalRebate)])
         // A change of the tiers after the first order is part of the statement: when, who, why, before and after.
         for change in try await db.tierChanges() {
-            rows.append(["返利档位变更 tiers changed", time.string(from: change.at), change.by, "", "\(change.orders) 张订单时 at \(change.orders) orders", "",
-                         "原因 reason: \(change.reason)", "\(change.oldTiers) → \(change.newTiers)"])
+            rows.append([
+                "返利档位变更 tiers changed", time.string(from: change.at), change.by, "", "\(change.orders) 张订单时 at \(change.orders) orders", "",
+                "原因 reason: \(change.reason)", "\(change.oldTiers) → \(change.newTiers)",
+            ])
         }
         let data = CSVWriter.document(header: ["订单号", "时间", "客户", "手机", "车型", "销售顾问", "状态", "返利(元)"], rows: rows)
         return CSVWriter.response(data, filename: "rebate-statement.csv")
@@ -116,8 +122,9 @@ actor TallyNotifier {
         }
         if change.tierMove != 0 {
             let t = change.tally
-            await feed.publish(change.tierMove > 0 ? "tier_up" : "tier_down",
-                               TierEvent(tier: t.tier, rebatePerOrder: t.rebatePerOrder, orders: t.orders, nextTier: t.nextTier))
+            await feed.publish(
+                change.tierMove > 0 ? "tier_up" : "tier_down",
+                TierEvent(tier: t.tier, rebatePerOrder: t.rebatePerOrder, orders: t.orders, nextTier: t.nextTier))
         }
     }
 }

@@ -26,8 +26,9 @@ public struct RebateTiers: Sendable, Equatable {
 
     public func tally(orders: Int) -> Tally {
         let rebate = rebatePerOrder(orders: orders)
-        return Tally(orders: orders, rebatePerOrder: rebate, totalRebate: rebate * orders, nextTier: nextTier(orders: orders),
-                     tier: tierIndex(orders: orders).map { $0 + 1 } ?? 0)
+        return Tally(
+            orders: orders, rebatePerOrder: rebate, totalRebate: rebate * orders, nextTier: nextTier(orders: orders),
+            tier: tierIndex(orders: orders).map { $0 + 1 } ?? 0)
     }
 
     /// How the tier moved between two counts: +1 up, -1 down, 0 the same.

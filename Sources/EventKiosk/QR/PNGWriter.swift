@@ -9,7 +9,7 @@ enum PNGWriter {
         var header = Data()
         header.appendBigEndian(UInt32(width))
         header.appendBigEndian(UInt32(height))
-        header.append(contentsOf: [1, 0, 0, 0, 0]) // bit depth 1, greyscale, deflate, no filter, no interlace
+        header.append(contentsOf: [1, 0, 0, 0, 0])  // bit depth 1, greyscale, deflate, no filter, no interlace
         png.appendChunk("IHDR", header)
         png.appendChunk("IDAT", deflate(scanlines))
         png.appendChunk("IEND", Data())
@@ -20,9 +20,9 @@ enum PNGWriter {
         var destLength = compressBound(uLong(input.count))
         var output = [UInt8](repeating: 0, count: Int(destLength))
         let status = input.withUnsafeBufferPointer { src in
-            compress2(&output, &destLength, src.baseAddress, uLong(input.count), 6) // level 9 was slower for the 2,000-code batch and no smaller
+            compress2(&output, &destLength, src.baseAddress, uLong(input.count), 6)  // level 9 was slower for the 2,000-code batch and no smaller
         }
-        precondition(status == Z_OK, "zlib compress2 failed with \(status)") // only on out-of-memory
+        precondition(status == Z_OK, "zlib compress2 failed with \(status)")  // only on out-of-memory
         return Data(output.prefix(Int(destLength)))
     }
 

@@ -45,9 +45,9 @@ public struct QRCode: Sendable {
             }
         }
         return """
-        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(total) \(total)" width="\(pixelSize)" height="\(pixelSize)" shape-rendering="crispEdges">\
-        <rect width="\(total)" height="\(total)" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
-        """
+            <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \(total) \(total)" width="\(pixelSize)" height="\(pixelSize)" shape-rendering="crispEdges">\
+            <rect width="\(total)" height="\(total)" fill="#fff"/><path d="\(path)" fill="#000"/></svg>
+            """
     }
 
     // MARK: - PNG
@@ -60,11 +60,11 @@ public struct QRCode: Sendable {
         var raw = [UInt8]()
         raw.reserveCapacity((rowBytes + 1) * side)
         for my in -Self.quietZone..<(size + Self.quietZone) {
-            var row = [UInt8](repeating: 0, count: rowBytes + 1) // row[0] = filter: none
+            var row = [UInt8](repeating: 0, count: rowBytes + 1)  // row[0] = filter: none
             for px in 0..<side {
                 let mx = px / scale - Self.quietZone
                 let dark = mx >= 0 && my >= 0 && mx < size && my < size && isDark(x: mx, y: my)
-                if !dark { row[1 + px / 8] |= 0x80 >> UInt8(px % 8) } // 1 = white
+                if !dark { row[1 + px / 8] |= 0x80 >> UInt8(px % 8) }  // 1 = white
             }
             for _ in 0..<scale { raw.append(contentsOf: row) }
         }

@@ -34,36 +34,44 @@ public struct DayReport: Sendable {
     public static func gather(db: AppDatabase, now: Date = Date()) async throws -> DayReport {
         let event = try await db.event()
         let (byConsultant, byDoor, arrivalTimes, grants) = try await db.read { db -> ([Row], [Row], [Date], Int) in
-            let consultants = try GRDB.Row.fetchAll(db, sql: """
-                SELECT COALESCE(NULLIF(i.consultant, ''), '（未指定）') AS who,
-                       SUM(i.walk_in = 0 AND i.status = 'active') AS invited,
-                       SUM(i.walk_in = 0 AND EXISTS (SELECT 1 FROM checkin c WHERE c.invitee_id = i.id
-                           AND c.id NOT IN (SELECT checkin_id FROM checkin_undo))) AS arrived
-                FROM invitee i GROUP BY who ORDER BY invited DESC, who
-                """).map { Row(label: $0["who"], values: [$0["invited"] ?? 0, $0["arrived"] ?? 0]) }
-            let doors = try GRDB.Row.fetchAll(db, sql: """
-                SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM checkin
-                WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door ORDER BY n DESC, door
-                """).map { Row(label: $0["door"], values: [$0["n"], $0["people"], $0["walkins"]]) }
+            let consultants = try GRDB.Row.fetchAll(
+                db,
+                sql: """
+                    SELECT COALESCE(NULLIF(i.consultant, ''), '（未指定）') AS who,
+                           SUM(i.walk_in = 0 AND i.status = 'active') AS invited,
+                           SUM(i.walk_in = 0 AND EXISTS (SELECT 1 FROM checkin c WHERE c.invitee_id = i.id
+                               AND c.id NOT IN (SELECT checkin_id FROM checkin_undo))) AS arrived
+                    FROM invitee i GROUP BY who ORDER BY invited DESC, who
+                    """
+            ).map { Row(label: $0["who"], values: [$0["invited"] ?? 0, $0["arrived"] ?? 0]) }
+            let doors = try GRDB.Row.fetchAll(
+                db,
+                sql: """
+                    SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM checkin
+                    WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door ORDER BY n DESC, door
+                    """
+            ).map { Row(label: $0["door"], values: [$0["n"], $0["people"], $0["walkins"]]) }
             let times = try Date.fetchAll(db, sql: "SELECT at FROM checkin WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) ORDER BY at")
             let grants = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0
             return (consultants.filter { $0.values[0] > 0 || $0.values[1] > 0 }, doors, times, grants)
         }
         let draws = try await db.draws()
         let drawn = Set(draws.flatMap { ($0.winners ?? []) + ($0.alternates ?? []) + $0.replacements.flatMap { [$0.winner, $0.replacement] } })
-        let names = Dictionary(uniqueKeysWithValues: try await db.allInvitees().filter { drawn.contains(String($0.id)) }.map { (String($0.id), $0.name) })
+        let names = Dictionary(
+            uniqueKeysWithValues: try await db.allInvitees().filter { drawn.contains(String($0.id)) }.map { (String($0.id), $0.name) })
         let orders = try await db.orders(newestFirst: false)
         let valid = orders.filter { !$0.voided }.count
         let answers = try await db.surveyAnswers(complaintsOnly: false)
         let survey = SurveyTally.per(event?.survey?.questions ?? [], answers)
-        return DayReport(event: event, generatedAt: now, closed: try await db.isClosed(), status: try await db.arrivalStatus(),
-                         byConsultant: byConsultant, byDoor: byDoor, arrivalTimes: arrivalTimes, orders: orders,
-                         tally: RebateTiers(event?.tiers ?? []).tally(orders: valid),
-                         wheel: event == nil ? nil : try await db.wheel(), grants: grants, draws: draws, names: names,
-                         inspections: try await db.inspections(ascending: true), followUps: try await db.followUps(),
-                         survey: survey, surveyAnswers: answers.count, complaints: answers.filter(\.complaint).count,
-                         campaign: try await db.campaignBoard(),
-                         noShows: try await db.campaignGuests(consultant: nil).filter { !$0.arrived })
+        return DayReport(
+            event: event, generatedAt: now, closed: try await db.isClosed(), status: try await db.arrivalStatus(),
+            byConsultant: byConsultant, byDoor: byDoor, arrivalTimes: arrivalTimes, orders: orders,
+            tally: RebateTiers(event?.tiers ?? []).tally(orders: valid),
+            wheel: event == nil ? nil : try await db.wheel(), grants: grants, draws: draws, names: names,
+            inspections: try await db.inspections(ascending: true), followUps: try await db.followUps(),
+            survey: survey, surveyAnswers: answers.count, complaints: answers.filter(\.complaint).count,
+            campaign: try await db.campaignBoard(),
+            noShows: try await db.campaignGuests(consultant: nil).filter { !$0.arrived })
     }
 
     // MARK: - Derived figures (what the page shows, kept apart from the markup)

@@ -11,10 +11,11 @@ extension AppDatabase {
         let changes = try await stockChanges().filter { $0.afterSpin > 0 }
         // Each prize starts from its stock before the first later change (0 for a prize added during the day).
         let initial = event.wheel.prizes.map { p in changes.first { $0.prize == p.id }?.oldStock ?? p.stock }
-        return .init(commitment: wheel.commitment, seed: wheel.seed,
-                     prizes: zip(event.wheel.prizes, initial).map { .init(id: $0.id, stock: $1) },
-                     spins: spins.map { .init(number: $0.number, prize: .init(id: $0.prize.id)) },
-                     stockChanges: changes.isEmpty ? nil : changes)
+        return .init(
+            commitment: wheel.commitment, seed: wheel.seed,
+            prizes: zip(event.wheel.prizes, initial).map { .init(id: $0.id, stock: $1) },
+            spins: spins.map { .init(number: $0.number, prize: .init(id: $0.prize.id)) },
+            stockChanges: changes.isEmpty ? nil : changes)
     }
 }
 
@@ -22,8 +23,10 @@ extension AppDatabase {
 /// the audit log as JSON lines, the draw and wheel records with what the verifier says of them, and a summary page.
 public enum EvidencePack {
     /// Tables whose CSV gets the contract's file name; every other table keeps its own name.
-    static let names = ["invitee": "invitees.csv", "checkin": "checkins.csv", "sale_order": "orders.csv", "spin": "spins.csv",
-                        "inspection": "inspections.csv", "followup": "followups.csv"]
+    static let names = [
+        "invitee": "invitees.csv", "checkin": "checkins.csv", "sale_order": "orders.csv", "spin": "spins.csv",
+        "inspection": "inspections.csv", "followup": "followups.csv",
+    ]
     /// Not evidence: sign-in secrets and SQLite's own bookkeeping.
     static let skipped: Set<String> = ["session", "grdb_migrations"]
 
@@ -46,7 +49,10 @@ public enum EvidencePack {
 
         var verify = ["EventKiosk evidence pack, \(ISO8601DateFormatter().string(from: now))", ""]
         let auditProblems = AuditLog.verify(audit)
-        verify.append(auditProblems.isEmpty ? "audit.jsonl: OK, \(audit.count) entries, hash chain intact" : "audit.jsonl: MISMATCH\n  " + auditProblems.joined(separator: "\n  "))
+        verify.append(
+            auditProblems.isEmpty
+                ? "audit.jsonl: OK, \(audit.count) entries, hash chain intact" : "audit.jsonl: MISMATCH\n  " + auditProblems.joined(separator: "\n  ")
+        )
         for d in draws {
             let p = DrawVerifier.verify(draw: d)
             verify.append("draws.json #\(d.id) \(d.name): " + (p.isEmpty ? "OK" : "MISMATCH\n  " + p.joined(separator: "\n  ")))
@@ -54,7 +60,9 @@ public enum EvidencePack {
         let wp = DrawVerifier.verify(wheel: wheel)
         verify.append("wheel.json: " + (wp.isEmpty ? "OK, \(wheel.spins.count) spins" : wp.joined(separator: "\n  ")))
         verify.append("")
-        verify.append("Check them yourself: kiosk verify-draw wheel.json · kiosk verify-draw draws.json (one draw per file) · python3 tools/fair_reference.py FILE")
+        verify.append(
+            "Check them yourself: kiosk verify-draw wheel.json · kiosk verify-draw draws.json (one draw per file) · python3 tools/fair_reference.py FILE"
+        )
         zip.add("verify.txt", Data(verify.joined(separator: "\n").utf8))
         zip.add("report.html", Data(DayReportPage.render(try await DayReport.gather(db: db, now: now)).utf8))
         return zip.finish()

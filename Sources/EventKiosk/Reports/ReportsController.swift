@@ -10,15 +10,19 @@ struct ReportsController {
         api.get("/report", .admin) { _, _ in HTML.response(DayReportPage.render(try await DayReport.gather(db: db))) }
         api.get("/api/export.zip", .admin) { _, _ in
             let zip = try await EvidencePack.build(db: db)
-            return Response(status: .ok, headers: [.contentType: "application/zip", .cacheControl: "no-store",
-                                                   .contentDisposition: "attachment; filename=\"evidence-\(AppDatabase.fileStamp(Date())).zip\""],
-                            body: .init(byteBuffer: ByteBuffer(bytes: zip)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/zip", .cacheControl: "no-store",
+                    .contentDisposition: "attachment; filename=\"evidence-\(AppDatabase.fileStamp(Date())).zip\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: zip)))
         }
         api.get("/api/backup", .admin) { _, _ in .json(backup.current) }
         api.put("/api/backup/target", .admin) { request, context in
             let body = try await request.decodeJSON(as: Target.self, context: context)
             try backup.setFolder(body.folder)
-            try await db.saveBackupFolder(backup.current.folder ?? body.folder) // kept across a restart
+            try await db.saveBackupFolder(backup.current.folder ?? body.folder)  // kept across a restart
             context.logger.notice("backup folder set", metadata: ["folder": "\(body.folder)"])
             return .json(backup.current)
         }

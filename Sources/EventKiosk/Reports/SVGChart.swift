@@ -19,13 +19,15 @@ public enum SVGChart {
         let height = top + bars.count * row + 8
         let maxValue = max(1, bars.map(\.value).max() ?? 1)
         let span = Double(width - labelWidth - 50)
-        var out = ##"<svg class="chart" role="img" viewBox="0 0 \##(width) \##(height)" width="\##(width)" height="\##(height)" xmlns="http://www.w3.org/2000/svg"><title>\##(e(title))</title>"##
+        var out =
+            ##"<svg class="chart" role="img" viewBox="0 0 \##(width) \##(height)" width="\##(width)" height="\##(height)" xmlns="http://www.w3.org/2000/svg"><title>\##(e(title))</title>"##
         for (i, bar) in bars.enumerated() {
             let y = top + i * row
             let w = Int((Double(bar.value) / Double(maxValue) * span).rounded())
             let hw = Int((Double(bar.highlight) / Double(maxValue) * span).rounded())
             out += ##"<text x="\##(labelWidth - 8)" y="\##(y + 17)" text-anchor="end" font-size="13">\##(e(clip(bar.label, 16)))</text>"##
-            out += ##"<rect x="\##(labelWidth)" y="\##(y + 4)" width="\##(w)" height="18" fill="\##(colour)"><title>\##(e(bar.label)): \##(bar.value)</title></rect>"##
+            out +=
+                ##"<rect x="\##(labelWidth)" y="\##(y + 4)" width="\##(w)" height="18" fill="\##(colour)"><title>\##(e(bar.label)): \##(bar.value)</title></rect>"##
             if bar.highlight > 0 { out += ##"<rect x="\##(labelWidth)" y="\##(y + 4)" width="\##(hw)" height="18" fill="#d1242f"/>"## }
             out += ##"<text x="\##(labelWidth + w + 6)" y="\##(y + 17)" font-size="13">\##(bar.value)</text>"##
         }
@@ -41,12 +43,14 @@ public enum SVGChart {
         let maxValue = max(1, bars.map(\.value).max() ?? 1)
         let slot = Double(width - left - 8) / Double(bars.count)
         let every = max(1, Int((Double(bars.count) / 8).rounded(.up)))
-        var out = ##"<svg class="chart" role="img" viewBox="0 0 \##(width) \##(height)" width="\##(width)" height="\##(height)" xmlns="http://www.w3.org/2000/svg"><title>\##(e(title))</title>"##
+        var out =
+            ##"<svg class="chart" role="img" viewBox="0 0 \##(width) \##(height)" width="\##(width)" height="\##(height)" xmlns="http://www.w3.org/2000/svg"><title>\##(e(title))</title>"##
         out += axis(left: left, top: top, width: width, height: height, bottom: bottom, maxValue: maxValue)
         for (i, bar) in bars.enumerated() {
             let h = Double(bar.value) / Double(maxValue) * plotH
             let x = Double(left) + Double(i) * slot
-            out += ##"<rect x="\##(fmt(x + slot * 0.1))" y="\##(fmt(Double(height - bottom) - h))" width="\##(fmt(slot * 0.8))" height="\##(fmt(h))" fill="\##(colour)"><title>\##(e(bar.label)): \##(bar.value)</title></rect>"##
+            out +=
+                ##"<rect x="\##(fmt(x + slot * 0.1))" y="\##(fmt(Double(height - bottom) - h))" width="\##(fmt(slot * 0.8))" height="\##(fmt(h))" fill="\##(colour)"><title>\##(e(bar.label)): \##(bar.value)</title></rect>"##
             if i % every == 0 {
                 out += ##"<text x="\##(fmt(x + slot / 2))" y="\##(height - 10)" text-anchor="middle" font-size="11">\##(e(bar.label))</text>"##
             }
@@ -55,8 +59,10 @@ public enum SVGChart {
     }
 
     /// A running total as a step line (orders over the day), with dashed lines where each rebate tier starts.
-    public static func runningTotal(_ points: [Bar], marks: [(value: Int, label: String)], title: String,
-                                    width: Int = 640, height: Int = 240, colour: String = "#8250df") -> String {
+    public static func runningTotal(
+        _ points: [Bar], marks: [(value: Int, label: String)], title: String,
+        width: Int = 640, height: Int = 240, colour: String = "#8250df"
+    ) -> String {
         let e = HTML.escape
         guard !points.isEmpty else { return empty(title) }
         let left = 36, bottom = 28, top = 12
@@ -65,10 +71,12 @@ public enum SVGChart {
         let maxValue = max(1, (points.map(\.value) + visibleMarks.map(\.value)).max() ?? 1)
         let slot = Double(width - left - 8) / Double(points.count)
         func y(_ v: Int) -> Double { Double(height - bottom) - Double(v) / Double(maxValue) * plotH }
-        var out = ##"<svg class="chart" role="img" viewBox="0 0 \##(width) \##(height)" width="\##(width)" height="\##(height)" xmlns="http://www.w3.org/2000/svg"><title>\##(e(title))</title>"##
+        var out =
+            ##"<svg class="chart" role="img" viewBox="0 0 \##(width) \##(height)" width="\##(width)" height="\##(height)" xmlns="http://www.w3.org/2000/svg"><title>\##(e(title))</title>"##
         out += axis(left: left, top: top, width: width, height: height, bottom: bottom, maxValue: maxValue)
         for mark in visibleMarks {
-            out += ##"<line x1="\##(left)" x2="\##(width - 8)" y1="\##(fmt(y(mark.value)))" y2="\##(fmt(y(mark.value)))" stroke="#bf8700" stroke-dasharray="4 3"/>"##
+            out +=
+                ##"<line x1="\##(left)" x2="\##(width - 8)" y1="\##(fmt(y(mark.value)))" y2="\##(fmt(y(mark.value)))" stroke="#bf8700" stroke-dasharray="4 3"/>"##
             out += ##"<text x="\##(left + 4)" y="\##(fmt(y(mark.value) - 3))" font-size="11" fill="#9a6700">\##(e(mark.label))</text>"##
         }
         var path = "M\(left) \(fmt(y(0)))"
@@ -79,10 +87,12 @@ public enum SVGChart {
         out += ##"<path d="\##(path)" fill="none" stroke="\##(colour)" stroke-width="2.5"/>"##
         let every = max(1, Int((Double(points.count) / 8).rounded(.up)))
         for (i, p) in points.enumerated() where i % every == 0 {
-            out += ##"<text x="\##(fmt(Double(left) + (Double(i) + 0.5) * slot))" y="\##(height - 10)" text-anchor="middle" font-size="11">\##(e(p.label))</text>"##
+            out +=
+                ##"<text x="\##(fmt(Double(left) + (Double(i) + 0.5) * slot))" y="\##(height - 10)" text-anchor="middle" font-size="11">\##(e(p.label))</text>"##
         }
         if let last = points.last {
-            out += ##"<text x="\##(width - 10)" y="\##(fmt(y(last.value) - 6))" text-anchor="end" font-size="13" font-weight="bold">\##(last.value)</text>"##
+            out +=
+                ##"<text x="\##(width - 10)" y="\##(fmt(y(last.value) - 6))" text-anchor="end" font-size="13" font-weight="bold">\##(last.value)</text>"##
         }
         return out + "</svg>"
     }
@@ -132,6 +142,8 @@ public enum QuarterHours {
     /// The running total at the end of each slot.
     public static func runningTotal(_ dates: [Date], calendar: Calendar = .current) -> [SVGChart.Bar] {
         var total = 0
-        return count(dates, calendar: calendar).map { total += $0.value; return SVGChart.Bar($0.label, total) }
+        return count(dates, calendar: calendar).map {
+            total += $0.value; return SVGChart.Bar($0.label, total)
+        }
     }
 }

@@ -21,7 +21,7 @@ struct ZipWriter {
         let crc = data.withUnsafeBytes { UInt32(crc32(0, $0.bindMemory(to: UInt8.self).baseAddress, uInt(data.count))) }
         let offset = UInt32(body.count)
         var local = Data()
-        local.le32(0x0403_4b50); local.le16(20); local.le16(0x0800); local.le16(0) // version, UTF-8 names, stored
+        local.le32(0x0403_4b50); local.le16(20); local.le16(0x0800); local.le16(0)  // version, UTF-8 names, stored
         local.le16(dosTime); local.le16(dosDate); local.le32(crc); local.le32(UInt32(data.count)); local.le32(UInt32(data.count))
         local.le16(UInt16(nameBytes.count)); local.le16(0)
         body.append(local); body.append(nameBytes); body.append(data)

@@ -119,11 +119,13 @@ public struct LoginThrottle: Sendable {
         let used = spent.filter { now.timeIntervalSince($0.at) < policy.window }
         let wrong = clients.values.reduce(0) { $0 + $1.checked.filter { now.timeIntervalSince($0) < policy.window }.count }
         let locked = clients.filter { c in
-            (c.value.lockedUntil.map { $0 > now } ?? false) || c.value.checked.filter { now.timeIntervalSince($0) < policy.window }.count >= policy.maxChecked
+            (c.value.lockedUntil.map { $0 > now } ?? false)
+                || c.value.checked.filter { now.timeIntervalSince($0) < policy.window }.count >= policy.maxChecked
         }.keys.sorted()
         let cost = used.reduce(0) { $0 + $1.cost }
-        return Alert(wrongPins: wrong, accountChecks: cost, budget: policy.budget, lockedClients: locked,
-                     pausedUntil: cost >= policy.budget ? used.first.map { $0.at.addingTimeInterval(policy.window) } : nil)
+        return Alert(
+            wrongPins: wrong, accountChecks: cost, budget: policy.budget, lockedClients: locked,
+            pausedUntil: cost >= policy.budget ? used.first.map { $0.at.addingTimeInterval(policy.window) } : nil)
     }
 
     public struct Alert: Encodable, Sendable, Equatable {

@@ -1,7 +1,7 @@
 import Crypto
-import _CryptoExtras
 import Foundation
 import NIOPosix
+import _CryptoExtras
 
 /// Slow salted PIN hashing (PBKDF2-HMAC-SHA256) and random tokens from the OS CSPRNG.
 enum PinHasher {
@@ -17,7 +17,8 @@ enum PinHasher {
     }()
 
     static func hash(pin: String, salt: Data) -> Data {
-        let key = try! KDF.Insecure.PBKDF2.deriveKey(from: Data(pin.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
+        let key = try! KDF.Insecure.PBKDF2.deriveKey(
+            from: Data(pin.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
         return key.withUnsafeBytes { Data($0) }
     }
 

@@ -37,13 +37,15 @@ struct StaffController {
         switch await gate.admit(client: client, cost: cost) {
         case .locked(let until):
             let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
-            throw APIError(.tooManyRequests, "locked", "PIN 错误次数过多，请 \(seconds) 秒后再试 / Too many wrong PINs; try again in \(seconds) s",
-                           extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
+            throw APIError(
+                .tooManyRequests, "locked", "PIN 错误次数过多，请 \(seconds) 秒后再试 / Too many wrong PINs; try again in \(seconds) s",
+                extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
         case .paused(let until):
             let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
-            throw APIError(.tooManyRequests, "sign_in_paused",
-                           "有人在猜 PIN，登录暂停 \(seconds) 秒；已登录的设备不受影响 / Someone is guessing PINs: sign-in is paused for \(seconds) s; devices already signed in keep working",
-                           extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
+            throw APIError(
+                .tooManyRequests, "sign_in_paused",
+                "有人在猜 PIN，登录暂停 \(seconds) 秒；已登录的设备不受影响 / Someone is guessing PINs: sign-in is paused for \(seconds) s; devices already signed in keep working",
+                extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
         case .delay(let seconds):
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         case .allow:
@@ -61,10 +63,14 @@ struct StaffController {
         }
         await gate.succeeded(client: client, cost: cost)
         context.logger.info("login", metadata: ["staff": "\(session.staffID)", "role": "\(session.role.rawValue)"])
-        var response = Response.json(LoginResponse(token: token, role: session.role, name: session.name,
-                                                   expiresAt: Date().addingTimeInterval(AppDatabase.sessionLifetime)))
-        response.setCookie(.init(name: "kiosk_token", value: token, maxAge: Int(AppDatabase.sessionLifetime), path: "/",
-                                 httpOnly: true, sameSite: .strict))
+        var response = Response.json(
+            LoginResponse(
+                token: token, role: session.role, name: session.name,
+                expiresAt: Date().addingTimeInterval(AppDatabase.sessionLifetime)))
+        response.setCookie(
+            .init(
+                name: "kiosk_token", value: token, maxAge: Int(AppDatabase.sessionLifetime), path: "/",
+                httpOnly: true, sameSite: .strict))
         return response
     }
 
@@ -79,8 +85,9 @@ struct StaffController {
     @Sendable func addStaff(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: AddStaffRequest.self, context: context)
         guard let role = Role(rawValue: body.role) else {
-            throw APIError(.unprocessableContent, "invalid_role",
-                           "角色无效 / Unknown role \"\(body.role)\"; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError(
+                .unprocessableContent, "invalid_role",
+                "角色无效 / Unknown role \"\(body.role)\"; use one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let view = try await db.addStaff(name: body.name, role: role, pin: body.pin)
         return .json(view, status: .created)

@@ -7,11 +7,14 @@ import Synchronization
 enum StaffError {
     static func badPin(role: Role = .greeter) -> APIError {
         let min = PinHasher.minimumLength(for: role)
-        return APIError(.unprocessableContent, "invalid_pin",
-                        "PIN 须为 \(min)–12 位数字 / A \(role.rawValue) PIN must be \(min) to 12 digits (short PINs can be guessed on the day)")
+        return APIError(
+            .unprocessableContent, "invalid_pin",
+            "PIN 须为 \(min)–12 位数字 / A \(role.rawValue) PIN must be \(min) to 12 digits (short PINs can be guessed on the day)")
     }
     static func badName() -> APIError { APIError(.unprocessableContent, "invalid_name", "姓名须为 1–30 个字 / Name must be 1 to 30 characters") }
-    static func pinTaken() -> APIError { APIError(.conflict, "pin_taken", "此 PIN 已有人使用，请换一个 / Another staff member already uses this PIN; pick another") }
+    static func pinTaken() -> APIError {
+        APIError(.conflict, "pin_taken", "此 PIN 已有人使用，请换一个 / Another staff member already uses this PIN; pick another")
+    }
     static func builtin() -> APIError { APIError(.conflict, "builtin_admin", "内置管理员不能删除 / The built-in admin cannot be removed") }
 }
 
@@ -41,8 +44,9 @@ extension AppDatabase {
             }
             let pin = envPIN ?? Self.generatePIN()
             let salt = PinHasher.newSalt()
-            var admin = StaffRecord(id: nil, name: "管理员", role: .admin, pinHash: PinHasher.hash(pin: pin, salt: salt),
-                                    pinSalt: salt, builtin: true, createdAt: Date(), removedAt: nil)
+            var admin = StaffRecord(
+                id: nil, name: "管理员", role: .admin, pinHash: PinHasher.hash(pin: pin, salt: salt),
+                pinSalt: salt, builtin: true, createdAt: Date(), removedAt: nil)
             try admin.insert(db)
             return envPIN == nil ? pin : nil
         }
@@ -65,8 +69,13 @@ extension AppDatabase {
         return try await write { db in
             var record = StaffRecord(id: nil, name: name, role: role, pinHash: hash, pinSalt: salt, builtin: false, createdAt: Date(), removedAt: nil)
             try record.insert(db)
-            try AuditLog.append(db, kind: "staff_added", StaffAudit(staffId: record.id ?? 0, changes: try AuditDiff(before: [String: String](),
-                                                                                                       after: StaffAuditView(record))))
+            try AuditLog.append(
+                db, kind: "staff_added",
+                StaffAudit(
+                    staffId: record.id ?? 0,
+                    changes: try AuditDiff(
+                        before: [String: String](),
+                        after: StaffAuditView(record))))
             return StaffView(record)
         }
     }
@@ -89,7 +98,8 @@ extension AppDatabase {
             try record.update(db)
             try SessionRecord.filter(Column("staff_id") == id).deleteAll(db)
             // The PIN itself, old or new, is never written anywhere but as its hash.
-            try AuditLog.append(db, kind: "staff_pin_changed", StaffAudit(staffId: id, changes: try AuditDiff(before: ["pin": "(old)"], after: ["pin": "(new)"])))
+            try AuditLog.append(
+                db, kind: "staff_pin_changed", StaffAudit(staffId: id, changes: try AuditDiff(before: ["pin": "(old)"], after: ["pin": "(new)"])))
             return StaffView(record)
         }
     }
@@ -118,7 +128,8 @@ extension AppDatabase {
             record.removedAt = Date()
             try record.update(db)
             try SessionRecord.filter(Column("staff_id") == id).deleteAll(db)
-            try AuditLog.append(db, kind: "staff_removed", StaffAudit(staffId: id, changes: try AuditDiff(before: before, after: StaffAuditView(record))))
+            try AuditLog.append(
+                db, kind: "staff_removed", StaffAudit(staffId: id, changes: try AuditDiff(before: before, after: StaffAuditView(record))))
         }
     }
 
@@ -152,8 +163,10 @@ extension AppDatabase {
         try await write { db in
             let token = randomBytes(32).hexString
             let now = Date()
-            try SessionRecord(tokenHash: sha256Hex(token), staffId: staffID, createdAt: now,
-                              expiresAt: now.addingTimeInterval(Self.sessionLifetime)).insert(db)
+            try SessionRecord(
+                tokenHash: sha256Hex(token), staffId: staffID, createdAt: now,
+                expiresAt: now.addingTimeInterval(Self.sessionLifetime)
+            ).insert(db)
             try SessionRecord.filter(Column("expires_at") < now).deleteAll(db)
             return token
         }
@@ -168,10 +181,12 @@ extension AppDatabase {
         guard token.count == 64 else { return nil }
         let hash = sha256Hex(token)
         return try await read { db in
-            let row = try Row.fetchOne(db, sql: """
-                SELECT staff.id, staff.name, staff.role FROM session JOIN staff ON staff.id = session.staff_id
-                WHERE session.token_hash = ? AND session.expires_at > ? AND staff.removed_at IS NULL
-                """, arguments: [hash, Date()])
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT staff.id, staff.name, staff.role FROM session JOIN staff ON staff.id = session.staff_id
+                    WHERE session.token_hash = ? AND session.expires_at > ? AND staff.removed_at IS NULL
+                    """, arguments: [hash, Date()])
             guard let row, let role = Role(rawValue: row["role"]) else {
                 return memorySessions.withLock { $0[hash] }.flatMap { $0.1 > Date() ? $0.0 : nil }
             }

@@ -29,8 +29,9 @@ struct SurveyController {
     /// A guest's answer: ratings 1–5 for known questions, a comment of at most 500 characters, an optional call-back phone.
     @Sendable func answer(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard await limiter.admit(context.clientAddress) else {
-            throw APIError(.tooManyRequests, "too_many_answers", "提交过于频繁，请稍后再试 / Too many answers from this device; wait a minute",
-                           headers: [.retryAfter: "60"])
+            throw APIError(
+                .tooManyRequests, "too_many_answers", "提交过于频繁，请稍后再试 / Too many answers from this device; wait a minute",
+                headers: [.retryAfter: "60"])
         }
         let body = try await request.decodeJSON(as: AnswerBody.self, context: context)
         let known = Set(try await questions().map(\.id))
@@ -38,8 +39,11 @@ struct SurveyController {
         let ratings = body.ratings ?? [:]
         if ratings.isEmpty { problems.append("请至少评一项 / rate at least one question") }
         for (id, value) in ratings.sorted(by: { $0.key < $1.key }) {
-            if !known.contains(id) { problems.append("没有这个问题 / unknown question \"\(id.prefix(30))\"") }
-            else if !(1...5).contains(value) { problems.append("\(id): 评分须为 1–5 / rating must be 1 to 5, got \(value)") }
+            if !known.contains(id) {
+                problems.append("没有这个问题 / unknown question \"\(id.prefix(30))\"")
+            } else if !(1...5).contains(value) {
+                problems.append("\(id): 评分须为 1–5 / rating must be 1 to 5, got \(value)")
+            }
         }
         let comment = body.comment?.trimmed
         if let comment, comment.count > 500 { problems.append("留言最多 500 字 / comment is longer than 500 characters") }
@@ -54,9 +58,11 @@ struct SurveyController {
             if code == nil { problems.append("邀请码无效 / code is not an invitation code") }
         }
         guard problems.isEmpty else {
-            throw APIError(.unprocessableContent, "invalid_answer", problems.joined(separator: "; "), extra: ["problems": .array(problems.map { .string($0) })])
+            throw APIError(
+                .unprocessableContent, "invalid_answer", problems.joined(separator: "; "), extra: ["problems": .array(problems.map { .string($0) })])
         }
-        let id = try await db.saveSurveyAnswer(SurveyAnswer(code: code, ratings: ratings, comment: comment?.isEmpty == true ? nil : comment, callbackPhone: phone))
+        let id = try await db.saveSurveyAnswer(
+            SurveyAnswer(code: code, ratings: ratings, comment: comment?.isEmpty == true ? nil : comment, callbackPhone: phone))
         await limiter.record(context.clientAddress)
         return .json(["id": id], status: .created)
     }

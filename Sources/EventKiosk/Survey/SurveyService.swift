@@ -62,23 +62,28 @@ extension AppDatabase {
                 try db.execute(sql: "DELETE FROM survey_answer WHERE code = ?", arguments: [code])
             }
             let ratings = String(decoding: try JSONEncoder().encode(a.ratings), as: UTF8.self)
-            try db.execute(sql: """
-                INSERT INTO survey_answer(code, invitee_id, ratings, comment, callback_phone, complaint, at) VALUES (?,?,?,?,?,?,?)
-                """, arguments: [a.code, inviteeID, ratings, a.comment, a.callbackPhone, a.isComplaint, Date()])
+            try db.execute(
+                sql: """
+                    INSERT INTO survey_answer(code, invitee_id, ratings, comment, callback_phone, complaint, at) VALUES (?,?,?,?,?,?,?)
+                    """, arguments: [a.code, inviteeID, ratings, a.comment, a.callbackPhone, a.isComplaint, Date()])
             return db.lastInsertedRowID
         }
     }
 
     func surveyAnswers(complaintsOnly: Bool) async throws -> [SurveyAnswerView] {
         try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT a.*, i.name AS name, i.phone AS phone FROM survey_answer a LEFT JOIN invitee i ON i.id = a.invitee_id
-                \(complaintsOnly ? "WHERE a.complaint = 1" : "") ORDER BY (a.handled_at IS NOT NULL), a.at DESC
-                """).map { r in
-                SurveyAnswerView(id: r["id"], at: r["at"], name: r["name"], phone: r["phone"],
-                                 ratings: (try? JSONDecoder().decode([String: Int].self, from: Data((r["ratings"] as String).utf8))) ?? [:],
-                                 comment: r["comment"], callbackPhone: r["callback_phone"], complaint: r["complaint"],
-                                 handledBy: r["handled_by"], handledAt: r["handled_at"], handledNote: r["handled_note"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.*, i.name AS name, i.phone AS phone FROM survey_answer a LEFT JOIN invitee i ON i.id = a.invitee_id
+                    \(complaintsOnly ? "WHERE a.complaint = 1" : "") ORDER BY (a.handled_at IS NOT NULL), a.at DESC
+                    """
+            ).map { r in
+                SurveyAnswerView(
+                    id: r["id"], at: r["at"], name: r["name"], phone: r["phone"],
+                    ratings: (try? JSONDecoder().decode([String: Int].self, from: Data((r["ratings"] as String).utf8))) ?? [:],
+                    comment: r["comment"], callbackPhone: r["callback_phone"], complaint: r["complaint"],
+                    handledBy: r["handled_by"], handledAt: r["handled_at"], handledNote: r["handled_note"])
             }
         }
     }
@@ -89,8 +94,9 @@ extension AppDatabase {
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM survey_answer WHERE id = ?", arguments: [id])! > 0 else {
                 throw APIError.notFound("没有这条反馈 / No survey answer with id \(id)")
             }
-            try db.execute(sql: "UPDATE survey_answer SET handled_by = ?, handled_at = ?, handled_note = ? WHERE id = ?",
-                           arguments: [staff, Date(), note, id])
+            try db.execute(
+                sql: "UPDATE survey_answer SET handled_by = ?, handled_at = ?, handled_note = ? WHERE id = ?",
+                arguments: [staff, Date(), note, id])
         }
     }
 }

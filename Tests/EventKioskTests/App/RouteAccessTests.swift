@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct RouteAccessTests {
@@ -95,8 +96,10 @@ import Testing
             for (i, role) in Role.allCases.enumerated() where role != .admin {
                 tokens[role] = try await client.staffToken(admin: admin, role: role, pin: "81\(i)081")
             }
-            let pages = ["/", "/admin.html", "/door.html", "/sales.html", "/mc.html", "/wheel.html", "/draw.html", "/inspect.html",
-                         "/followups.html", "/complaints.html", "/setup.html", "/report", "/rules", "/favicon.ico"]
+            let pages = [
+                "/", "/admin.html", "/door.html", "/sales.html", "/mc.html", "/wheel.html", "/draw.html", "/inspect.html",
+                "/followups.html", "/complaints.html", "/setup.html", "/report", "/rules", "/favicon.ico",
+            ]
             for page in pages {
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     var headers: HTTPFields = [:]

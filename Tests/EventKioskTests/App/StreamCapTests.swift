@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 /// One phone cannot take the service down: live streams are capped per client and in all.

@@ -2,13 +2,16 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 /// Before the day (issue 16): consultants record their calls, the board counts them, and the morning's reminders go
 /// only to confirmed guests who have not come yet.
 @Suite struct CampaignHTTPTests {
-    struct Answer: Decodable { let contact: Contact; let invitee: Invitee; struct Contact: Decodable { let by: String; let outcome: String }
-                               struct Invitee: Decodable { let invitation: String } }
+    struct Answer: Decodable {
+        let contact: Contact; let invitee: Invitee; struct Contact: Decodable { let by: String; let outcome: String }
+        struct Invitee: Decodable { let invitation: String }
+    }
     struct Board: Decodable {
         let totals: Totals; let consultants: [Row]
         struct Totals: Decodable { let confirmed: Int; let arrived: Int; let orders: Int }
@@ -17,19 +20,23 @@ import Testing
             let arrived: Int; let boarded: Int; let orders: Int; let showRate: Double?; let missedTarget: Bool; let missing: Int; let post: String?
         }
     }
-    struct Reminder: Decodable { let round: Int; let kind: String; let recipients: [Guest]; let doneBy: String?; struct Guest: Decodable { let name: String } }
+    struct Reminder: Decodable {
+        let round: Int; let kind: String; let recipients: [Guest]; let doneBy: String?; struct Guest: Decodable { let name: String }
+    }
 
     static let csv = """
-    姓名,手机,销售顾问,人数
-    客户甲,13900000001,李娜,2
-    客户乙,13900000002,李娜,1
-    客户丙,13900000003,李娜,2
-    客户丁,13900000004,王强,2
-    客户戊,13900000005,王强,1
-    """
+        姓名,手机,销售顾问,人数
+        客户甲,13900000001,李娜,2
+        客户乙,13900000002,李娜,1
+        客户丙,13900000003,李娜,2
+        客户丁,13900000004,王强,2
+        客户戊,13900000005,王强,1
+        """
 
     func record(_ client: some TestClientProtocol, _ token: String, _ id: Int, _ outcome: String) async throws -> HTTPResponse.Status {
-        try await client.execute(uri: "/api/invitees/\(id)/contacts", method: .post, headers: auth(token), body: jsonBody(["outcome": outcome])) { $0.status }
+        try await client.execute(uri: "/api/invitees/\(id)/contacts", method: .post, headers: auth(token), body: jsonBody(["outcome": outcome])) {
+            $0.status
+        }
     }
 
     func setUp(_ client: some TestClientProtocol) async throws -> (admin: String, lina: String, wang: String) {
@@ -46,8 +53,10 @@ import Testing
         let t = try await TestApp()
         try await t.test { client in
             let (_, lina, wang) = try await setUp(client)
-            let answer = try await client.execute(uri: "/api/invitees/1/contacts", method: .post, headers: auth(lina),
-                                                  body: jsonBody(["outcome": "confirmed", "note": "周日带太太来"])) { r in
+            let answer = try await client.execute(
+                uri: "/api/invitees/1/contacts", method: .post, headers: auth(lina),
+                body: jsonBody(["outcome": "confirmed", "note": "周日带太太来"])
+            ) { r in
                 #expect(r.status == .created)
                 return try decodeJSON(Answer.self, r)
             }
@@ -78,25 +87,33 @@ import Testing
         try await t.test { client in
             let (admin, lina, wang) = try await setUp(client)
             // Wednesday and Thursday: the calls.
-            for (token, id, outcome) in [(lina, 1, "invited"), (lina, 2, "invited"), (lina, 3, "no_answer"), (wang, 4, "invited"), (wang, 5, "no_answer")] {
+            for (token, id, outcome) in [
+                (lina, 1, "invited"), (lina, 2, "invited"), (lina, 3, "no_answer"), (wang, 4, "invited"), (wang, 5, "no_answer"),
+            ] {
                 #expect(try await record(client, token, id, outcome) == .created)
             }
             // Friday: the final list.
             for (token, id, outcome) in [(lina, 1, "confirmed"), (lina, 2, "confirmed"), (wang, 4, "confirmed"), (wang, 5, "declined")] {
                 #expect(try await record(client, token, id, outcome) == .created)
             }
-            try await client.execute(uri: "/api/campaign/posts", method: .put, headers: auth(admin), body: jsonBody(["name": "王强", "post": "showroom"])) {
+            try await client.execute(
+                uri: "/api/campaign/posts", method: .put, headers: auth(admin), body: jsonBody(["name": "王强", "post": "showroom"])
+            ) {
                 #expect($0.status == .ok)
             }
             // Sunday morning: 客户乙 boards the bus (boarding is not arrival); then two confirmed guests come, one orders.
             let guests = try await t.db.allInvitees()
             let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258026")
-            try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
-                                     body: jsonBody(["code": guests.first { $0.id == 2 }!.code, "door": "1号车", "nonce": "bus-board-2"])) { r in
+            try await client.execute(
+                uri: "/api/checkins", method: .post, headers: auth(greeter),
+                body: jsonBody(["code": guests.first { $0.id == 2 }!.code, "door": "1号车", "nonce": "bus-board-2"])
+            ) { r in
                 #expect(r.status == .created && String(buffer: r.body).contains(#""kind":"boarding""#))
             }
-            try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
-                                     body: jsonBody(["code": guests.first { $0.id == 2 }!.code, "door": "1号车", "nonce": "bus-board-2b"])) { r in
+            try await client.execute(
+                uri: "/api/checkins", method: .post, headers: auth(greeter),
+                body: jsonBody(["code": guests.first { $0.id == 2 }!.code, "door": "1号车", "nonce": "bus-board-2b"])
+            ) { r in
                 #expect(r.status == .conflict && String(buffer: r.body).contains("already_boarded"))
             }
             let buses = try await client.execute(uri: "/api/buses", method: .get, headers: auth(greeter)) { String(buffer: $0.body) }
@@ -105,7 +122,9 @@ import Testing
                 let code = guests.first { $0.id == Int64(id) }!.code
                 _ = try await t.db.checkIn(scanned: code, door: "正门", nonce: "sunday-\(id)", partySize: nil, staffID: nil)
             }
-            try await client.execute(uri: "/api/orders", method: .post, headers: auth(lina), body: ByteBuffer(string: #"{"invitee_id":1,"model":"408"}"#)) { _ in }
+            try await client.execute(
+                uri: "/api/orders", method: .post, headers: auth(lina), body: ByteBuffer(string: #"{"invitee_id":1,"model":"408"}"#)
+            ) { _ in }
             let board = try await client.execute(uri: "/api/campaign", method: .get, headers: auth(admin)) { try decodeJSON(Board.self, $0) }
             let lin = try #require(board.consultants.first { $0.name == "李娜" }), wan = try #require(board.consultants.first { $0.name == "王强" })
             #expect(lin.invited == 3 && lin.confirmed == 2 && lin.noAnswer == 1 && lin.arrived == 1 && lin.orders == 1 && lin.showRate == 0.5)
@@ -117,12 +136,16 @@ import Testing
             #expect(wan.missedTarget && wan.missing == 1 && wan.post == "showroom")
             #expect(board.totals.confirmed == 3 && board.totals.arrived == 2 && board.totals.orders == 1)
             // The end-of-day report carries the funnel by consultant.
-            let report = try await client.execute(uri: "/report", method: .get, headers: [.cookie: "kiosk_token=\(admin)"]) { String(buffer: $0.body) }
+            let report = try await client.execute(uri: "/report", method: .get, headers: [.cookie: "kiosk_token=\(admin)"]) {
+                String(buffer: $0.body)
+            }
             #expect(report.contains("邀约漏斗 Invitation funnel") && report.contains("<td>李娜</td><td>3</td><td>2</td><td>1</td><td>1</td><td>50%</td>"))
             // The general manager's evening: who did not come (for tomorrow's calls), and orders per arrival.
             #expect(report.contains("未到场的邀约客户") && report.contains("<td>客户乙</td><td>13900000002</td><td>李娜</td>"))
             #expect(report.contains("每百组到场成交 Orders per 100 arrivals"))
-            try await client.execute(uri: "/api/campaign", method: .get, headers: auth(try await client.staffToken(admin: admin, role: .greeter, pin: "258025"))) {
+            try await client.execute(
+                uri: "/api/campaign", method: .get, headers: auth(try await client.staffToken(admin: admin, role: .greeter, pin: "258025"))
+            ) {
                 #expect($0.status == .forbidden)
             }
         }
@@ -143,13 +166,17 @@ import Testing
             #expect(try await rounds(lina)[2].recipients.map(\.name) == ["客户甲", "客户丙"], "the later rounds go only to who is still missing")
             let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258026")
             let bus = try await t.db.allInvitees().first { $0.id == 3 }!.code
-            try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
-                                     body: jsonBody(["code": bus, "door": "1号车", "nonce": "bus-board-3"])) { #expect($0.status == .created) }
+            try await client.execute(
+                uri: "/api/checkins", method: .post, headers: auth(greeter),
+                body: jsonBody(["code": bus, "door": "1号车", "nonce": "bus-board-3"])
+            ) { #expect($0.status == .created) }
             #expect(try await rounds(lina)[3].recipients.map(\.name) == ["客户甲"], "nor to who is on the bus")
             try await client.execute(uri: "/api/reminders/2/done", method: .post, headers: auth(lina)) { #expect($0.status == .ok) }
             #expect(try await rounds(lina)[2].doneBy == "李娜")
             #expect(try await rounds(admin)[0].recipients.map(\.name) == ["客户甲"], "the admin sees everyone's who is still missing")
-            try await client.execute(uri: "/api/reminders/2/sms.csv", method: .get, headers: auth(lina)) { #expect($0.status == .unprocessableContent) }
+            try await client.execute(uri: "/api/reminders/2/sms.csv", method: .get, headers: auth(lina)) {
+                #expect($0.status == .unprocessableContent)
+            }
             let csv = try await client.execute(uri: "/api/reminders/0/sms.csv", method: .get, headers: auth(lina)) { r in
                 #expect(r.status == .ok)
                 return Data(buffer: r.body)
@@ -188,8 +215,10 @@ import Testing
             let admin = try await client.login("1234")
             var numbers: [Int] = []
             for g in guests.prefix(3) {
-                let answer = try await client.execute(uri: "/api/checkins", method: .post, headers: auth(admin),
-                                                      body: jsonBody(["code": g.code, "door": "正门", "nonce": "ticket-\(g.id)"])) { try decodeJSON(Ticketed.self, $0) }
+                let answer = try await client.execute(
+                    uri: "/api/checkins", method: .post, headers: auth(admin),
+                    body: jsonBody(["code": g.code, "door": "正门", "nonce": "ticket-\(g.id)"])
+                ) { try decodeJSON(Ticketed.self, $0) }
                 numbers.append(try #require(answer.tickets?.first { $0.draw == "到场有礼" }).number)
             }
             #expect(numbers == [1, 2, 3])
@@ -213,11 +242,13 @@ import Testing
     }
 
     @Test func theBoardIsPureAndCountsOnlyInvitations() {
-        let board = CampaignBoard.build(campaign: .init(parties: 4, people: 8, orders: 2, perConsultant: 2), guests: [
-            .init(consultant: "甲", invitation: "confirmed", partySize: 2, arrived: true),
-            .init(consultant: "甲", invitation: "not_contacted", partySize: 1, arrived: false),
-            .init(consultant: "", invitation: "", partySize: 1, arrived: true, walkIn: true),
-        ], orders: ["甲": 1], posts: [:], consultants: ["乙"])
+        let board = CampaignBoard.build(
+            campaign: .init(parties: 4, people: 8, orders: 2, perConsultant: 2),
+            guests: [
+                .init(consultant: "甲", invitation: "confirmed", partySize: 2, arrived: true),
+                .init(consultant: "甲", invitation: "not_contacted", partySize: 1, arrived: false),
+                .init(consultant: "", invitation: "", partySize: 1, arrived: true, walkIn: true),
+            ], orders: ["甲": 1], posts: [:], consultants: ["乙"])
         #expect(board.consultants.map(\.name) == ["乙", "甲"])
         #expect(board.consultants[1].invited == 1 && board.consultants[1].notContacted == 1 && board.consultants[1].missing == 1)
         #expect(board.consultants[0].missedTarget && board.totals.arrived == 2 && board.totals.invitations == 2)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct ArrivalCountTests {
@@ -16,7 +17,8 @@ import Testing
         let guests = try await db.allInvitees()
         var ids: [Int64] = []
         for (n, g) in guests.prefix(6).enumerated() {
-            let outcome = try await db.checkIn(scanned: g.code, door: n % 2 == 0 ? "正门" : "侧门", nonce: "count-\(n)-nonce", partySize: n + 1, staffID: nil)
+            let outcome = try await db.checkIn(
+                scanned: g.code, door: n % 2 == 0 ? "正门" : "侧门", nonce: "count-\(n)-nonce", partySize: n + 1, staffID: nil)
             if case .ok(let c, _) = outcome { ids.append(c.id) }
         }
         #expect(ids.count == 6)

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct CheckInBatcherTests {
@@ -12,7 +13,9 @@ import Testing
         let t = try await TestApp(db: try AppDatabase.open(directory: dir), loadDemoInvitees: true)
         let batcher = CheckInBatcher(db: t.db, maxBatch: 8)
         let guests = Array(try await t.db.allInvitees().prefix(30))
-        var scans = guests.enumerated().map { n, g in CheckInBatcher.Scan(scanned: g.code, door: "正门", nonce: "batch-\(n)-abcdef", partySize: nil, staffID: nil) }
+        var scans = guests.enumerated().map { n, g in
+            CheckInBatcher.Scan(scanned: g.code, door: "正门", nonce: "batch-\(n)-abcdef", partySize: nil, staffID: nil)
+        }
         scans.append(.init(scanned: guests[0].code, door: "侧门", nonce: "batch-repeat-0", partySize: nil, staffID: nil))
         scans.append(.init(scanned: guests[1].code, door: "正门", nonce: "batch-1-abcdef", partySize: nil, staffID: nil))
         scans.append(.init(scanned: "not a code", door: "正门", nonce: "batch-garbage", partySize: nil, staffID: nil))
@@ -23,7 +26,9 @@ import Testing
         // The two scans with nonce batch-1 are one request sent twice: both answered ok, one row.
         #expect(outcomes.count == 32)
         for n in 0..<30 {
-            guard case .ok = outcomes["batch-\(n)-abcdef"] else { Issue.record("guest \(n): \(String(describing: outcomes["batch-\(n)-abcdef"]))"); continue }
+            guard case .ok = outcomes["batch-\(n)-abcdef"] else {
+                Issue.record("guest \(n): \(String(describing: outcomes["batch-\(n)-abcdef"]))"); continue
+            }
         }
         if case .alreadyCheckedIn = outcomes["batch-repeat-0"] {} else { Issue.record("repeat: \(String(describing: outcomes["batch-repeat-0"]))") }
         if case .invalid = outcomes["batch-garbage"] {} else { Issue.record("garbage: \(String(describing: outcomes["batch-garbage"]))") }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct CheckInHTTPTests {
@@ -18,10 +19,14 @@ import Testing
 
     struct Scan: Encodable { let code: String; let door: String; let nonce: String; var partySize: Int? = nil }
 
-    func scan(_ client: some TestClientProtocol, _ token: String, _ code: String, door: String = "正门",
-              nonce: String = UUID().uuidString, partySize: Int? = nil) async throws -> (HTTPResponse.Status, Answer?) {
-        try await client.execute(uri: "/api/checkins", method: .post, headers: auth(token),
-                                 body: jsonBody(Scan(code: code, door: door, nonce: nonce, partySize: partySize))) { r in
+    func scan(
+        _ client: some TestClientProtocol, _ token: String, _ code: String, door: String = "正门",
+        nonce: String = UUID().uuidString, partySize: Int? = nil
+    ) async throws -> (HTTPResponse.Status, Answer?) {
+        try await client.execute(
+            uri: "/api/checkins", method: .post, headers: auth(token),
+            body: jsonBody(Scan(code: code, door: door, nonce: nonce, partySize: partySize))
+        ) { r in
             (r.status, try? decodeJSON(Answer.self, r))
         }
     }
@@ -93,8 +98,10 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         try await t.test { client in
             let admin = try await client.login("1234")
-            let texts = ["", " ", String(repeating: "Z", count: 20_000), "' OR 1=1; DROP TABLE invitee; --",
-                         "😀🎉🚗", "\u{0}\u{1}\u{2}", "http://evil.example/c/../../etc/passwd", "ABCDEFGHJKMNPQRSTVWX"]
+            let texts = [
+                "", " ", String(repeating: "Z", count: 20_000), "' OR 1=1; DROP TABLE invitee; --",
+                "😀🎉🚗", "\u{0}\u{1}\u{2}", "http://evil.example/c/../../etc/passwd", "ABCDEFGHJKMNPQRSTVWX",
+            ]
             for text in texts {
                 let (s, a) = try await scan(client, admin, text)
                 #expect(s == .badRequest || s == .notFound, "\(text.prefix(20)) → \(s)")

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 /// The door on tablets and phones: photos and camera frames decoded on the laptop, the offline roster, and scans
@@ -16,15 +17,19 @@ import Testing
     }
     struct Texts: Decodable { let texts: [String] }
 
-    func postImage(_ client: some TestClientProtocol, _ token: String, _ image: Data, query: String,
-                   type: String = "image/png") async throws -> (HTTPResponse.Status, Answer?) {
+    func postImage(
+        _ client: some TestClientProtocol, _ token: String, _ image: Data, query: String,
+        type: String = "image/png"
+    ) async throws -> (HTTPResponse.Status, Answer?) {
         var headers = auth(token)
         headers[.contentType] = type
-        return try await client.execute(uri: "/api/checkins/image?\(query)", method: .post, headers: headers,
-                                        body: ByteBuffer(data: image)) { r in (r.status, try? decodeJSON(Answer.self, r)) }
+        return try await client.execute(
+            uri: "/api/checkins/image?\(query)", method: .post, headers: headers,
+            body: ByteBuffer(data: image)
+        ) { r in (r.status, try? decodeJSON(Answer.self, r)) }
     }
 
-    static let door = "%E6%AD%A3%E9%97%A8" // 正门
+    static let door = "%E6%AD%A3%E9%97%A8"  // 正门
 
     @Test func aPhotoOfAnInvitationChecksTheGuestInOnceAndTheSameNonceReplays() async throws {
         let t = try await TestApp(loadDemoInvitees: true)
@@ -68,7 +73,8 @@ import Testing
             #expect(s == .contentTooLarge)
             (s, r) = try await postImage(client, greeter, try TestImages.codes([a.code]), query: "door=\(Self.door)")
             #expect(s == .badRequest, "no nonce")
-            (s, r) = try await postImage(client, greeter, try TestImages.codes([a.code]), query: "door=\(Self.door)&nonce=bad-picture-10&party_size=x")
+            (s, r) = try await postImage(
+                client, greeter, try TestImages.codes([a.code]), query: "door=\(Self.door)&nonce=bad-picture-10&party_size=x")
             #expect(s == .unprocessableContent)
             let arrived = try await client.execute(uri: "/api/checkins/status", method: .get) { try decodeJSON(Status.self, $0) }
             #expect(arrived.arrived == 0)
@@ -83,8 +89,10 @@ import Testing
             let tech = try await client.staffToken(admin: try await client.login("1234"), role: .technician, pin: "369036")
             var headers = auth(tech)
             headers[.contentType] = "image/png"
-            let texts = try await client.execute(uri: "/api/qr/decode", method: .post, headers: headers,
-                                                 body: ByteBuffer(data: try TestImages.codes(["LFV2A21K6G3041234", "第二张"]))) { r in
+            let texts = try await client.execute(
+                uri: "/api/qr/decode", method: .post, headers: headers,
+                body: ByteBuffer(data: try TestImages.codes(["LFV2A21K6G3041234", "第二张"]))
+            ) { r in
                 #expect(r.status == .ok)
                 return try decodeJSON(Texts.self, r).texts
             }
@@ -102,7 +110,9 @@ import Testing
     struct Roster: Decodable {
         let version: Int64
         let entries: [Entry]
-        struct Entry: Decodable { let id: Int64; let codeSha256: String; let name: String; let partySize: Int; let checkedInAt: Date?; let status: String }
+        struct Entry: Decodable {
+            let id: Int64; let codeSha256: String; let name: String; let partySize: Int; let checkedInAt: Date?; let status: String
+        }
     }
 
     @Test func theRosterHoldsHashedCodesAndMaskedNamesAndFollowsCheckIns() async throws {
@@ -120,7 +130,9 @@ import Testing
             #expect(!raw.contains(guest.code) && !raw.contains(guest.phone) && !raw.contains(guest.name))
             #expect(raw.contains("\"checked_in_at\":null"))
             _ = try await t.db.checkIn(scanned: guest.code, door: "正门", nonce: "roster-checkin", partySize: nil, staffID: nil)
-            let after = try await client.execute(uri: "/api/checkins/roster", method: .get, headers: auth(greeter)) { try decodeJSON(Roster.self, $0) }
+            let after = try await client.execute(uri: "/api/checkins/roster", method: .get, headers: auth(greeter)) {
+                try decodeJSON(Roster.self, $0)
+            }
             #expect(after.version != before.version)
             #expect(after.entries.first { $0.id == guest.id }?.checkedInAt != nil)
             try await client.execute(uri: "/api/checkins/roster", method: .get) { #expect($0.status == .unauthorized) }
@@ -165,8 +177,10 @@ import Testing
         let guest = try await t.db.invitee(id: 8)
         try await t.test { client in
             let greeter = try await client.staffToken(admin: try await client.login("1234"), role: .greeter, pin: "258025")
-            try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
-                                     body: jsonBody(["code": guest.code, "door": "后门", "nonce": "fresh-unknown-door"])) { r in
+            try await client.execute(
+                uri: "/api/checkins", method: .post, headers: auth(greeter),
+                body: jsonBody(["code": guest.code, "door": "后门", "nonce": "fresh-unknown-door"])
+            ) { r in
                 #expect(r.status == .unprocessableContent)
             }
         }

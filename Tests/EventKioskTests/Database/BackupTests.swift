@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Synchronization
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct BackupTests {
@@ -19,8 +20,10 @@ import Testing
             var n = 0
             while !stop.withLock({ $0 }) {
                 n += 1
-                let draft = try InviteeImport.draft(name: "客\(n)", phone: String(format: "1370%07d", n), plate: nil, vin: nil, model: nil,
-                                                    consultant: nil, partySize: nil).get()
+                let draft = try InviteeImport.draft(
+                    name: "客\(n)", phone: String(format: "1370%07d", n), plate: nil, vin: nil, model: nil,
+                    consultant: nil, partySize: nil
+                ).get()
                 let nonce = "backup-load-\(n)"
                 if case .ok = try await t.db.walkIn(WalkInRequest(draft: draft, door: "正门", nonce: nonce), staffID: nil) {
                     acknowledged.withLock { $0.append(nonce) }
@@ -57,7 +60,7 @@ import Testing
             _ = try await t.db.checkIn(scanned: guests[2].code, door: "正门", nonce: "after-backup-1", partySize: nil, staffID: nil)
             #expect(try AppDatabase.checkBackup(backup).checkins == 0)
             let aside = try #require(try AppDatabase.restore(from: backup, dataDir: data))
-            #expect(try AppDatabase.checkBackup(aside).checkins == 1)   // nothing lost: the replaced data is kept
+            #expect(try AppDatabase.checkBackup(aside).checkins == 1)  // nothing lost: the replaced data is kept
         }
         let reopened = try AppDatabase.open(directory: data)
         #expect(try await reopened.arrivalStatus().arrived == 0)
@@ -76,7 +79,7 @@ import Testing
         try Data((0..<8192).map { _ in UInt8.random(in: 0...255) }).write(to: junk)
         #expect(throws: (any Error).self) { try AppDatabase.checkBackup(junk) }
         #expect(throws: (any Error).self) { try AppDatabase.restore(from: junk, dataDir: data) }
-        #expect(try await t.db.event() != nil)   // the live data is untouched
+        #expect(try await t.db.event() != nil)  // the live data is untouched
     }
 
     @Test func aSnapshotIntoAFolderThatCannotBeWrittenFailsLoudlyAndTheServerGoesOn() async throws {

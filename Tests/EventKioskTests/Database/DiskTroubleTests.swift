@@ -3,6 +3,7 @@ import GRDB
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 /// A full disk or a data folder that turned read-only: a clear error, reads go on, nothing saved is lost.
@@ -10,9 +11,13 @@ import Testing
 /// `max_page_count`; the second is used here so the test runs anywhere (the real one is in test_faults.py).
 @Suite struct DiskTroubleTests {
     func walkIn(_ client: some TestClientProtocol, _ token: String, _ i: Int) async throws -> TestResponse {
-        try await client.execute(uri: "/api/walkins", method: .post, headers: auth(token),
-                                 body: jsonBody(["name": "来宾\(i)", "phone": String(format: "139%08d", i), "door": "正门", "nonce": UUID().uuidString,
-                                                 "plate": "苏A\(String(format: "%05d", i))", "model": String(repeating: "长", count: 40)])) { $0 }
+        try await client.execute(
+            uri: "/api/walkins", method: .post, headers: auth(token),
+            body: jsonBody([
+                "name": "来宾\(i)", "phone": String(format: "139%08d", i), "door": "正门", "nonce": UUID().uuidString,
+                "plate": "苏A\(String(format: "%05d", i))", "model": String(repeating: "长", count: 40),
+            ])
+        ) { $0 }
     }
 
     @Test func aFullDiskRefusesWritesClearlyKeepsServingReadsAndLosesNothing() async throws {
@@ -48,7 +53,10 @@ import Testing
             try await t.db.dbWriter.writeWithoutTransaction { db in _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = 1000000") }
             #expect(try await walkIn(client, admin, 5000).status == .created)
             let (stored, integrity) = try await t.db.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkin WHERE walk_in = 1") ?? 0, try String.fetchOne(db, sql: "PRAGMA integrity_check"))
+                (
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkin WHERE walk_in = 1") ?? 0,
+                    try String.fetchOne(db, sql: "PRAGMA integrity_check")
+                )
             }
             #expect(stored == acknowledged + 1)
             #expect(integrity == "ok")
@@ -66,7 +74,7 @@ import Testing
         // What `kiosk serve` falls back to when the folder cannot be written.
         let t = try await TestApp(db: try AppDatabase.openImmutable(directory: dir))
         try await t.test { client in
-            let admin = try await client.login("1234")          // kept in memory: the session table cannot be written
+            let admin = try await client.login("1234")  // kept in memory: the session table cannot be written
             try await client.execute(uri: "/api/invitees?limit=100", method: .get, headers: auth(admin)) { r in
                 #expect(r.status == .ok)
                 #expect(String(buffer: r.body).contains("\"total\":40"))
@@ -74,14 +82,18 @@ import Testing
             try await client.execute(uri: "/report", method: .get, headers: auth(admin)) { #expect($0.status == .ok) }
             let r = try await walkIn(client, admin, 1)
             #expect(r.status == .serviceUnavailable && errorCode(r) == "storage_read_only")
-            try await client.execute(uri: "/api/me", method: .get, headers: auth((admin.first == "0" ? "1" : "0") + admin.dropFirst())) { #expect($0.status == .unauthorized) }
+            try await client.execute(uri: "/api/me", method: .get, headers: auth((admin.first == "0" ? "1" : "0") + admin.dropFirst())) {
+                #expect($0.status == .unauthorized)
+            }
         }
     }
 
     /// GRDB itself toggles `query_only`, so a read-only folder cannot be faked on a connection here; the mapping is
     /// checked directly, and test_faults.py remounts a real folder read-only under a running server.
-    @Test(arguments: [(ResultCode.SQLITE_READONLY, 503, "storage_read_only"), (.SQLITE_IOERR, 503, "storage_read_only"),
-                      (.SQLITE_CANTOPEN, 503, "storage_read_only"), (.SQLITE_FULL, 507, "disk_full")])
+    @Test(arguments: [
+        (ResultCode.SQLITE_READONLY, 503, "storage_read_only"), (.SQLITE_IOERR, 503, "storage_read_only"),
+        (.SQLITE_CANTOPEN, 503, "storage_read_only"), (.SQLITE_FULL, 507, "disk_full"),
+    ])
     func aStorageFailureBecomesAClearErrorNotA500(code: ResultCode, status: Int, error: String) async throws {
         let router = Router()
         router.addMiddleware { ErrorMiddleware<BasicRequestContext>() }

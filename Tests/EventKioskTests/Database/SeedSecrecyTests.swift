@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import Testing
+
 @testable import EventKiosk
 
 /// Before the event is closed, no seed can be read from anything that leaves the data folder (issue 15).
@@ -57,7 +58,8 @@ import Testing
         db = nil
         _ = try AppDatabase.restore(from: backup, dataDir: data)
         let restored = try AppDatabase.open(directory: data)
-        let spin = try await restored.spin(.grant(try await restored.grantSpin(inviteeID: 1, reason: "夺宝令牌", staffID: nil)), nonce: "after-restore", staffID: nil)
+        let spin = try await restored.spin(
+            .grant(try await restored.grantSpin(inviteeID: 1, reason: "夺宝令牌", staffID: nil)), nonce: "after-restore", staffID: nil)
         #expect(spin.number == 1)
         #expect(try await restored.wheel().commitment == commitment)
         // On another laptop without kiosk-data/secrets/ the seed cannot be opened, and the answer says what to do.
@@ -66,7 +68,8 @@ import Testing
         _ = try AppDatabase.restore(from: backup, dataDir: elsewhere)
         let stranger = try AppDatabase.open(directory: elsewhere)
         await #expect(throws: APIError.self) {
-            _ = try await stranger.spin(.grant(try await stranger.grantSpin(inviteeID: 1, reason: "夺宝令牌", staffID: nil)), nonce: "other-laptop", staffID: nil)
+            _ = try await stranger.spin(
+                .grant(try await stranger.grantSpin(inviteeID: 1, reason: "夺宝令牌", staffID: nil)), nonce: "other-laptop", staffID: nil)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+
 @testable import EventKiosk
 
 /// Upgrading keeps the day: a newer kiosk migrates an older day's data, and copies it aside first (issue 17).

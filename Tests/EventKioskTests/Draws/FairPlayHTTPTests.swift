@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 /// Fair play: prizes follow the event's rules, not anyone's goodwill (issue 15). Each of these failed before.
@@ -144,11 +145,15 @@ import Testing
             var event = try #require(try await t.db.event())
             event.tiers[0].rebate = 400
             var body = try JSONSerialization.jsonObject(with: try JSON.encoder.encode(event)) as! [String: Any]
-            try await client.execute(uri: "/api/event", method: .put, headers: auth(admin), body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))) { r in
+            try await client.execute(
+                uri: "/api/event", method: .put, headers: auth(admin), body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
+            ) { r in
                 #expect(r.status == .unprocessableContent && String(buffer: r.body).contains("tiers_change_reason"))
             }
             body["tiers_change_reason"] = "厂家调整政策"
-            try await client.execute(uri: "/api/event", method: .put, headers: auth(admin), body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))) { r in
+            try await client.execute(
+                uri: "/api/event", method: .put, headers: auth(admin), body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: body))
+            ) { r in
                 #expect(r.status == .ok)
             }
             let csv = try await client.execute(uri: "/api/orders/statement.csv", method: .get, headers: auth(admin)) { String(buffer: $0.body) }
@@ -163,8 +168,10 @@ import Testing
         try await t.test { client in
             let admin = try await client.login("1234")
             #expect(try await post(client, "/api/event/close", admin, "{}").0 == .ok)
-            for (uri, body) in [("/api/staff", #"{"name":"新人","role":"greeter","pin":"13572468"}"#), ("/api/invitees/1/revoke", "{}"),
-                                ("/api/wheel/grants", #"{"invitee_id":1}"#), ("/api/readiness/qr_printed", "{}")] {
+            for (uri, body) in [
+                ("/api/staff", #"{"name":"新人","role":"greeter","pin":"13572468"}"#), ("/api/invitees/1/revoke", "{}"),
+                ("/api/wheel/grants", #"{"invitee_id":1}"#), ("/api/readiness/qr_printed", "{}"),
+            ] {
                 let (status, answer) = try await post(client, uri, admin, body)
                 #expect(status == .conflict && answer.contains("event_closed"), "\(uri): \(status)")
             }
@@ -182,7 +189,9 @@ import Testing
             try await client.execute(uri: "/api/invitees/2", method: .patch, headers: auth(admin), body: jsonBody(["plate": "苏C99999"])) { _ in }
             var event = try #require(try await t.db.event())
             event.venue = "新场地"
-            try await client.execute(uri: "/api/event", method: .put, headers: auth(admin), body: ByteBuffer(data: try JSON.encoder.encode(event))) { _ in }
+            try await client.execute(uri: "/api/event", method: .put, headers: auth(admin), body: ByteBuffer(data: try JSON.encoder.encode(event))) {
+                _ in
+            }
             _ = try await client.staffToken(admin: admin, role: .greeter, pin: "258025", name: "王芳")
             let audit = try await t.db.auditRows().map(\.entry)
             let edit = try #require(audit.first { $0.contains("\"invitee_changed\"") })

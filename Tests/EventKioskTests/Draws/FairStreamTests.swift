@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventKiosk
 
 /// Known-answer vectors made by an independent implementation (tools/fair_reference.py, Python stdlib).
@@ -34,7 +35,7 @@ struct Vectors: Decodable {
         let v = try Vectors.load()
         let seed = try #require(Data(hex: v.seed))
         let (sorted, digest) = FairDraw.entrantsDigest(v.draw.entrants.shuffled())
-        #expect(sorted.first == "1" && sorted[1] == "10") // byte order, not numeric
+        #expect(sorted.first == "1" && sorted[1] == "10")  // byte order, not numeric
         #expect(digest == v.draw.entrants_digest)
         #expect(FairDraw.shuffle(sorted: sorted, digest: digest, salt: v.draw.salt, seed: seed, picks: v.draw.picks) == v.draw.result)
         for w in v.wheel {

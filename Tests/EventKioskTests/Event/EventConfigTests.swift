@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct EventConfigTests {
@@ -48,7 +49,9 @@ import Testing
     }
 
     @Test func aBadDateAndDuplicateDoorsAreRefused() throws {
-        let p = try problems { j in j["date"] = "2026-02-30"; j["doors"] = ["东门", "东门"] }
+        let p = try problems { j in
+            j["date"] = "2026-02-30"; j["doors"] = ["东门", "东门"]
+        }
         #expect(p.map(\.field).contains("date"))
         #expect(p.map(\.field).contains("doors[1]"))
     }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct EventEditRulesTests {
@@ -46,8 +47,10 @@ import Testing
     }
 
     func put(_ client: some TestClientProtocol, _ admin: String, _ event: [String: Any]) async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await client.execute(uri: "/api/event", method: .put, headers: auth(admin),
-                                 body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: event))) { r in
+        try await client.execute(
+            uri: "/api/event", method: .put, headers: auth(admin),
+            body: ByteBuffer(data: try JSONSerialization.data(withJSONObject: event))
+        ) { r in
             (r.status, (try? JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any]) ?? [:])
         }
     }
@@ -96,8 +99,10 @@ import Testing
             let (status, _) = try await put(client, admin, e)
             #expect(status == .ok)
             try await client.execute(uri: "/api/event", method: .get) { r in #expect(String(buffer: r.body).contains("新春试驾日")) }
-            try await client.execute(uri: "/api/walkins", method: .post, headers: auth(greeter),
-                                     body: jsonBody(["name": "赵六", "phone": "13900001111", "door": "北门", "nonce": UUID().uuidString])) { r in
+            try await client.execute(
+                uri: "/api/walkins", method: .post, headers: auth(greeter),
+                body: jsonBody(["name": "赵六", "phone": "13900001111", "door": "北门", "nonce": UUID().uuidString])
+            ) { r in
                 #expect(r.status == .created)
             }
             // A greeter may not edit the event.
@@ -111,18 +116,24 @@ import Testing
         try await t.test { client in
             let admin = try await client.login("1234")
             var e = try await editorEvent(client, admin)
-            e["wheel"] = ["prizes": [["id": "a", "name": "A", "value": 100, "stock": 2], ["id": "b", "name": "B", "value": 50, "stock": 1]],
-                          "bonus_spins_per_guest": 20]
+            e["wheel"] = [
+                "prizes": [["id": "a", "name": "A", "value": 100, "stock": 2], ["id": "b", "name": "B", "value": 50, "stock": 1]],
+                "bonus_spins_per_guest": 20,
+            ]
             #expect(try await put(client, admin, e).0 == .ok)
             func spin(_ invitee: Int) async throws -> HTTPResponse.Status {
-                let grant = try await client.execute(uri: "/api/wheel/grants", method: .post, headers: auth(admin), body: jsonBody(["invitee_id": invitee])) { r in
+                let grant = try await client.execute(
+                    uri: "/api/wheel/grants", method: .post, headers: auth(admin), body: jsonBody(["invitee_id": invitee])
+                ) { r in
                     ((try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: [String: Int64]])["grant"]!["id"]!)
                 }
-                return try await client.execute(uri: "/api/wheel/spins", method: .post, headers: auth(admin),
-                                                body: ByteBuffer(string: #"{"grant_id":\#(grant),"nonce":"\#(UUID().uuidString)"}"#)) { $0.status }
+                return try await client.execute(
+                    uri: "/api/wheel/spins", method: .post, headers: auth(admin),
+                    body: ByteBuffer(string: #"{"grant_id":\#(grant),"nonce":"\#(UUID().uuidString)"}"#)
+                ) { $0.status }
             }
             for i in 1...3 { #expect(try await spin(i) == .created) }
-            #expect(try await spin(4) == .conflict) // sold out
+            #expect(try await spin(4) == .conflict)  // sold out
 
             // Cutting below what was given out is refused; moving a prize is refused.
             e = try await editorEvent(client, admin)
@@ -133,8 +144,12 @@ import Testing
             #expect(try await put(client, admin, e).0 == .unprocessableContent)
 
             // More stock, and a new prize at the end: the wheel turns again.
-            e["wheel"] = ["prizes": [["id": "a", "name": "A", "value": 100, "stock": 4], ["id": "b", "name": "B", "value": 50, "stock": 1],
-                                     ["id": "c", "name": "C", "value": 30, "stock": 3]]]
+            e["wheel"] = [
+                "prizes": [
+                    ["id": "a", "name": "A", "value": 100, "stock": 4], ["id": "b", "name": "B", "value": 50, "stock": 1],
+                    ["id": "c", "name": "C", "value": 30, "stock": 3],
+                ]
+            ]
             #expect(try await put(client, admin, e).0 == .ok)
             for i in 5...9 { #expect(try await spin(i) == .created) }
             #expect(try await spin(10) == .conflict)
@@ -142,7 +157,7 @@ import Testing
             try await client.execute(uri: "/api/event/close", method: .post, headers: auth(admin)) { #expect($0.status == .ok) }
             try await client.execute(uri: "/api/wheel/record", method: .get) { r in
                 let record = try JSONDecoder().decode(DrawVerifier.WheelRecord.self, from: Data(buffer: r.body))
-                #expect(record.prizes.map(\.stock) == [2, 1, 0]) // as the day started
+                #expect(record.prizes.map(\.stock) == [2, 1, 0])  // as the day started
                 #expect(record.stockChanges?.count == 2)
                 #expect(DrawVerifier.verify(wheel: record) == [])
                 // The record says what happened: without the stock changes the spins would not recompute.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct ReadinessTests {
@@ -23,7 +24,7 @@ import Testing
         #expect(ok(Readiness.check(g))["qr_printed"] == false)
         g = f; g.expectedOrders = 31
         #expect(ok(Readiness.check(g))["wheel_stock"] == false)
-        g = f; g.eventChangedAt = now.addingTimeInterval(60) // the prizes changed after the rules page was read
+        g = f; g.eventChangedAt = now.addingTimeInterval(60)  // the prizes changed after the rules page was read
         #expect(ok(Readiness.check(g))["rules_reviewed"] == false)
         g = f; g.backupError = "No space left on device"
         #expect(Readiness.check(g).first { $0.id == "backup" }?.en.contains("No space left") == true)
@@ -41,12 +42,13 @@ import Testing
             }
             var v = try await view()
             #expect(!v.ready)
-            #expect(v.items.filter(\.ok).map(\.id) == ["invitees", "wheel_stock"]) // 40 demo invitees, 60 prizes for 30 expected orders
+            #expect(v.items.filter(\.ok).map(\.id) == ["invitees", "wheel_stock"])  // 40 demo invitees, 60 prizes for 30 expected orders
             for item in ["qr_printed", "rules_reviewed"] {
                 try await client.execute(uri: "/api/readiness/\(item)", method: .post, headers: auth(admin)) { #expect($0.status == .ok) }
             }
             try await client.execute(uri: "/api/readiness/everything", method: .post, headers: auth(admin)) { #expect($0.status == .notFound) }
-            try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": "relative/path"])) { r in
+            try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": "relative/path"])) {
+                r in
                 #expect(r.status == .unprocessableContent)
             }
             try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": folder.path])) { r in
@@ -57,8 +59,10 @@ import Testing
             v = try await view()
             #expect(v.ready, "\(v.items)")
             // A new invitee after printing needs a card: the item turns red again.
-            try await client.execute(uri: "/api/invitees/import", method: .post, headers: [.authorization: "Bearer \(admin)", .contentType: "text/csv"],
-                                     body: ByteBuffer(string: "姓名,手机\n新来宾,13700001234\n")) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/invitees/import", method: .post, headers: [.authorization: "Bearer \(admin)", .contentType: "text/csv"],
+                body: ByteBuffer(string: "姓名,手机\n新来宾,13700001234\n")
+            ) { #expect($0.status == .ok) }
             v = try await view()
             #expect(v.items.first { $0.id == "qr_printed" }?.ok == false)
         }

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import SwiftASN1
 import Testing
 import X509
+
 @testable import EventKiosk
 
 /// The kiosk's own CA: made once and kept, a server certificate that a tablet trusting the CA accepts for the
@@ -37,8 +38,9 @@ import X509
         for (host, ok) in [("127.0.0.1", true), ("192.168.31.20", true), ("localhost", true), ("192.168.31.21", false)] {
             var verifier = Verifier(rootCertificates: CertificateStore([ca.certificate])) {
                 RFC5280Policy(validationTime: Date())
-                ServerIdentityPolicy(serverHostname: host.first?.isNumber == true ? nil : host,
-                                     serverIP: host.first?.isNumber == true ? host : nil)
+                ServerIdentityPolicy(
+                    serverHostname: host.first?.isNumber == true ? nil : host,
+                    serverIP: host.first?.isNumber == true ? host : nil)
             }
             let result = await verifier.validate(leaf: leaf, intermediates: CertificateStore())
             if case .validCertificate = result { #expect(ok, "\(host) must not verify") } else { #expect(!ok, "\(host) should verify: \(result)") }

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EventKiosk
 
 /// A whole, valid inspection of the default 21-item template, all green, that tests then spoil one way at a time.
@@ -32,8 +33,10 @@ enum InspectionFixture {
     }
 
     /// A submission body; `change` edits the items by id before it is put together.
-    static func body(clientID: String = UUID().uuidString, plate: String? = "苏A12345", inviteeID: Int64? = nil,
-                     signature: String? = nil, change: (inout [String: JSONValue]) -> Void = { _ in }) -> JSONValue {
+    static func body(
+        clientID: String = UUID().uuidString, plate: String? = "苏A12345", inviteeID: Int64? = nil,
+        signature: String? = nil, change: (inout [String: JSONValue]) -> Void = { _ in }
+    ) -> JSONValue {
         var items = items()
         change(&items)
         var o: [String: JSONValue] = [

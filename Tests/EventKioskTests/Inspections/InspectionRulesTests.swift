@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventKiosk
 
 @Suite("Inspection rules")
@@ -68,12 +69,13 @@ struct InspectionRulesTests {
     }
 
     @Test func theFinalStatusIsTheWorseOfTheValuesAndTheTechnician() throws {
-        let c = try checked(F.body(signature: F.signature) { items in
-            F.setValue(&items, "tread_depth", "rr", .double(2.0))                 // values say yellow, technician says ok
-            F.set(&items, "tread_depth", "advice", .string("更换轮胎"))
-            F.set(&items, "battery", "status", .string("urgent"))                  // values say green, technician says urgent
-            F.set(&items, "battery", "advice", .string("立即更换"))
-        })
+        let c = try checked(
+            F.body(signature: F.signature) { items in
+                F.setValue(&items, "tread_depth", "rr", .double(2.0))  // values say yellow, technician says ok
+                F.set(&items, "tread_depth", "advice", .string("更换轮胎"))
+                F.set(&items, "battery", "status", .string("urgent"))  // values say green, technician says urgent
+                F.set(&items, "battery", "advice", .string("立即更换"))
+            })
         let tread = c.items.first { $0.id == "tread_depth" }!
         #expect(tread.technicianStatus == .ok && tread.valueStatus == .advise && tread.status == .advise)
         #expect(tread.colours["rr"] == "yellow")
@@ -85,7 +87,10 @@ struct InspectionRulesTests {
     // MARK: - Refusals
 
     @Test func aMissingItemIsNamed() {
-        let p = problems(F.body { items in items["horn"] = nil; items["coolant"] = nil })
+        let p = problems(
+            F.body { items in
+                items["horn"] = nil; items["coolant"] = nil
+            })
         #expect(p.map(\.item) == ["horn", "coolant"])
         #expect(p[0].message.contains("第3项 喇叭") && p[0].message.contains("missing"))
     }
@@ -121,10 +126,11 @@ struct InspectionRulesTests {
     }
 
     @Test func anAdviseOrUrgentItemNeedsAdviceEvenWhenOnlyTheValuesMakeItSo() {
-        let p = problems(F.body(signature: F.signature) { items in
-            F.set(&items, "wipers", "status", .string("advise"))
-            F.setValue(&items, "brake_pads", "front", .double(2.5))  // red by value, technician left it ok
-        })
+        let p = problems(
+            F.body(signature: F.signature) { items in
+                F.set(&items, "wipers", "status", .string("advise"))
+                F.setValue(&items, "brake_pads", "front", .double(2.5))  // red by value, technician left it ok
+            })
         #expect(p.map(\.item) == ["wipers", "brake_pads"])
         #expect(p.allSatisfy { $0.message.contains("needs advice") })
     }
@@ -141,30 +147,34 @@ struct InspectionRulesTests {
     }
 
     @Test func notApplicableOnlyWhereTheTemplateAllowsIt() throws {
-        let c = try checked(F.body { items in
-            items["gearbox_oil"] = .object(["id": .string("gearbox_oil"), "status": .string("na")])
-        })
+        let c = try checked(
+            F.body { items in
+                items["gearbox_oil"] = .object(["id": .string("gearbox_oil"), "status": .string("na")])
+            })
         #expect(c.items.first { $0.id == "gearbox_oil" }?.status == .na)
-        let p = problems(F.body { items in
-            F.set(&items, "horn", "status", .string("na"))
-            items["coolant"] = .object(["id": .string("coolant"), "status": .string("na")])
-        })
+        let p = problems(
+            F.body { items in
+                F.set(&items, "horn", "status", .string("na"))
+                items["coolant"] = .object(["id": .string("coolant"), "status": .string("na")])
+            })
         #expect(p.map(\.item) == ["horn", "coolant"])
     }
 
     @Test func statusesOutsideTheItemsChoicesAreRefused() {
-        let p = problems(F.body { items in
-            F.set(&items, "headlamps", "status", .string("advise")); F.set(&items, "headlamps", "advice", .string("更换灯泡"))
-            F.set(&items, "horn", "status", .string("broken"))
-        })
+        let p = problems(
+            F.body { items in
+                F.set(&items, "headlamps", "status", .string("advise")); F.set(&items, "headlamps", "advice", .string("更换灯泡"))
+                F.set(&items, "horn", "status", .string("broken"))
+            })
         #expect(p.map(\.item) == ["headlamps", "horn"])
     }
 
     @Test func unknownDuplicateAndStrayInputsAreNamed() {
-        let p = problems(F.body { items in
-            items["zz_extra"] = .object(["id": .string("zz_extra"), "status": .string("ok")])
-            F.setValue(&items, "battery", "amps", .int(3))
-        })
+        let p = problems(
+            F.body { items in
+                items["zz_extra"] = .object(["id": .string("zz_extra"), "status": .string("ok")])
+                F.setValue(&items, "battery", "amps", .int(3))
+            })
         #expect(p.map(\.item) == ["zz_extra", "battery"])
     }
 
@@ -185,7 +195,9 @@ struct InspectionRulesTests {
         }
         let p = problems(body)
         #expect(p.count == 3)
-        #expect(p.contains { $0.message.contains("VIN") } && p.contains { $0.message.contains("mileage_km") } && p.contains { $0.message.contains("customer.phone") })
+        #expect(
+            p.contains { $0.message.contains("VIN") } && p.contains { $0.message.contains("mileage_km") }
+                && p.contains { $0.message.contains("customer.phone") })
     }
 
     @Test func photosMustBeRealImagesOfAReasonableSize() throws {
@@ -205,7 +217,8 @@ struct InspectionRulesTests {
         t.items[15].values[0].red = "about 1.6"
         t.items[16].values[1].compareTo = "nothing"
         let fields = t.validate().map(\.field)
-        #expect(fields.contains("items[0].zone") && fields.contains("items[1].id") && fields.contains("items[15].values[0].red")
+        #expect(
+            fields.contains("items[0].zone") && fields.contains("items[1].id") && fields.contains("items[15].values[0].red")
                 && fields.contains("items[16].values[1].compare_to"))
     }
 

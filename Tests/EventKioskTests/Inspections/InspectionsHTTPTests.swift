@@ -2,19 +2,24 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct InspectionsHTTPTests {
     typealias F = InspectionFixture
 
     struct Stored: Decodable { let inspection: Inspection; let replayed: Bool }
-    struct Inspection: Decodable { let id: Int64; let redCount: Int; let yellowCount: Int; let signed: Bool; let customerName: String?; let plate: String?
-                                   let items: [Item] }
+    struct Inspection: Decodable {
+        let id: Int64; let redCount: Int; let yellowCount: Int; let signed: Bool; let customerName: String?; let plate: String?
+        let items: [Item]
+    }
     struct Item: Decodable { let id: String; let status: String; let colours: [String: String] }
     struct Refusal: Decodable { let error: String; let problems: [Problem] }
     struct Problem: Decodable { let item: String?; let message: String }
-    struct FollowUp: Decodable { let id: Int64; let inspectionId: Int64; let name: String?; let phone: String?; let due: Date
-                                 let urgentItems: [String]; let attempts: Int; let outcome: String?; let nextStep: String }
+    struct FollowUp: Decodable {
+        let id: Int64; let inspectionId: Int64; let name: String?; let phone: String?; let due: Date
+        let urgentItems: [String]; let attempts: Int; let outcome: String?; let nextStep: String
+    }
 
     /// A submission with one urgent item (front pads at 2.5 mm), signed.
     static func urgentBody(clientID: String = UUID().uuidString, plate: String = "苏A12345") -> JSONValue {
@@ -69,7 +74,9 @@ import Testing
             try await client.execute(uri: "/api/inspections/\(stored.id)/photos/brake_pads", method: .get, headers: auth(tech)) { r in
                 #expect(r.status == .ok && r.headers[.contentType] == "image/jpeg")
             }
-            try await client.execute(uri: "/api/inspections/\(stored.id)/photos/horn", method: .get, headers: auth(tech)) { r in #expect(r.status == .notFound) }
+            try await client.execute(uri: "/api/inspections/\(stored.id)/photos/horn", method: .get, headers: auth(tech)) { r in
+                #expect(r.status == .notFound)
+            }
         }
     }
 
@@ -194,11 +201,12 @@ import Testing
             #expect(first.inspectionId == urgent?.inspection.id && first.urgentItems == ["制动片"] && first.nextStep == "call")
             #expect(abs(first.due.timeIntervalSince(before) - 7 * 86_400) < 60)
             func patch(_ body: String) async throws -> (HTTPResponse.Status, FollowUp?) {
-                try await client.execute(uri: "/api/followups/\(first.id)", method: .patch, headers: auth(tech), body: ByteBuffer(string: body)) { r in
+                try await client.execute(uri: "/api/followups/\(first.id)", method: .patch, headers: auth(tech), body: ByteBuffer(string: body)) {
+                    r in
                     (r.status, r.status == .ok ? try decodeJSON(FollowUp.self, r) : nil)
                 }
             }
-            #expect(try await patch(#"{"outcome":"sms_sent"}"#).0 == .unprocessableContent)   // call three times first
+            #expect(try await patch(#"{"outcome":"sms_sent"}"#).0 == .unprocessableContent)  // call three times first
             for n in 1...3 {
                 let (s, f) = try await patch(#"{"outcome":"no_answer","note":"第\#(n)次"}"#)
                 #expect(s == .ok && f?.attempts == n)
@@ -208,7 +216,9 @@ import Testing
             #expect(s == .ok && done?.nextStep == "done")
             #expect(try await patch(#"{"outcome":"reached"}"#).0 == .conflict)
             #expect(try await patch(#"{"outcome":"maybe"}"#).0 == .unprocessableContent)
-            try await client.execute(uri: "/api/followups/999", method: .patch, headers: auth(tech), body: ByteBuffer(string: #"{"outcome":"reached"}"#)) { r in
+            try await client.execute(
+                uri: "/api/followups/999", method: .patch, headers: auth(tech), body: ByteBuffer(string: #"{"outcome":"reached"}"#)
+            ) { r in
                 #expect(r.status == .notFound)
             }
             try await client.execute(uri: "/api/followups/export.csv", method: .get, headers: auth(tech)) { r in

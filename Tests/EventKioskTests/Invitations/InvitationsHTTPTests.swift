@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct InvitationsHTTPTests {
@@ -11,9 +12,10 @@ import Testing
     struct Rejected: Decodable { let line: Int; let reason: String }
 
     func importCSV(_ client: some TestClientProtocol, _ token: String, _ bytes: [UInt8]) async throws -> TestResponse {
-        try await client.execute(uri: "/api/invitees/import", method: .post,
-                                 headers: [.authorization: "Bearer \(token)", .contentType: "text/csv"],
-                                 body: ByteBuffer(bytes: bytes))
+        try await client.execute(
+            uri: "/api/invitees/import", method: .post,
+            headers: [.authorization: "Bearer \(token)", .contentType: "text/csv"],
+            body: ByteBuffer(bytes: bytes))
     }
 
     @Test func importingTwiceUpdatesByPhoneInsteadOfDuplicating() async throws {
@@ -184,8 +186,10 @@ import Testing
                 #expect(html.contains("微山湖微山岛锦鲤御苑"))
             }
             // The cookie never authorises a change.
-            try await client.execute(uri: "/api/invitees/import", method: .post, headers: [.cookie: "kiosk_token=\(admin)"],
-                                     body: ByteBuffer(bytes: InviteeImportTests.gbkCSV)) { r in #expect(r.status == .unauthorized) }
+            try await client.execute(
+                uri: "/api/invitees/import", method: .post, headers: [.cookie: "kiosk_token=\(admin)"],
+                body: ByteBuffer(bytes: InviteeImportTests.gbkCSV)
+            ) { r in #expect(r.status == .unauthorized) }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct InviteeImportTests {
@@ -42,20 +43,23 @@ import Testing
     @Test func headersMayComeInAnyOrderAndEitherLanguage() throws {
         let text = "销售顾问,Party_Size,PHONE,车牌号,姓名\r\n李强,3,139 0000 2222,苏c 88888,赵六\r\n"
         let r = try InviteeImport(bytes: Array(text.utf8))
-        #expect(r.rows.first?.draft == InviteeDraft(name: "赵六", phone: "13900002222", plate: "苏C88888", vin: nil,
-                                                    model: nil, consultant: "李强", partySize: 3))
+        #expect(
+            r.rows.first?.draft
+                == InviteeDraft(
+                    name: "赵六", phone: "13900002222", plate: "苏C88888", vin: nil,
+                    model: nil, consultant: "李强", partySize: 3))
     }
 
     @Test func badRowsAreListedByLineAndGoodRowsKept() throws {
         let text = """
-        姓名,手机,人数,VIN
-        好人,13800000001,1,
-        ,13800000002,1,
-        坏号码,12345,1,
-        人太多,13800000003,99,
-        "引号, 逗号",13800000004,2,LSGPC52U86F123456
-        短VIN,13800000005,1,ABC
-        """
+            姓名,手机,人数,VIN
+            好人,13800000001,1,
+            ,13800000002,1,
+            坏号码,12345,1,
+            人太多,13800000003,99,
+            "引号, 逗号",13800000004,2,LSGPC52U86F123456
+            短VIN,13800000005,1,ABC
+            """
         let r = try InviteeImport(bytes: Array(text.utf8))
         #expect(r.rows.map(\.draft.name) == ["好人", "引号, 逗号"])
         #expect(r.rejected.map(\.line) == [3, 4, 5, 7])

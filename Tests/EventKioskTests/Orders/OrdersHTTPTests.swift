@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct OrdersHTTPTests {
@@ -12,11 +13,16 @@ import Testing
     struct Created: Decodable { let order: Order; let tally: TallyAnswer }
     struct Order: Decodable { let id: Int64; let name: String; let model: String; let consultant: String; let voided: Bool }
 
-    struct NewOrder: Encodable { let inviteeId: Int64; let model: String; var consultant: String? = nil
-        enum CodingKeys: String, CodingKey { case inviteeId = "invitee_id", model, consultant } }
+    struct NewOrder: Encodable {
+        let inviteeId: Int64; let model: String; var consultant: String? = nil
+        enum CodingKeys: String, CodingKey { case inviteeId = "invitee_id", model, consultant }
+    }
 
-    func order(_ client: some TestClientProtocol, _ token: String, invitee: Int64, model: String = "408") async throws -> (HTTPResponse.Status, Created?) {
-        try await client.execute(uri: "/api/orders", method: .post, headers: auth(token), body: jsonBody(NewOrder(inviteeId: invitee, model: model))) { r in
+    func order(
+        _ client: some TestClientProtocol, _ token: String, invitee: Int64, model: String = "408"
+    ) async throws -> (HTTPResponse.Status, Created?) {
+        try await client.execute(uri: "/api/orders", method: .post, headers: auth(token), body: jsonBody(NewOrder(inviteeId: invitee, model: model)))
+        { r in
             (r.status, try? decodeJSON(Created.self, r))
         }
     }
@@ -81,14 +87,18 @@ import Testing
         try await t.test { client in
             let admin = try await client.login("1234")
             struct Typed: Encodable { let customer: [String: String]; let model: String }
-            try await client.execute(uri: "/api/orders", method: .post, headers: auth(admin),
-                                     body: jsonBody(Typed(customer: ["name": "新客户", "phone": "136 1111 2222"], model: "3008"))) { r in
+            try await client.execute(
+                uri: "/api/orders", method: .post, headers: auth(admin),
+                body: jsonBody(Typed(customer: ["name": "新客户", "phone": "136 1111 2222"], model: "3008"))
+            ) { r in
                 #expect(r.status == .created)
                 let created = try decodeJSON(Created.self, r)
                 #expect(created.order.name == "新客户")
             }
-            try await client.execute(uri: "/api/orders", method: .post, headers: auth(admin),
-                                     body: jsonBody(Typed(customer: ["name": "新客户", "phone": "12"], model: "3008"))) { r in
+            try await client.execute(
+                uri: "/api/orders", method: .post, headers: auth(admin),
+                body: jsonBody(Typed(customer: ["name": "新客户", "phone": "12"], model: "3008"))
+            ) { r in
                 #expect(r.status == .unprocessableContent)
                 #expect(errorMessage(r).contains("phone") || errorMessage(r).contains("mobile"))
             }

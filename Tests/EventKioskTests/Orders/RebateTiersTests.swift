@@ -1,10 +1,13 @@
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct RebateTiersTests {
     /// The seed plan: 3–5 → ¥500, 6–10 → ¥1000, 11–15 → ¥1500, 16–20 → ¥2000, 21+ → ¥2500.
-    let seed = RebateTiers([.init(from: 3, rebate: 500), .init(from: 6, rebate: 1000), .init(from: 11, rebate: 1500),
-                            .init(from: 16, rebate: 2000), .init(from: 21, rebate: 2500)])
+    let seed = RebateTiers([
+        .init(from: 3, rebate: 500), .init(from: 6, rebate: 1000), .init(from: 11, rebate: 1500),
+        .init(from: 16, rebate: 2000), .init(from: 21, rebate: 2500),
+    ])
 
     @Test(arguments: [(0, 0), (2, 0), (3, 500), (5, 500), (6, 1000), (10, 1000), (11, 1500), (20, 2000), (21, 2500), (100, 2500)])
     func everyOrderGetsTheRebateOfTheHighestTierReached(orders: Int, rebate: Int) {

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct QRCodeTests {
     @Test func aCheckInCodeFitsASmallQRCode() throws {
         let qr = try QRCode(CheckInCode.generate())
-        #expect(qr.size == 21 || qr.size == 25) // version 1 or 2
+        #expect(qr.size == 21 || qr.size == 25)  // version 1 or 2
         #expect(qr.modules.count == qr.size * qr.size)
         // The three finder patterns: dark 7x7 corners.
         #expect(qr.isDark(x: 0, y: 0) && qr.isDark(x: qr.size - 1, y: 0) && qr.isDark(x: 0, y: qr.size - 1))

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct SVGChartTests {
@@ -24,8 +25,8 @@ import Testing
         let svg = SVGChart.horizontalBars([.init("<b>刹车</b>", 4, highlight: 1), .init("轮胎", 2)], title: "缺陷")
         #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>"))
         #expect(!svg.contains("<b>") && svg.contains("&lt;b&gt;刹车"))
-        #expect(svg.contains(#"width="400""#) && svg.contains(#"width="200""#)) // 4 fills the span (400), 2 is half of it
-        #expect(svg.contains("#d1242f")) // the urgent part in red
+        #expect(svg.contains(#"width="400""#) && svg.contains(#"width="200""#))  // 4 fills the span (400), 2 is half of it
+        #expect(svg.contains("#d1242f"))  // the urgent part in red
         #expect(SVGChart.columns([], title: "到场").contains("no data"))
     }
 
@@ -44,15 +45,22 @@ import Testing
             let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "555555")
             let guests = try await t.db.allInvitees()
             for (i, g) in guests.prefix(12).enumerated() {
-                try await client.execute(uri: "/api/checkins", method: .post, headers: auth(greeter),
-                                         body: jsonBody(["code": g.code, "door": i % 3 == 0 ? "侧门" : "正门", "nonce": UUID().uuidString])) { #expect($0.status == .created) }
+                try await client.execute(
+                    uri: "/api/checkins", method: .post, headers: auth(greeter),
+                    body: jsonBody(["code": g.code, "door": i % 3 == 0 ? "侧门" : "正门", "nonce": UUID().uuidString])
+                ) { #expect($0.status == .created) }
             }
-            try await client.execute(uri: "/api/walkins", method: .post, headers: auth(greeter),
-                                     body: jsonBody(["name": "现场客", "phone": "13912345678", "door": "侧门", "nonce": UUID().uuidString])) { #expect($0.status == .created) }
+            try await client.execute(
+                uri: "/api/walkins", method: .post, headers: auth(greeter),
+                body: jsonBody(["name": "现场客", "phone": "13912345678", "door": "侧门", "nonce": UUID().uuidString])
+            ) { #expect($0.status == .created) }
             for (i, g) in guests.prefix(7).enumerated() {
                 let model = i < 4 ? "408" : "3008", consultant = i < 5 ? "李娜" : "王强"
-                try await client.execute(uri: "/api/orders", method: .post, headers: auth(admin),
-                                         body: ByteBuffer(string: #"{"invitee_id":\#(g.id),"model":"\#(model)","consultant":"\#(consultant)","nonce":"\#(UUID().uuidString)"}"#)) {
+                try await client.execute(
+                    uri: "/api/orders", method: .post, headers: auth(admin),
+                    body: ByteBuffer(
+                        string: #"{"invitee_id":\#(g.id),"model":"\#(model)","consultant":"\#(consultant)","nonce":"\#(UUID().uuidString)"}"#)
+                ) {
                     #expect($0.status == .created)
                 }
             }
@@ -61,8 +69,10 @@ import Testing
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType]?.hasPrefix("text/html") == true)
                 let html = String(buffer: r.body)
-                let missing = ["活动报表", "东风标致微山湖车主体验日", "每 15 分钟到场", "按车型", "按顾问", "缺陷按项目", "幸运大转盘", "港澳双人游",
-                               "侧门", "正门", "李娜", "¥7000"].filter { !html.contains($0) }
+                let missing = [
+                    "活动报表", "东风标致微山湖车主体验日", "每 15 分钟到场", "按车型", "按顾问", "缺陷按项目", "幸运大转盘", "港澳双人游",
+                    "侧门", "正门", "李娜", "¥7000",
+                ].filter { !html.contains($0) }
                 #expect(missing.isEmpty)
                 #expect(html.components(separatedBy: "<svg").count - 1 >= 4)
                 #expect(!html.contains("cdn") && !html.contains("<script src"))

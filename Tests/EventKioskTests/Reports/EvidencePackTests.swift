@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct EvidencePackTests {
@@ -32,14 +33,16 @@ import Testing
         #expect(String(decoding: try #require(before["verify.txt"]), as: UTF8.self).contains("wheel.json: seed: not revealed yet"))
         let sealed = try #require(try await t.db.read { db in try AppDatabase.setting(db, AppDatabase.wheelSeedKey) })
         #expect(sealed.hasPrefix(AppDatabase.sealedPrefix))
-        let seed = try await t.db.closeEvent()   // the end of the day reveals the wheel seed
-        #expect(!String(decoding: try #require(before["setting.csv"]), as: UTF8.self).contains(seed))   // secret until close
+        let seed = try await t.db.closeEvent()  // the end of the day reveals the wheel seed
+        #expect(!String(decoding: try #require(before["setting.csv"]), as: UTF8.self).contains(seed))  // secret until close
         let files = try unzip(try await EvidencePack.build(db: t.db))
-        for name in ["invitees.csv", "checkins.csv", "orders.csv", "spins.csv", "inspections.csv", "followups.csv",
-                     "draws.json", "wheel.json", "audit.jsonl", "report.html", "verify.txt"] {
+        for name in [
+            "invitees.csv", "checkins.csv", "orders.csv", "spins.csv", "inspections.csv", "followups.csv",
+            "draws.json", "wheel.json", "audit.jsonl", "report.html", "verify.txt",
+        ] {
             #expect(files[name] != nil, "\(name) is missing")
         }
-        #expect(files["session.csv"] == nil)   // sign-in tokens are not evidence
+        #expect(files["session.csv"] == nil)  // sign-in tokens are not evidence
         let invitees = try #require(files["invitees.csv"])
         #expect(invitees.starts(with: [0xEF, 0xBB, 0xBF]))
         let text = String(decoding: invitees.dropFirst(3), as: UTF8.self)
@@ -50,7 +53,7 @@ import Testing
         #expect(String(decoding: try #require(files["inspections.csv"]), as: UTF8.self).contains("苏A12345"))
         #expect(String(decoding: try #require(files["setting.csv"]), as: UTF8.self).contains(seed))
         let verify = String(decoding: try #require(files["verify.txt"]), as: UTF8.self)
-        #expect(verify.contains("audit.jsonl: OK, 3 entries")) // the import, the check-in, the close
+        #expect(verify.contains("audit.jsonl: OK, 3 entries"))  // the import, the check-in, the close
         #expect(verify.contains("wheel.json: OK"))
         let audit = String(decoding: try #require(files["audit.jsonl"]), as: UTF8.self)
         #expect(audit.split(separator: "\n").count == 3 && audit.contains("\"hash\""))

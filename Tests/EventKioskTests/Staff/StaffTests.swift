@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct StaffTests {
@@ -33,7 +34,9 @@ import Testing
     }
 
     @Test func repeatedWrongPINsAreSlowedThenLockedWith429() async throws {
-        let policy = { var p = LoginThrottle.Policy(); p.delayStep = 0.05; return p }()
+        let policy = {
+            var p = LoginThrottle.Policy(); p.delayStep = 0.05; return p
+        }()
         let t = try await TestApp(policy: policy)
         try await t.test { client in
             for _ in 0..<policy.lockAfter {
@@ -70,8 +73,10 @@ import Testing
         let t = try await TestApp()
         try await t.test { client in
             let admin = try await client.login("1234")
-            try await client.execute(uri: "/api/staff", method: .post, headers: auth(admin),
-                                     body: jsonBody(["name": "王芳", "role": "greeter", "pin": "258025"])) { r in
+            try await client.execute(
+                uri: "/api/staff", method: .post, headers: auth(admin),
+                body: jsonBody(["name": "王芳", "role": "greeter", "pin": "258025"])
+            ) { r in
                 #expect(r.status == .created)
                 #expect(!String(buffer: r.body).contains("258025"))
             }
@@ -81,17 +86,23 @@ import Testing
                 #expect(body.contains("王芳") && !body.contains("pin"))
             }
             // Same PIN twice is refused: sign-in is by PIN alone.
-            try await client.execute(uri: "/api/staff", method: .post, headers: auth(admin),
-                                     body: jsonBody(["name": "李强", "role": "sales", "pin": "258025"])) { r in
+            try await client.execute(
+                uri: "/api/staff", method: .post, headers: auth(admin),
+                body: jsonBody(["name": "李强", "role": "sales", "pin": "258025"])
+            ) { r in
                 #expect(r.status == .conflict)
             }
-            try await client.execute(uri: "/api/staff", method: .post, headers: auth(admin),
-                                     body: jsonBody(["name": "李强", "role": "boss", "pin": "369036"])) { r in
+            try await client.execute(
+                uri: "/api/staff", method: .post, headers: auth(admin),
+                body: jsonBody(["name": "李强", "role": "boss", "pin": "369036"])
+            ) { r in
                 #expect(r.status == .unprocessableContent)
                 #expect(errorMessage(r).contains("boss"))
             }
-            try await client.execute(uri: "/api/staff", method: .post, headers: auth(admin),
-                                     body: jsonBody(["name": "李强", "role": "sales", "pin": "12"])) { r in
+            try await client.execute(
+                uri: "/api/staff", method: .post, headers: auth(admin),
+                body: jsonBody(["name": "李强", "role": "sales", "pin": "12"])
+            ) { r in
                 #expect(r.status == .unprocessableContent)
             }
             // Removing signs the person out at once.
@@ -116,7 +127,7 @@ import Testing
         let db = try AppDatabase.inMemory()
         let first = try await db.ensureAdmin(envPIN: nil)
         let pin = try #require(first)
-        #expect(pin.count == 8) // admins get 8 digits (issue 15: a day of guessing finds none)
+        #expect(pin.count == 8)  // admins get 8 digits (issue 15: a day of guessing finds none)
         #expect(try await db.ensureAdmin(envPIN: nil) == nil)
         #expect(try await db.login(pin: pin)?.session.role == .admin)
         // Setting KIOSK_ADMIN_PIN later replaces it.

@@ -1,8 +1,9 @@
 import Foundation
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import Testing
+
 @testable import EventKiosk
 
 /// Builds the same router the server uses, over an in-memory database with the demo event and admin PIN 1234.
@@ -35,7 +36,8 @@ struct TestApp {
             event.inviteesFile = nil
             if try await db.event() == nil { try await db.saveEvent(event) }
             if try await db.inspectionTemplate() == nil {
-                try await db.saveInspectionTemplate(try InspectionTemplate.load(file: Self.repoRoot.appendingPathComponent("Assets/inspection-21.json")))
+                try await db.saveInspectionTemplate(
+                    try InspectionTemplate.load(file: Self.repoRoot.appendingPathComponent("Assets/inspection-21.json")))
             }
             _ = try await db.ensureAdmin(envPIN: Self.adminPIN)
         }
@@ -61,8 +63,10 @@ extension TestClientProtocol {
 
     /// Adds a staff member as admin and returns their token.
     func staffToken(admin: String, role: Role, pin: String, name: String? = nil) async throws -> String {
-        try await execute(uri: "/api/staff", method: .post, headers: auth(admin),
-                          body: jsonBody(["name": name ?? "测试\(role.rawValue)", "role": role.rawValue, "pin": pin])) { response in
+        try await execute(
+            uri: "/api/staff", method: .post, headers: auth(admin),
+            body: jsonBody(["name": name ?? "测试\(role.rawValue)", "role": role.rawValue, "pin": pin])
+        ) { response in
             #expect(response.status == .created, "adding \(role) failed: \(String(buffer: response.body))")
         }
         return try await login(pin)

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import EventKiosk
 
 /// PNG pictures for the decoding tests, drawn from the kiosk's own QR encoder: one card, two cards side by side,

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
 @testable import EventKiosk
 
 @Suite struct SurveyHTTPTests {
@@ -26,22 +27,34 @@ import Testing
         let t = try await TestApp(loadDemoInvitees: true)
         let guest = try await t.db.invitee(id: 1)
         try await t.test { client in
-            do { let s = try await answer(client, #"{"code":"\#(guest.code)","ratings":{"overall":2,"reception":4},"comment":"等太久"}"#); #expect(s == .created) }
+            do {
+                let s = try await answer(client, #"{"code":"\#(guest.code)","ratings":{"overall":2,"reception":4},"comment":"等太久"}"#);
+                #expect(s == .created)
+            }
             do { let s = try await answer(client, #"{"code":"\#(guest.code)","ratings":{"overall":1}}"#); #expect(s == .created) }
-            do { let s = try await answer(client, #"{"ratings":{"overall":5},"callback_phone":"139 0000 5555","comment":"想了解置换"}"#); #expect(s == .created) }
+            do {
+                let s = try await answer(client, #"{"ratings":{"overall":5},"callback_phone":"139 0000 5555","comment":"想了解置换"}"#);
+                #expect(s == .created)
+            }
             do { let s = try await answer(client, #"{"ratings":{"overall":5}}"#); #expect(s == .created) }
             // A call-back request without a comment is kept but is not a complaint (issue 9's rule).
             do { let s = try await answer(client, #"{"ratings":{"overall":4},"callback_phone":"13900006666"}"#); #expect(s == .created) }
             let all = try await t.db.surveyAnswers(complaintsOnly: false)
             #expect(all.count == 4)
             let admin = try await client.login("1234")
-            let list = try await client.execute(uri: "/api/survey/complaints", method: .get, headers: auth(admin)) { r in try decodeJSON([Complaint].self, r) }
+            let list = try await client.execute(uri: "/api/survey/complaints", method: .get, headers: auth(admin)) { r in
+                try decodeJSON([Complaint].self, r)
+            }
             #expect(list.count == 2)
             let mine = try #require(list.first { $0.name == guest.name })
             #expect(mine.phone == guest.phone && mine.ratings == ["overall": 1])
-            try await client.execute(uri: "/api/survey/complaints/\(mine.id)/handle", method: .post, headers: auth(admin),
-                                     body: ByteBuffer(string: #"{"note":"已致电道歉，约下周到店"}"#)) { r in #expect(r.status == .ok) }
-            let after = try await client.execute(uri: "/api/survey/complaints", method: .get, headers: auth(admin)) { r in try decodeJSON([Complaint].self, r) }
+            try await client.execute(
+                uri: "/api/survey/complaints/\(mine.id)/handle", method: .post, headers: auth(admin),
+                body: ByteBuffer(string: #"{"note":"已致电道歉，约下周到店"}"#)
+            ) { r in #expect(r.status == .ok) }
+            let after = try await client.execute(uri: "/api/survey/complaints", method: .get, headers: auth(admin)) { r in
+                try decodeJSON([Complaint].self, r)
+            }
             #expect(after.first { $0.id == mine.id }?.handledBy == "管理员")
             try await client.execute(uri: "/api/survey/complaints", method: .get) { r in #expect(r.status == .unauthorized) }
         }
@@ -54,7 +67,10 @@ import Testing
             do { let s = try await answer(client, #"{"ratings":{"overall":0}}"#); #expect(s == .unprocessableContent) }
             do { let s = try await answer(client, #"{"ratings":{"nope":3}}"#); #expect(s == .unprocessableContent) }
             do { let s = try await answer(client, #"{"ratings":{}}"#); #expect(s == .unprocessableContent) }
-            do { let s = try await answer(client, #"{"ratings":{"overall":3},"comment":"\#(String(repeating: "长", count: 501))"}"#); #expect(s == .unprocessableContent) }
+            do {
+                let s = try await answer(client, #"{"ratings":{"overall":3},"comment":"\#(String(repeating: "长", count: 501))"}"#);
+                #expect(s == .unprocessableContent)
+            }
             do { let s = try await answer(client, #"{"ratings":{"overall":3},"callback_phone":"12"}"#); #expect(s == .unprocessableContent) }
             do { let s = try await answer(client, #"{"ratings":{"overall":3},"code":"ZZZZZZZZZZZZZZZZZZZZ"}"#); #expect(s == .unprocessableContent) }
             let stored = try await t.db.surveyAnswers(complaintsOnly: false)
