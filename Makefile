@@ -2,7 +2,7 @@
 PORT ?= 8080
 DATA ?= kiosk-data
 
-.PHONY: run build release test test-swift test-browser test-package package deps deps-test deps-bench clean bench
+.PHONY: run build release test test-swift test-browser test-package package deps deps-test deps-bench deps-package clean bench
 
 deps:
 	@scripts/deps.sh
@@ -12,6 +12,9 @@ deps-test:
 
 deps-bench:
 	@scripts/deps.sh --bench
+
+deps-package:
+	@scripts/deps.sh --package
 
 build: deps
 	swift build
@@ -41,7 +44,7 @@ package: deps
 	scripts/package.sh
 
 ## The packages tried for real: the tarball from any folder, the .deb in a clean Debian root (debootstrap, chroot).
-test-package: package
+test-package: deps-package package
 	Tests/package/test_package.sh
 
 clean:

@@ -8,6 +8,9 @@ fi
 if [ "${1:-}" = "--bench" ]; then
   want+=(wrk)
 fi
+if [ "${1:-}" = "--package" ]; then
+  want+=(debootstrap curl binutils)
+fi
 missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
