@@ -15,16 +15,22 @@ function drawWheel() {
     const a0 = (i * slice - 90) * Math.PI / 180, a1 = ((i + 1) * slice - 90) * Math.PI / 180;
     const large = slice > 180 ? 1 : 0;
     const mid = ((i + 0.5) * slice - 90) * Math.PI / 180;
+    // A label that the wheel's current turn puts on the lower half is turned round, so none is read upside down
+    // where the wheel has come to rest (the page redraws the labels after each spin lands).
+    const seen = (((i + 0.5) * slice + rotation) % 360 + 360) % 360;
+    const turn = (i + 0.5) * slice + (seen > 90 && seen < 270 ? 180 : 0);
     return `<path d="M0 0 L${100 * Math.cos(a0)} ${100 * Math.sin(a0)} A100 100 0 ${large} 1 ${100 * Math.cos(a1)} ${100 * Math.sin(a1)} Z" fill="${COLORS[i % COLORS.length]}" stroke="#1a0b2e" stroke-width="1"/>
       <text x="${62 * Math.cos(mid)}" y="${62 * Math.sin(mid)}" text-anchor="middle" dominant-baseline="middle"
-        transform="rotate(${(i + 0.5) * slice} ${62 * Math.cos(mid)} ${62 * Math.sin(mid)})">${esc(p.name)}</text>`;
+        transform="rotate(${turn} ${62 * Math.cos(mid)} ${62 * Math.sin(mid)})">${esc(p.name)}</text>`;
   }).join('') + '<circle r="12" fill="#1a0b2e"/>';
 }
 
 function renderPrizes(wheel) {
   prizes = wheel.prizes;
   $('prizes').innerHTML = prizes.map((p) => `<li class="${p.remaining ? '' : 'out'}" data-id="${esc(p.id)}"><span>${esc(p.name)}</span><span>${p.remaining} / ${p.stock}</span></li>`).join('');
-  $('commitment').textContent = wheel.commitment;
+  // A short fingerprint on the public screen; the full commitment is in the title and in /api/wheel/record.
+  $('commitment').textContent = `${wheel.commitment.slice(0, 8)}…${wheel.commitment.slice(-4)}`;
+  $('commitment').title = wheel.commitment;
 }
 
 /** Turns the wheel so that the server's prize ends under the pointer. */
@@ -35,7 +41,7 @@ function landOn(prizeID, label) {
   rotation += 360 * 6 + ((target - rotation) % 360 + 360) % 360;
   $('wheel').style.transform = `rotate(${rotation}deg)`;
   $('winner').textContent = '';
-  setTimeout(() => { $('winner').textContent = label; }, 5000);
+  setTimeout(() => { $('winner').textContent = label; drawWheel(); }, 5000);
 }
 
 /** Every bonus spin granted: to whom (masked), why, and by whom, so the room sees nobody is favoured. */
@@ -67,7 +73,7 @@ async function init() {
     grant: () => renderGrants(),
     spin: (e) => {
       const sp = e.spin;
-      const who = sp.order_id ? t(`订单 ${sp.order_id}`, `Order ${sp.order_id}`) : t('奖励转盘', 'Bonus spin');
+      const who = e.guest || (sp.order_id ? t(`订单 ${sp.order_id}`, `Order ${sp.order_id}`) : t('奖励转盘', 'Bonus spin'));
       landOn(sp.prize.id, `${who}：${sp.prize.name}！`);
       setTimeout(() => { renderPrizes(e.wheel); renderGrants(); }, 5000);
     },

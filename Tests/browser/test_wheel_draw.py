@@ -22,6 +22,17 @@ def test_the_wheel_shows_the_servers_prize_and_the_stock_left(server, browser):
     prize = spun["spin"]["prize"]
     wait = WebDriverWait(browser, 15)
     wait.until(lambda d: prize["name"] in d.find_element(By.ID, "winner").text)
+    # The customer recognises themselves (masked name, last four digits), not "订单 1" (issue 19).
+    _, guest = call(server, "/api/invitees/1", admin)
+    shown = browser.find_element(By.ID, "winner").text
+    assert guest["phone"][-4:] in shown and "订单" not in shown and guest["name"] not in shown
+    # No prize label is upside down where the wheel came to rest: each label's own turn plus the wheel's is within a
+    # quarter turn of upright.
+    angles = browser.execute_script("""
+        const wheel = Number(/rotate\\(([-0-9.]+)deg\\)/.exec(document.getElementById('wheel').style.transform)[1]);
+        return [...document.querySelectorAll('#wheel text')]
+          .map(t => Number(/rotate\\(([-0-9.]+)/.exec(t.getAttribute('transform'))[1]) + wheel);""")
+    assert angles and all(((a % 360) <= 90 or (a % 360) >= 270) for a in angles), angles
     row = browser.find_element(By.CSS_SELECTOR, f'#prizes li[data-id="{prize["id"]}"]')
     _, wheel = call(server, "/api/wheel")
     remaining = next(p for p in wheel["prizes"] if p["id"] == prize["id"])["remaining"]

@@ -47,7 +47,9 @@ struct DrawsController {
 
     struct SpinBody: Decodable { let orderId: Int64?; let grantId: Int64?; let nonce: String? }
     struct SpinAnswer: Encodable { let spin: SpinView }
-    struct PublicSpin: Encodable, Sendable { let spin: SpinView; let wheel: WheelView }
+    /// What the wheel screen shows of a spin: the prize, and the customer as they recognise themselves (masked name and
+    /// the last four digits of their phone), not "订单 8".
+    struct PublicSpin: Encodable, Sendable { let spin: SpinView; let wheel: WheelView; let guest: String? }
 
     /// One spin for an order (or a granted bonus spin): the server picks the prize; the page only animates it.
     @Sendable func spin(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -61,7 +63,7 @@ struct DrawsController {
         default: throw APIError(.unprocessableContent, "invalid_spin", "请给出 order_id 或 grant_id 之一 / give exactly one of order_id or grant_id")
         }
         let spin = try await spins.spin(source, nonce: nonce, staffID: staff.staffID)
-        await feed.publish("spin", PublicSpin(spin: spin, wheel: try await db.wheel()))
+        await feed.publish("spin", PublicSpin(spin: spin, wheel: try await db.wheel(), guest: try await db.spinGuest(spin)))
         return .json(SpinAnswer(spin: spin), status: .created)
     }
 

@@ -169,6 +169,20 @@ extension AppDatabase {
         }
     }
 
+    /// The customer a spin was for, masked, with the last four digits of their phone.
+    func spinGuest(_ spin: SpinView) async throws -> String? {
+        try await read { db in
+            let id: Int64?
+            if let order = spin.orderId {
+                id = try Int64.fetchOne(db, sql: "SELECT invitee_id FROM sale_order WHERE id = ?", arguments: [order])
+            } else if let grant = spin.grantId {
+                id = try Int64.fetchOne(db, sql: "SELECT invitee_id FROM wheel_grant WHERE id = ?", arguments: [grant])
+            } else { id = nil }
+            guard let id, let invitee = try InviteeRecord.fetchOne(db, key: id) else { return nil }
+            return "\(NameMask.mask(invitee.name)) · 尾号\(invitee.phone.suffix(4))"
+        }
+    }
+
     /// Every bonus spin granted, for the wheel screen: the guest (masked), why, who gave it, and whether it has spun.
     func grants() async throws -> [GrantView] {
         try await read { db in
