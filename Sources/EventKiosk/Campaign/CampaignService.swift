@@ -106,12 +106,12 @@ extension AppDatabase {
                     boarded: $0.boarded)
             }
             let walkInsArrived =
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM checkin WHERE walk_in = 1 AND id NOT IN (SELECT checkin_id FROM checkin_undo)") ?? 0
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM active_checkin WHERE walk_in = 1") ?? 0
             let orders = Dictionary(
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT consultant, COUNT(*) AS n FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void) GROUP BY consultant
+                        SELECT consultant, COUNT(*) AS n FROM valid_order GROUP BY consultant
                         """
                 ).map { ($0["consultant"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             let posts = Dictionary(try ConsultantPostRecord.fetchAll(db).map { ($0.name, $0.post) }, uniquingKeysWith: { a, _ in a })

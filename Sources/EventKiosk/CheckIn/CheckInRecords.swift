@@ -22,7 +22,7 @@ struct CheckInRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
 
     /// Check-ins that have not been undone.
     static func active() -> QueryInterfaceRequest<CheckInRecord> {
-        filter(sql: "id NOT IN (SELECT checkin_id FROM checkin_undo)")
+        filter(sql: "id IN (SELECT id FROM active_checkin)")
     }
 }
 

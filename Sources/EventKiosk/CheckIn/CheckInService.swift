@@ -100,7 +100,7 @@ extension AppDatabase {
         if let first = try CheckInRecord.fetchOne(
             db.cachedStatement(
                 sql: """
-                    SELECT * FROM checkin WHERE invitee_id = ? AND id NOT IN (SELECT checkin_id FROM checkin_undo) LIMIT 1
+                    SELECT * FROM active_checkin WHERE invitee_id = ? LIMIT 1
                     """), arguments: [invitee.id])
         {
             try fail("already_checked_in", invitee.id)
@@ -180,8 +180,7 @@ extension AppDatabase {
         let rows = try Row.fetchAll(
             db,
             sql: """
-                SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM checkin
-                WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door
+                SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM active_checkin GROUP BY door
                 """)
         return assemble(invited: invited, rows: rows)
     }

@@ -94,8 +94,8 @@ extension AppDatabase {
             guard draw["state"] == "created" else { throw APIError(.conflict, "wrong_state", "抽奖已冻结 / This draw is already frozen") }
             let sql =
                 (draw["pool"] as String) == "orders"
-                ? "SELECT DISTINCT invitee_id FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void)"
-                : "SELECT DISTINCT invitee_id FROM checkin WHERE id NOT IN (SELECT checkin_id FROM checkin_undo)"
+                ? "SELECT DISTINCT invitee_id FROM valid_order"
+                : "SELECT DISTINCT invitee_id FROM active_checkin"
             let ids = try Int64.fetchAll(db, sql: sql).map(String.init)
             guard !ids.isEmpty else { throw APIError(.conflict, "no_entrants", "奖池为空，无法冻结 / Nobody is in the pool yet") }
             let (sorted, digest) = FairDraw.entrantsDigest(ids)

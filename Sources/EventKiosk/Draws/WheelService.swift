@@ -68,8 +68,8 @@ extension AppDatabase {
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT COUNT(*) FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void)
-                        AND id NOT IN (SELECT order_id FROM spin WHERE order_id IS NOT NULL)
+                        SELECT COUNT(*) FROM valid_order
+                        WHERE id NOT IN (SELECT order_id FROM spin WHERE order_id IS NOT NULL)
                         """) ?? 0
             return WheelView(
                 commitment: try Self.wheelCommitment(db),

@@ -19,7 +19,7 @@ struct OrderRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     static func valid() -> QueryInterfaceRequest<OrderRecord> {
-        filter(sql: "id NOT IN (SELECT order_id FROM order_void)")
+        filter(sql: "id IN (SELECT id FROM valid_order)")
     }
 }
 

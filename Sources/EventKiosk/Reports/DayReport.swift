@@ -39,19 +39,18 @@ public struct DayReport: Sendable {
                 sql: """
                     SELECT COALESCE(NULLIF(i.consultant, ''), '（未指定）') AS who,
                            SUM(i.walk_in = 0 AND i.status = 'active') AS invited,
-                           SUM(i.walk_in = 0 AND EXISTS (SELECT 1 FROM checkin c WHERE c.invitee_id = i.id
-                               AND c.id NOT IN (SELECT checkin_id FROM checkin_undo))) AS arrived
+                           SUM(i.walk_in = 0 AND EXISTS (SELECT 1 FROM active_checkin c WHERE c.invitee_id = i.id)) AS arrived
                     FROM invitee i GROUP BY who ORDER BY invited DESC, who
                     """
             ).map { Row(label: $0["who"], values: [$0["invited"] ?? 0, $0["arrived"] ?? 0]) }
             let doors = try GRDB.Row.fetchAll(
                 db,
                 sql: """
-                    SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM checkin
-                    WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) GROUP BY door ORDER BY n DESC, door
+                    SELECT door, COUNT(*) AS n, SUM(party_size) AS people, SUM(walk_in) AS walkins FROM active_checkin
+                    GROUP BY door ORDER BY n DESC, door
                     """
             ).map { Row(label: $0["door"], values: [$0["n"], $0["people"], $0["walkins"]]) }
-            let times = try Date.fetchAll(db, sql: "SELECT at FROM checkin WHERE id NOT IN (SELECT checkin_id FROM checkin_undo) ORDER BY at")
+            let times = try Date.fetchAll(db, sql: "SELECT at FROM active_checkin ORDER BY at")
             let grants = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0
             return (consultants.filter { $0.values[0] > 0 || $0.values[1] > 0 }, doors, times, grants)
         }
