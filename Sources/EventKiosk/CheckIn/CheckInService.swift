@@ -72,17 +72,7 @@ extension AppDatabase {
                     db, at: now, door: request.door, reason: reason, scanned: "walk-in \(PhoneNumber.mask(request.draft.phone))",
                     nonce: request.nonce, invitee: invitee, staffID: staffID)
             }
-            var invitee: InviteeRecord
-            if let existing = try InviteeRecord.filter(Column("phone") == request.draft.phone).fetchOne(db) {
-                invitee = existing
-            } else {
-                let d = request.draft
-                invitee = InviteeRecord(
-                    id: nil, name: d.name, phone: d.phone, plate: d.plate, vin: d.vin, model: d.model,
-                    consultant: d.consultant, partySize: d.partySize, code: try Self.freshCode(db),
-                    status: "active", walkIn: true, createdAt: now, updatedAt: now)
-                try invitee.insert(db)
-            }
+            let invitee = try Self.findOrCreateWalkIn(db, request.draft, at: now)
             return try Self.checkIn(
                 db, invitee: invitee, door: request.door, nonce: request.nonce,
                 partySize: request.draft.partySize, staffID: staffID, at: now, fail: fail)

@@ -52,6 +52,18 @@ extension AppDatabase {
         }
     }
 
+    /// The guest with this phone number, or a new walk-in made from the draft: the one rule that the door's walk-ins and
+    /// the sales page's new customers share (a phone number is one guest).
+    static func findOrCreateWalkIn(_ db: Database, _ draft: InviteeDraft, at now: Date = Date()) throws -> InviteeRecord {
+        if let existing = try InviteeRecord.filter(Column("phone") == draft.phone).fetchOne(db) { return existing }
+        var record = InviteeRecord(
+            id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin, model: draft.model,
+            consultant: draft.consultant, partySize: draft.partySize, code: try freshCode(db),
+            status: "active", walkIn: true, createdAt: now, updatedAt: now)
+        try record.insert(db)
+        return record
+    }
+
     /// A code no other invitee has (a clash at 100 bits is not expected, but it is checked).
     static func freshCode(_ db: Database) throws -> String {
         while true {

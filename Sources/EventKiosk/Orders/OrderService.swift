@@ -41,17 +41,7 @@ extension AppDatabase {
                 }
                 inviteeID = id
             case .new(let draft):
-                if let existing = try InviteeRecord.filter(Column("phone") == draft.phone).fetchOne(db) {
-                    inviteeID = existing.id!
-                } else {
-                    let now = Date()
-                    var r = InviteeRecord(
-                        id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin,
-                        model: draft.model, consultant: draft.consultant, partySize: draft.partySize,
-                        code: try Self.freshCode(db), status: "active", walkIn: true, createdAt: now, updatedAt: now)
-                    try r.insert(db)
-                    inviteeID = r.id!
-                }
+                inviteeID = try Self.findOrCreateWalkIn(db, draft).id!
             }
             let before = try OrderRecord.valid().fetchCount(db)
             var order = OrderRecord(
