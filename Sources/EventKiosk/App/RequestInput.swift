@@ -32,9 +32,7 @@ enum RequestInput {
     /// at most 24 hours back.
     static func scannedAt(_ text: String?, now: Date = Date()) throws -> Date? {
         guard let text = text?.trimmed, !text.isEmpty else { return nil }
-        let plain = ISO8601DateFormatter(), fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let date = fractional.date(from: text) ?? plain.date(from: text) else {
+        guard let date = AppDatabase.stamp(text) ?? ISO8601DateFormatter().date(from: text) else {
             throw APIError(
                 .unprocessableContent, "invalid_scanned_at", "scanned_at 须为 RFC 3339 时间 / scanned_at must be an RFC 3339 time, got \(text.prefix(40))"
             )

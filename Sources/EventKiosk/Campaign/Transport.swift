@@ -46,10 +46,12 @@ extension AppDatabase {
                 return .boarded(bus: earlier.bus, at: earlier.at, invitee: InviteeView(invitee))
             }
             try Self.requireOpen(db)
-            guard let code = CheckInCode.extract(from: scan.scanned) else { return .invalid("这不是本活动的签到码 / This is not a check-in code") }
-            guard let invitee = try InviteeRecord.filter(Column("code") == code).fetchOne(db) else {
-                if let holder = try Self.inviteeWithRetiredCode(db, code: code) { return .revoked(InviteeView(holder)) }
-                return .unknown
+            let invitee: InviteeRecord
+            switch try Self.readCard(db, scan.scanned) {
+            case .invalid(let why): return .invalid(why)
+            case .unknown: return .unknown
+            case .retired(let holder): return .revoked(InviteeView(holder))
+            case .invitee(let found): invitee = found
             }
             if invitee.status == "revoked" { return .revoked(InviteeView(invitee)) }
             if let first = try BoardingRecord.filter(Column("invitee_id") == invitee.id).fetchOne(db) {

@@ -42,8 +42,9 @@ struct CheckInController {
         do { body = try await request.decodeJSON(as: CheckInBody.self, context: context) } catch let e as APIError where e.status == .badRequest {
             return Self.answer(CheckInOutcome.invalid(e.message))
         }
-        let scan = try await scanInput(door: body.door, nonce: body.nonce, partySize: body.partySize, scannedAt: body.scannedAt, staff: staff)
-        return try await checkIn(scan, scanned: body.code ?? "")
+        let (scan, event) = try await scanInput(
+            door: body.door, nonce: body.nonce, partySize: body.partySize, scannedAt: body.scannedAt, staff: staff)
+        return try await checkIn(scan, scanned: body.code ?? "", event: event)
     }
 
     /// A photo or camera frame of the guest's code: the laptop reads it and checks it in exactly as a typed scan.
@@ -58,7 +59,7 @@ struct CheckInController {
         } else {
             partySize = nil
         }
-        let scan = try await scanInput(
+        let (scan, event) = try await scanInput(
             door: query.get("door"), nonce: query.get("nonce"), partySize: partySize,
             scannedAt: query.get("scanned_at"), staff: staff)
         let texts = try await ImageInput.decodedTexts(request, context: context)
@@ -74,7 +75,7 @@ struct CheckInController {
         }
         // One check-in code, or none among texts that are something else (then the usual `invalid` answer).
         let text = texts.first(where: { CheckInCode.extract(from: $0) != nil }) ?? texts[0]
-        return try await checkIn(scan, scanned: text)
+        return try await checkIn(scan, scanned: text, event: event)
     }
 
     /// `POST /api/qr/decode`: every QR code in an image, for the pages' live camera and the inspection page.
@@ -82,18 +83,19 @@ struct CheckInController {
         .json(["texts": try await ImageInput.decodedTexts(request, context: context)])
     }
 
-    private func checkIn(_ scan: ScanInput, scanned: String) async throws -> Response {
+    /// One scan, with the event read once for it (by `scanInput`): the door's check, a bus, draw tickets.
+    private func checkIn(_ scan: ScanInput, scanned: String, event: EventConfig?) async throws -> Response {
         var scan = scan
         scan.scanned = scanned
         // A bus is a door too: scanning there is boarding, not arrival.
-        if let buses = try await db.event()?.buses, buses.contains(where: { $0.name == scan.door }) {
+        if let buses = event?.buses, buses.contains(where: { $0.name == scan.door }) {
             return Self.answer(try await db.board(scan, bus: scan.door))
         }
         let outcome = try await batcher.checkIn(scan)
         await publish(outcome)
         var response = Self.answer(outcome)
         // A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票).
-        if case .ok(_, let invitee) = outcome, try await db.event()?.draws.contains(where: { $0.pool == "checked_in" }) == true {
+        if case .ok(_, let invitee) = outcome, event?.draws.contains(where: { $0.pool == "checked_in" }) == true {
             let tickets = try await db.tickets(inviteeID: invitee.id)
             if !tickets.isEmpty { response = Self.answer(outcome, tickets: tickets) }
         }
@@ -103,12 +105,15 @@ struct CheckInController {
     static let badPartySize = APIError(.unprocessableContent, "invalid_party_size", "人数须为 1–20 / party_size must be 1 to 20")
 
     /// The checks every scan shares: door, nonce, party size and, for a scan that waited offline, when it was made.
-    private func scanInput(door: String?, nonce: String?, partySize: Int?, scannedAt: String?, staff: StaffSession) async throws -> ScanInput {
+    private func scanInput(
+        door: String?, nonce: String?, partySize: Int?, scannedAt: String?, staff: StaffSession
+    ) async throws -> (ScanInput, EventConfig?) {
         let at = try RequestInput.scannedAt(scannedAt)
-        let door = try await validDoor(door, queued: at != nil)
+        let event = try await db.event()
+        let door = try validDoor(door, event: event, queued: at != nil)
         let nonce = try RequestInput.nonce(nonce)
         if let size = partySize, !(1...20).contains(size) { throw Self.badPartySize }
-        return ScanInput(scanned: "", door: door, nonce: nonce, partySize: partySize, staffID: staff.staffID, scannedAt: at)
+        return (ScanInput(scanned: "", door: door, nonce: nonce, partySize: partySize, staffID: staff.staffID, scannedAt: at), event)
     }
 
     struct WalkInBody: Decodable {
@@ -120,7 +125,7 @@ struct CheckInController {
     @Sendable func walkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let staff = try context.requireStaff()
         let body = try await request.decodeJSON(as: WalkInBody.self, context: context)
-        let door = try await validDoor(body.door)
+        let door = try validDoor(body.door, event: try await db.event())
         let nonce = try RequestInput.nonce(body.nonce)
         let draft: InviteeDraft
         switch InviteeImport.draft(
@@ -155,8 +160,7 @@ struct CheckInController {
 
     /// The door a scan names. A scan that waited on a tablet (`queued`) keeps the door's name as it was then, even if
     /// the admin has renamed or removed that door since: the guest did come in there, and the scan must not be lost.
-    func validDoor(_ door: String?, queued: Bool = false) async throws -> String {
-        let event = try await db.event()
+    func validDoor(_ door: String?, event: EventConfig?, queued: Bool = false) throws -> String {
         let doors = (event?.doors ?? []) + (event?.buses ?? []).map(\.name)
         guard let door = door?.trimmed, !door.isEmpty else {
             throw APIError(.badRequest, "invalid_door", "缺少门口名称 / door is missing; one of \(doors.joined(separator: ", "))")

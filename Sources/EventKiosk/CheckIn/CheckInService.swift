@@ -45,20 +45,34 @@ extension AppDatabase {
         func fail(_ reason: String, _ invitee: Int64? = nil) throws {
             try Self.recordFailedScan(db, at: now, door: door, reason: reason, scanned: scanned, nonce: nonce, invitee: invitee, staffID: staffID)
         }
-        guard let code = CheckInCode.extract(from: scanned) else {
+        switch try Self.readCard(db, scanned) {
+        case .invalid(let why):
             try fail("invalid")
-            return .invalid(scanned.trimmed.isEmpty ? "扫描内容为空 / Nothing was scanned" : "这不是本活动的签到码 / This is not a check-in code")
-        }
-        guard let invitee = try InviteeRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM invitee WHERE code = ?"), arguments: [code]) else {
-            // A card whose code was reissued: the guest is known, but this card no longer admits anyone.
-            if let holder = try Self.inviteeWithRetiredCode(db, code: code) {
-                try fail("revoked", holder.id)
-                return .revoked(InviteeView(holder))
-            }
+            return .invalid(why)
+        case .retired(let holder):
+            try fail("revoked", holder.id)
+            return .revoked(InviteeView(holder))
+        case .unknown:
             try fail("unknown")
             return .unknown
+        case .invitee(let invitee):
+            return try Self.checkIn(db, invitee: invitee, door: door, nonce: nonce, partySize: partySize, staffID: staffID, at: now, fail: fail)
         }
-        return try Self.checkIn(db, invitee: invitee, door: door, nonce: nonce, partySize: partySize, staffID: staffID, at: now, fail: fail)
+    }
+
+    /// What a scanned card names, read the one way the door and the bus share.
+    enum ScannedCard { case invalid(String), unknown, retired(InviteeRecord), invitee(InviteeRecord) }
+
+    static func readCard(_ db: Database, _ scanned: String) throws -> ScannedCard {
+        guard let code = CheckInCode.extract(from: scanned) else {
+            return .invalid(scanned.trimmed.isEmpty ? "扫描内容为空 / Nothing was scanned" : "这不是本活动的签到码 / This is not a check-in code")
+        }
+        if let invitee = try InviteeRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM invitee WHERE code = ?"), arguments: [code]) {
+            return .invitee(invitee)
+        }
+        // A card whose code was reissued: the guest is known, but this card no longer admits anyone.
+        if let holder = try inviteeWithRetiredCode(db, code: code) { return .retired(holder) }
+        return .unknown
     }
 
     /// Registers a guest who was not invited (or lost their code) and checks them in, in one transaction.

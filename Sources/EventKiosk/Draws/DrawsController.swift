@@ -75,7 +75,7 @@ struct DrawsController {
         guard let invitee = body.inviteeId else { throw APIError(.unprocessableContent, "missing_invitee", "缺少 invitee_id / invitee_id is required") }
         let reason = String((body.reason?.trimmed).flatMap { $0.isEmpty ? nil : $0 }?.prefix(100) ?? "夺宝令牌")
         let id = try await db.grantSpin(inviteeID: invitee, reason: reason, staffID: staff.staffID)
-        if let view = try await db.grants().first(where: { $0.id == id }) { await feed.publish("grant", view) }
+        if let view = try await db.grants(id: id).first { await feed.publish("grant", view) }
         return .json(["grant": ["id": id]], status: .created)
     }
 

@@ -150,7 +150,8 @@ extension AppDatabase {
             if mine >= event.wheel.perGuestLimit {
                 throw APIError(
                     .conflict, "grant_limit",
-                    "这位来宾已获得 \(mine) 次奖励转盘，活动规定每人最多 \(event.wheel.perGuestLimit) 次 / This guest already has \(mine) bonus spin(s); the event allows \(event.wheel.perGuestLimit) per guest"
+                    "这位来宾已获得 \(mine) 次奖励转盘，活动规定每人最多 \(event.wheel.perGuestLimit) 次 / "
+                        + "This guest already has \(mine) bonus spin(s); the event allows \(event.wheel.perGuestLimit) per guest"
                 )
             }
             if let total = event.wheel.bonusSpins, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0 >= total {
@@ -184,15 +185,16 @@ extension AppDatabase {
     }
 
     /// Every bonus spin granted, for the wheel screen: the guest (masked), why, who gave it, and whether it has spun.
-    func grants() async throws -> [GrantView] {
+    func grants(id: Int64? = nil) async throws -> [GrantView] {
         try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT g.id, g.reason, g.at, i.name AS guest, i.phone AS phone, s.name AS staff,
                            (SELECT prize_name FROM spin WHERE spin.grant_id = g.id) AS prize
-                    FROM wheel_grant g JOIN invitee i ON i.id = g.invitee_id LEFT JOIN staff s ON s.id = g.staff_id ORDER BY g.id
-                    """
+                    FROM wheel_grant g JOIN invitee i ON i.id = g.invitee_id LEFT JOIN staff s ON s.id = g.staff_id
+                    WHERE ? IS NULL OR g.id = ? ORDER BY g.id
+                    """, arguments: [id, id]
             ).map { r in
                 GrantView(
                     id: r["id"], guest: NameMask.mask(r["guest"]), phoneLast4: String((r["phone"] as String).suffix(4)),
