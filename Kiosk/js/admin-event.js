@@ -31,18 +31,21 @@ function drawRow(d = { name: '', value: '', pool: 'orders', winners: 1, alternat
   const opt = (v, zh, en) => `<option value="${v}" ${d.pool === v ? 'selected' : ''}>${t(zh, en)}</option>`;
   return `<tr><td><input data-field="draws[${i}].name" data-k="name" value="${esc(d.name)}"></td>
     <td><input data-field="draws[${i}].value" data-k="value" inputmode="numeric" value="${esc(d.value)}"></td>
-    <td><select data-field="draws[${i}].pool" data-k="pool">${opt('orders', '下单客户', 'Customers who ordered')}${opt('checked_in', '到场来宾', 'Guests who came')}</select></td>
+    <td><select data-field="draws[${i}].pool" data-k="pool">${opt('orders', '下单客户', 'Customers who ordered')}${opt('checked_in', '到场来宾',
+      'Guests who came')}</select></td>
     <td><input data-field="draws[${i}].winners" data-k="winners" inputmode="numeric" value="${esc(d.winners)}"></td>
     <td><input data-field="draws[${i}].alternates" data-k="alternates" inputmode="numeric" value="${esc(d.alternates)}"></td>
     <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
 }
 
 const rows = (id) => [...$(id).querySelectorAll('tr')].map((tr) =>
-  Object.fromEntries([...tr.querySelectorAll('[data-k]')].map((el) => [el.dataset.k, el.dataset.k === 'id' || el.dataset.k === 'name' || el.dataset.k === 'pool' ? el.value.trim() : num(el.value)])));
+  Object.fromEntries([...tr.querySelectorAll('[data-k]')].map((el) => [el.dataset.k,
+    el.dataset.k === 'id' || el.dataset.k === 'name' || el.dataset.k === 'pool' ? el.value.trim() : num(el.value)])));
 
 /** Renumbers the data-field of every row after one is added or removed, so problems point at the right row. */
 function renumber(id, prefix) {
-  [...$(id).querySelectorAll('tr')].forEach((tr, i) => tr.querySelectorAll('[data-k]').forEach((el) => { el.dataset.field = `${prefix}[${i}].${el.dataset.k}`; }));
+  [...$(id).querySelectorAll('tr')].forEach((tr,
+    i) => tr.querySelectorAll('[data-k]').forEach((el) => { el.dataset.field = `${prefix}[${i}].${el.dataset.k}`; }));
 }
 
 // MARK: - Load and fill
@@ -92,7 +95,8 @@ function collect() {
 
 const NAMES = { name: ['活动名称', 'Event name'], date: ['日期', 'Date'], start_time: ['开始时间', 'Start'], end_time: ['结束时间', 'End'],
   venue: ['地点', 'Venue'], dealer: ['经销商', 'Dealer'], doors: ['门口', 'Doors'], models: ['车型', 'Models'], expected_orders: ['预计订单数', 'Expected orders'],
-  inspection_template: ['检测表', 'Inspection form'], tiers: ['返利档位', 'Rebate tier'], 'wheel.prizes': ['转盘奖品', 'Wheel prize'], draws: ['幸运抽奖', 'Grand draw'],
+  inspection_template: ['检测表', 'Inspection form'], tiers: ['返利档位', 'Rebate tier'], 'wheel.prizes': ['转盘奖品', 'Wheel prize'], draws: ['幸运抽奖',
+    'Grand draw'],
   from: ['从第几单起', 'from order'], rebate: ['每台返利', 'rebate'], id: ['代码', 'code'], value: ['价值', 'value'], stock: ['库存', 'stock'],
   pool: ['参与者', 'who takes part'], winners: ['中奖人数', 'winners'], alternates: ['候补人数', 'alternates'] };
 
@@ -101,7 +105,8 @@ function fieldName(field) {
   const m = field.match(/^([a-z_.]+?)(?:\[(\d+)\])?(?:\.([a-z_]+))?$/);
   if (!m || !NAMES[m[1]]) return field;
   const part = (k) => (NAMES[k] ? t(...NAMES[k]) : k);
-  return [part(m[1]), m[2] !== undefined ? t(`第 ${Number(m[2]) + 1} 行`, `row ${Number(m[2]) + 1}`) : '', m[3] ? part(m[3]) : ''].filter(Boolean).join(' · ');
+  return [part(m[1]), m[2] !== undefined ? t(`第 ${Number(m[2]) + 1} 行`, `row ${Number(m[2]) + 1}`) : '',
+    m[3] ? part(m[3]) : ''].filter(Boolean).join(' · ');
 }
 
 function showProblems(problems) {
@@ -121,7 +126,8 @@ function showProblems(problems) {
 
 // MARK: - Wiring
 
-for (const [button, body, row, prefix] of [['add-tier', 'tier-rows', tierRow, 'tiers'], ['add-prize', 'prize-rows', prizeRow, 'wheel.prizes'], ['add-draw', 'draw-rows', drawRow, 'draws']]) {
+for (const [button, body, row, prefix] of [['add-tier', 'tier-rows', tierRow, 'tiers'], ['add-prize', 'prize-rows', prizeRow, 'wheel.prizes'],
+  ['add-draw', 'draw-rows', drawRow, 'draws']]) {
   $(button).addEventListener('click', () => {
     $(body).insertAdjacentHTML('beforeend', row(undefined, $(body).children.length));
     $(body).lastElementChild.querySelector('input').focus();

@@ -9,9 +9,11 @@ async function loadReadiness() {
     const r = await api('/api/readiness');
     $('checklist').innerHTML = r.items.map((i) => `
       <li class="${i.ok ? 'ok' : (i.optional ? 'optional' : 'todo')}" data-item="${esc(i.id)}"><span class="mark">${i.ok ? '✓' : (i.optional ? '○' : '✗')}</span>
-        <span>${esc(t(i.zh, i.en))}</span>${i.ok ? '' : ` <a href="${esc(i.link)}"${i.link.startsWith('/') ? ' target="_blank"' : ''}>${t('去处理', 'Fix')}</a>`}</li>`).join('')
+        <span>${esc(t(i.zh,
+          i.en))}</span>${i.ok ? '' : ` <a href="${esc(i.link)}"${i.link.startsWith('/') ? ' target="_blank"' : ''}>${t('去处理', 'Fix')}</a>`}</li>`).join('')
       + `<li class="${r.ready ? 'ok' : 'todo'}" id="ready-verdict"><span class="mark">${r.ready ? '✓' : '…'}</span>
-         <strong>${r.ready ? t('全部就绪，可以开场', 'All set: ready to open') : t(`还有 ${r.items.filter((i) => !i.ok && !i.optional).length} 项未完成`, `${r.items.filter((i) => !i.ok && !i.optional).length} item(s) left`)}</strong></li>`;
+         <strong>${r.ready ? t('全部就绪，可以开场', 'All set: ready to open') : t(`还有 ${r.items.filter((i) => !i.ok && !i.optional).length} 项未完成`,
+           `${r.items.filter((i) => !i.ok && !i.optional).length} item(s) left`)}</strong></li>`;
     showBackup(r.backup);
   } catch (err) {
     $('checklist').innerHTML = `<li class="error">${esc(err.message)}</li>`;
@@ -79,13 +81,15 @@ $('export-zip').addEventListener('click', async () => {
 
 $('backup-form').addEventListener('submit', async (e) => {
   e.preventDefault();
-  try { await api('/api/backup/target', { method: 'PUT', body: { folder: $('backup-folder').value } }); await api('/api/backup', { method: 'POST' }); } catch (err) {
+  try { await api('/api/backup/target', { method: 'PUT', body: { folder: $('backup-folder').value } }); await api('/api/backup',
+    { method: 'POST' }); } catch (err) {
     $('backup-status').className = 'error'; $('backup-status').textContent = err.message; return;
   }
   loadReadiness();
 });
 $('backup-now').addEventListener('click', async () => {
-  try { await api('/api/backup', { method: 'POST' }); } catch (err) { $('backup-status').className = 'error'; $('backup-status').textContent = err.message; return; }
+  try { await api('/api/backup',
+    { method: 'POST' }); } catch (err) { $('backup-status').className = 'error'; $('backup-status').textContent = err.message; return; }
   loadReadiness();
 });
 

@@ -2,7 +2,8 @@ import { api, upload, download, requireRole, esc } from './api.js';
 import { langSwitch, t } from './i18n.js';
 
 const me = requireRole('admin');
-const ROLE_NAMES = { admin: ['管理员', 'Admin'], greeter: ['接待', 'Greeter'], sales: ['销售顾问', 'Sales'], mc: ['主持人', 'MC'], technician: ['技师', 'Technician'] };
+const ROLE_NAMES = { admin: ['管理员', 'Admin'], greeter: ['接待', 'Greeter'], sales: ['销售顾问', 'Sales'], mc: ['主持人', 'MC'], technician: ['技师',
+  'Technician'] };
 const roleName = (r) => t(...(ROLE_NAMES[r] || [r, r]));
 
 // MARK: - Import

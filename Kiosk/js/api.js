@@ -60,7 +60,8 @@ export async function api(path, { method = 'GET', body, contentType, raw = false
 /** The server started on a data folder it cannot write: it says so on every answer. True when it did. */
 export function readOnlyNotice(res) {
   if (res.headers.get('X-Kiosk-Storage') !== 'read-only') return false;
-  storageTrouble({ error: 'storage_read_only', message: '数据文件夹无法写入：只能查看，不能保存，请联系管理员 / The data folder cannot be written: viewing only, nothing can be saved; tell the admin' });
+  storageTrouble({ error: 'storage_read_only',
+    message: '数据文件夹无法写入：只能查看，不能保存，请联系管理员 / The data folder cannot be written: viewing only, nothing can be saved; tell the admin' });
   return true;
 }
 

@@ -85,7 +85,8 @@ async function submit(path, body, label) {
     showLocal(local);
     return;
   }
-  const why = { storage: t('笔记本暂时无法保存（见顶部红条），扫码已暂存，恢复后自动提交', 'The laptop cannot save right now (see the red bar); the scan is kept and sent when it can'),
+  const why = { storage: t('笔记本暂时无法保存（见顶部红条），扫码已暂存，恢复后自动提交',
+    'The laptop cannot save right now (see the red bar); the scan is kept and sent when it can'),
     signin: t('请重新登录；扫码已暂存', 'Please sign in again; the scan is kept') }[result.why]
     || t('连不上服务器，联网后自动提交', 'Cannot reach the laptop; it will be sent when the connection is back');
   showResult('pending', t('已暂存', 'Saved'), label, why);
@@ -96,7 +97,8 @@ function showLocal(local) {
   const e = local.entry || {};
   const offline = t('离线 · 联网后自动提交', 'offline · sent when the connection is back');
   const consultant = e.consultant ? t(`顾问：${e.consultant}`, `Consultant: ${e.consultant}`) : '';
-  if (local.kind === 'ok') showResult('ok', t('签到成功 ✓', 'Welcome ✓'), e.name, [consultant, t(`${e.party_size} 人`, `party of ${e.party_size}`), offline].filter(Boolean).join(' · '));
+  if (local.kind === 'ok') showResult('ok', t('签到成功 ✓', 'Welcome ✓'), e.name, [consultant, t(`${e.party_size} 人`, `party of ${e.party_size}`),
+    offline].filter(Boolean).join(' · '));
   else if (local.kind === 'already') showResult('already', t('已经签到过', 'Already checked in'), e.name, offline);
   else if (local.kind === 'revoked') showResult('bad', t('邀请已取消', 'Invitation cancelled'), e.name, offline);
   else showResult('bad', t('查无此码', 'Unknown code'), '', `${t('请用姓名查找或现场登记', 'Look the guest up or register a walk-in')} · ${offline}`);
@@ -138,7 +140,8 @@ function show({ status: code, data }, result = {}) {
     refreshCounts();
   } else if (code === 409) {
     const when = data.first_at ? new Date(data.first_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }) : '';
-    showResult('already', t('已经签到过', 'Already checked in'), inv.name || '', t(`${when} 于 ${data.door || ''} 签到`, `at ${when}, ${data.door || ''}`) + (consultant ? `\n${consultant}` : ''));
+    showResult('already', t('已经签到过', 'Already checked in'), inv.name || '', t(`${when} 于 ${data.door || ''} 签到`,
+      `at ${when}, ${data.door || ''}`) + (consultant ? `\n${consultant}` : ''));
   } else if (code === 404) {
     showResult('bad', t('查无此码', 'Unknown code'), '', t('请用姓名或手机后四位查找，或现场登记', 'Look the guest up by name or phone, or register a walk-in'));
   } else if (code === 410) {
@@ -221,7 +224,8 @@ async function search() {
     list.innerHTML = (page.items || []).map((i) => `
       <li class="${inAt(i) ? 'arrived' : ''}"><span class="who"><strong>${esc(i.name)}</strong>
         ${inAt(i) ? `<span class="chip-in">✓ ${esc(t('已签到', 'here'))} ${esc(new Date(inAt(i)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }))}</span>` : ''}
-        <small>${esc(t('手机尾号', 'phone …'))}${esc(i.phone.slice(-4))} · ${esc(i.plate || '')} · ${esc(i.consultant || '')} · ${i.party_size}${esc(t('人', ' ppl'))}</small></span>
+        <small>${esc(t('手机尾号',
+          'phone …'))}${esc(i.phone.slice(-4))} · ${esc(i.plate || '')} · ${esc(i.consultant || '')} · ${i.party_size}${esc(t('人', ' ppl'))}</small></span>
         <button type="button" data-code="${esc(i.code)}" data-name="${esc(i.name)}">${esc(t('签到', 'Check in'))}</button></li>`).join('')
       || `<li class="muted">${esc(t('没有找到，可现场登记', 'Nobody found: register a walk-in below'))}</li>`;
   } catch { list.innerHTML = `<li class="error">${esc(t('连不上服务器', 'Cannot reach the laptop'))}</li>`; }
@@ -299,7 +303,8 @@ $('photo').addEventListener('change', async (e) => {
   let answer;
   try { answer = await request(`/api/checkins/image?${params}`, { method: 'POST', body: blob, contentType: 'image/jpeg' }); } catch {
     setOnline(false);
-    showResult('bad', t('连不上笔记本', 'Cannot reach the laptop'), '', t('照片需要笔记本识别：请用扫码枪或查找', 'Photos are read by the laptop: use a scanner or look the guest up'));
+    showResult('bad', t('连不上笔记本', 'Cannot reach the laptop'), '', t('照片需要笔记本识别：请用扫码枪或查找',
+      'Photos are read by the laptop: use a scanner or look the guest up'));
     return;
   }
   setOnline(true);
@@ -341,7 +346,8 @@ function renderRecent() {
     const at = new Date(r.checkin.at);
     const undoable = Date.now() - at.getTime() < UNDO_WINDOW_MS;
     return `<li><span class="who"><strong>${esc(r.invitee.name)}</strong>
-      <small>${esc(at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }))} · ${r.checkin.party_size}${esc(t('人', ' ppl'))}</small></span>
+      <small>${esc(at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }))} · ${r.checkin.party_size}${esc(t('人',
+        ' ppl'))}</small></span>
       ${undoable ? `<button type="button" class="secondary" data-undo="${r.checkin.id}">${esc(t('撤销', 'Undo'))}</button>` : ''}</li>`;
   }).join('') || `<li class="muted">${esc(t('本门口还没有签到', 'No check-ins at this door yet'))}</li>`;
 }
@@ -379,7 +385,8 @@ async function renderBus() {
   $('bus-info').textContent = t(`${bus.departs} 发车 · ${bus.meeting_point} · 已上车 ${bus.boarded}/${bus.seats}`,
     `leaves ${bus.departs} · ${bus.meeting_point} · on board ${bus.boarded}/${bus.seats}`);
   $('bus-missing').innerHTML = bus.missing.map((g) => `<li><span class="who"><strong>${esc(g.name)}</strong>
-    <small>${esc(t('顾问', 'Consultant'))}: ${esc(g.consultant || '—')} · <a href="tel:${esc(g.phone)}">${esc(g.phone)}</a></small></span></li>`).join('')
+    <small>${esc(t('顾问',
+      'Consultant'))}: ${esc(g.consultant || '—')} · <a href="tel:${esc(g.phone)}">${esc(g.phone)}</a></small></span></li>`).join('')
     || `<li class="muted">${esc(t('确认的客户都已上车或到场', 'Every confirmed guest is on board or here'))}</li>`;
 }
 

@@ -72,8 +72,10 @@ export function missing(template, draft) {
         const p = valueProblem(spec, raw);
         const empty = raw === undefined || raw === null || String(raw).trim() === '';
         const referenced = item.values.some((v) => v.compare_to === spec.key && toNumber(st.values?.[v.key]) !== null);
-        if (empty && (!spec.optional || referenced)) out.push({ item: item.id, zh: `${label} · ${spec.label}：未填写`, en: `${item.no} · ${spec.label_en || spec.key}: missing` });
-        else if (p) out.push({ item: item.id, zh: `${label} · ${spec.label}：数值有误`, en: `${item.no} · ${spec.label_en || spec.key}: not a valid value` });
+        if (empty && (!spec.optional || referenced)) out.push({ item: item.id, zh: `${label} · ${spec.label}：未填写`,
+          en: `${item.no} · ${spec.label_en || spec.key}: missing` });
+        else if (p) out.push({ item: item.id, zh: `${label} · ${spec.label}：数值有误`,
+          en: `${item.no} · ${spec.label_en || spec.key}: not a valid value` });
       }
     }
     const status = itemStatus(item, st);

@@ -67,7 +67,8 @@ function renderPending() {
 }
 
 /** Why the laptop refused a check: its list of problems, or its message. */
-const whyRefused = (answer) => (answer.data.problems || []).map((p) => p.message).slice(0, 3).join('; ') || answer.data.message || `HTTP ${answer.status}`;
+const whyRefused = (answer) => (answer.data.problems || []).map((p) => p.message).slice(0,
+  3).join('; ') || answer.data.message || `HTTP ${answer.status}`;
 
 /** What became of a check that waited: stored (gone from the outbox), or refused (kept, marked, to be fixed). */
 function settle(item, result) {
@@ -102,7 +103,8 @@ async function refreshStart() {
 
 function pickButton(g) {
   return `<button data-guest='${esc(JSON.stringify({ id: g.id, name: g.name, phone: g.phone, plate: g.plate, vin: g.vin }))}'>
-    <strong>${esc(g.plate || t('无车牌', 'no plate'))} · ${esc(g.name)}</strong><small>${esc(g.model || '')} ${esc(g.phone ? `…${g.phone.slice(-4)}` : '')}</small></button>`;
+    <strong>${esc(g.plate || t('无车牌',
+      'no plate'))} · ${esc(g.name)}</strong><small>${esc(g.model || '')} ${esc(g.phone ? `…${g.phone.slice(-4)}` : '')}</small></button>`;
 }
 
 function showScreen(id) {
@@ -158,7 +160,8 @@ function renderTabs() {
     if (z) {
       const items = template.items.filter((i) => i.zone === id);
       const done = items.filter((i) => draft.items[i.id]?.status).length;
-      const worst = items.map((i) => itemStatus(i, draft.items[i.id])).reduce((a, s) => (s === 'urgent' || a === 'urgent' ? 'urgent' : s === 'advise' || a === 'advise' ? 'advise' : a), null);
+      const worst = items.map((i) => itemStatus(i, draft.items[i.id])).reduce((a,
+        s) => (s === 'urgent' || a === 'urgent' ? 'urgent' : s === 'advise' || a === 'advise' ? 'advise' : a), null);
       dot = `<span class="dot ${worst === 'urgent' ? 'red' : worst === 'advise' ? 'yellow' : done === items.length ? 'done' : ''}"></span> ${done}/${items.length}`;
     }
     return `<button data-tab="${id}" class="${id === draft.tab ? 'current' : ''}">${esc(label)} ${dot}</button>`;
@@ -173,9 +176,11 @@ function renderVehicle() {
     <div class="vehicle-grid">
       <label>${esc(t('车牌号', 'Plate'))}<input data-f="vehicle.plate" value="${esc(v.plate)}" autocapitalize="characters"></label>
       <label>${esc(t('车架号（VIN）', 'VIN'))}<input data-f="vehicle.vin" value="${esc(v.vin)}" maxlength="17" autocapitalize="characters"></label>
-      <label>${esc(t('行驶里程（公里）', 'Mileage (km)'))}<span class="values"><button type="button" data-mileage class="${v.mileage_km === '' ? '' : 'green'}"><b>${esc(v.mileage_km || '—')}</b><small>km</small></button></span></label>
+      <label>${esc(t('行驶里程（公里）',
+        'Mileage (km)'))}<span class="values"><button type="button" data-mileage class="${v.mileage_km === '' ? '' : 'green'}"><b>${esc(v.mileage_km || '—')}</b><small>km</small></button></span></label>
       <label>${esc(t('客户姓名', 'Customer name'))}<input data-f="customer.name" value="${esc(c.name)}" ${draft.invitee_id ? 'readonly' : ''}></label>
-      <label>${esc(t('手机号（回访用）', 'Mobile (for the follow-up call)'))}<input data-f="customer.phone" value="${esc(c.phone)}" inputmode="tel" ${draft.invitee_id ? 'readonly' : ''}></label>
+      <label>${esc(t('手机号（回访用）',
+        'Mobile (for the follow-up call)'))}<input data-f="customer.phone" value="${esc(c.phone)}" inputmode="tel" ${draft.invitee_id ? 'readonly' : ''}></label>
       <label>${esc(t('检查技师', 'Technician'))}<input data-f="technician" value="${esc(draft.technician)}"></label>
     </div>
     ${previous ? `<p class="prev-note">${esc(t(`上次检查：${new Date(previous.at).toLocaleDateString()}，${previous.mileage_km ?? '—'} km，紧急 ${previous.red_count} 项`, `Last check: ${new Date(previous.at).toLocaleDateString()}, ${previous.mileage_km ?? '—'} km, ${previous.red_count} urgent`))}</p>` : ''}
@@ -240,19 +245,23 @@ function renderFinish() {
   const vehicleProblems = [];
   if (!draft.invitee_id && !draft.vehicle.plate.trim() && !draft.vehicle.vin.trim()) vehicleProblems.push(t('请填写车牌或车架号', 'Give the plate or VIN'));
   if (draft.vehicle.mileage_km === '') vehicleProblems.push(t('请填写行驶里程', 'Give the mileage'));
-  if (!draft.invitee_id && !draft.customer.phone.trim()) vehicleProblems.push(t('请填写客户手机号（回访用）', "Give the customer's mobile (for the follow-up call)"));
+  if (!draft.invitee_id && !draft.customer.phone.trim()) vehicleProblems.push(t('请填写客户手机号（回访用）',
+    "Give the customer's mobile (for the follow-up call)"));
   $('tab').innerHTML = `<section class="panel"><h2>${esc(t('检查结果', 'Result'))}</h2>
-    <p class="counts-row"><span class="g">${esc(t('正常', 'OK'))} ${count('ok')}</span><span class="y">${esc(t('建议', 'Advise'))} ${count('advise')}</span>
+    <p class="counts-row"><span class="g">${esc(t('正常', 'OK'))} ${count('ok')}</span><span class="y">${esc(t('建议',
+      'Advise'))} ${count('advise')}</span>
       <span class="r">${esc(t('紧急', 'Urgent'))} ${count('urgent')}</span><span class="muted">${esc(t('不适用', 'N/A'))} ${count('na')}</span></p>
     ${vehicleProblems.length + problems.length ? `<h3>${esc(t('还差这些：', 'Still to do:'))}</h3><ul class="missing">
       ${vehicleProblems.map((p) => `<li data-goto="vehicle">${esc(p)}</li>`).join('')}
       ${problems.map((p) => `<li data-goto-item="${p.item}">${esc(lang() === 'en' ? p.en : p.zh)}</li>`).join('')}</ul>` : `<p class="ok">${esc(t('21 项已全部检查', 'Every item is checked'))}</p>`}
   </section>
   ${urgent.length ? `<section class="panel sig-box"><h2>${esc(t('客户签字确认', "Customer's signature"))}</h2>
-    <p>${esc(t('以下紧急安全缺陷已告知客户：', 'The customer has been told of these urgent safety defects:'))} <strong class="error">${urgent.map((i) => `${i.no} ${itemName(i)}`).map(esc).join('、')}</strong></p>
+    <p>${esc(t('以下紧急安全缺陷已告知客户：',
+      'The customer has been told of these urgent safety defects:'))} <strong class="error">${urgent.map((i) => `${i.no} ${itemName(i)}`).map(esc).join('、')}</strong></p>
     <canvas id="sig" aria-label="signature"></canvas>
     <div class="row"><button type="button" class="secondary" id="sig-clear">${esc(t('重签', 'Clear'))}</button>
-      <span id="sig-state" class="${draft.signature ? 'ok' : 'error'}">${esc(draft.signature ? t('已签字', 'Signed') : t('请客户在框内签字', 'Ask the customer to sign in the box'))}</span></div>
+      <span id="sig-state" class="${draft.signature ? 'ok' : 'error'}">${esc(draft.signature ? t('已签字', 'Signed') : t('请客户在框内签字',
+        'Ask the customer to sign in the box'))}</span></div>
   </section>` : ''}
   <section class="panel"><div class="row">
     <button id="submit" class="big" ${problems.length + vehicleProblems.length || (urgent.length && !draft.signature) ? 'disabled' : ''}>${esc(t('提交检查单', 'Submit the check'))}</button>
@@ -374,7 +383,8 @@ function submissionBody() {
   });
   return {
     client_id: draft.client_id, invitee_id: draft.invitee_id,
-    vehicle: { plate: draft.vehicle.plate, vin: draft.vehicle.vin, mileage_km: draft.vehicle.mileage_km === '' ? null : Number(draft.vehicle.mileage_km) },
+    vehicle: { plate: draft.vehicle.plate, vin: draft.vehicle.vin,
+      mileage_km: draft.vehicle.mileage_km === '' ? null : Number(draft.vehicle.mileage_km) },
     customer: { name: draft.customer.name, phone: draft.customer.phone }, technician: draft.technician,
     items, signature_png: draft.signature,
   };
@@ -382,7 +392,8 @@ function submissionBody() {
 
 async function submit() {
   const body = submissionBody();
-  const item = { nonce: body.client_id, path: '/api/inspections', body, draft, label: `${draft.vehicle.plate || draft.vehicle.vin} ${draft.customer.name}`, at: new Date().toISOString() };
+  const item = { nonce: body.client_id, path: '/api/inspections', body, draft,
+    label: `${draft.vehicle.plate || draft.vehicle.vin} ${draft.customer.name}`, at: new Date().toISOString() };
   // The draft moves into the outbox first, then leaves the draft slot, so a reload finds it in one of the two places.
   outbox.remove(item.nonce);
   outbox.add(item);
@@ -414,7 +425,8 @@ async function submit() {
 
 function showStored(inspection) {
   $('done-title').textContent = t(`已提交 ✓ 检查单 #${inspection.id}`, `Stored ✓ inspection #${inspection.id}`);
-  $('done-detail').textContent = t(`紧急 ${inspection.red_count} 项，建议 ${inspection.yellow_count} 项`, `${inspection.red_count} urgent, ${inspection.yellow_count} to advise`);
+  $('done-detail').textContent = t(`紧急 ${inspection.red_count} 项，建议 ${inspection.yellow_count} 项`,
+    `${inspection.red_count} urgent, ${inspection.yellow_count} to advise`);
   $('report-link').href = `/inspections/${inspection.id}/report`;
   $('report-link').classList.remove('hidden');
 }

@@ -49,7 +49,8 @@ function renderBoard() {
 function renderReminders() {
   $('reminders-panel').classList.toggle('hidden', reminders.length === 0);
   $('reminders').innerHTML = reminders.map((r) => `
-    <li class="${r.done_by ? 'done' : r.due ? 'due' : ''}"><strong>${esc(r.at)} · ${esc(r.kind === 'sms' ? t('短信', 'SMS') : t('电话', 'Calls'))}</strong>
+    <li class="${r.done_by ? 'done' : r.due ? 'due' : ''}"><strong>${esc(r.at)} · ${esc(r.kind === 'sms' ? t('短信', 'SMS') : t('电话',
+      'Calls'))}</strong>
       ${r.done_by ? `· ${esc(t('已完成', 'done'))}（${esc(r.done_by)}）` : r.due ? `· ${esc(t('该做了', 'due now'))}` : ''}
       <div class="muted">${esc(t(`还没到的确认客户 ${r.recipients.length} 位`, `${r.recipients.length} confirmed guest(s) not here yet`))}:
         ${r.recipients.map((g) => esc(g.name)).join('、')}</div>
@@ -90,7 +91,8 @@ $('reminders').addEventListener('click', async (e) => {
   const sms = e.target.closest('button[data-sms]'), done = e.target.closest('button[data-done]');
   try {
     if (sms) await download(`/api/reminders/${sms.dataset.sms}/sms.csv`, `sms-${sms.dataset.sms}.csv`);
-    if (done) { await api(`/api/reminders/${done.dataset.done}/done`, { method: 'POST' }); reminders = await api('/api/reminders'); renderReminders(); }
+    if (done) { await api(`/api/reminders/${done.dataset.done}/done`,
+      { method: 'POST' }); reminders = await api('/api/reminders'); renderReminders(); }
   } catch (err) { $('msg').className = 'error'; $('msg').textContent = err.message; }
 });
 

@@ -29,12 +29,14 @@ function render() {
       const pct = Math.max(0, Math.min(100, ((tally.orders - prevFrom) / (next.at - prevFrom)) * 100));
       $('bar-fill').style.width = `${pct}%`;
     } else {
-      $('next-text').innerHTML = t(`已达最高档：全场每台 <em>¥${yuan(tally.rebate_per_order)}</em>！`, `Top tier reached: <em>¥${yuan(tally.rebate_per_order)}</em> on every car!`);
+      $('next-text').innerHTML = t(`已达最高档：全场每台 <em>¥${yuan(tally.rebate_per_order)}</em>！`,
+        `Top tier reached: <em>¥${yuan(tally.rebate_per_order)}</em> on every car!`);
       $('bar-fill').style.width = '100%';
     }
     $('tiers').innerHTML = tiers.map((x) => `<li class="${tally.orders >= x.from ? 'reached' : ''}">${x.from}${t('台', '')}+ ¥${yuan(x.rebate)}</li>`).join('');
   }
-  $('latest').innerHTML = latest.map((o, i) => `<li class="${i === 0 && o.fresh ? 'fresh' : ''}"><span>${esc(o.name)} · ${esc(o.model)}</span><span>${esc(o.consultant)}</span></li>`).join('')
+  $('latest').innerHTML = latest.map((o,
+    i) => `<li class="${i === 0 && o.fresh ? 'fresh' : ''}"><span>${esc(o.name)} · ${esc(o.model)}</span><span>${esc(o.consultant)}</span></li>`).join('')
     || `<li>${esc(t('等待第一台成交…', 'Waiting for the first order…'))}</li>`;
   if (status) $('arrivals').textContent = t(`到场 ${status.arrived_people} 人`, `${status.arrived_people} guests here`);
 }
@@ -48,7 +50,8 @@ function setFresh() {
 
 function celebrate(e) {
   const box = $('celebrate');
-  $('up-text').textContent = t(`第 ${e.orders} 台成交！全场每台优惠升至 ¥${yuan(e.rebate_per_order)}`, `Order ${e.orders}! Every car now gets ¥${yuan(e.rebate_per_order)}`);
+  $('up-text').textContent = t(`第 ${e.orders} 台成交！全场每台优惠升至 ¥${yuan(e.rebate_per_order)}`,
+    `Order ${e.orders}! Every car now gets ¥${yuan(e.rebate_per_order)}`);
   const colors = ['#ffd54f', '#ff5252', '#69f0ae', '#40c4ff', '#fff'];
   $('confetti').innerHTML = Array.from({ length: 120 }, (_, i) =>
     `<span style="left:${Math.random() * 100}vw;background:${colors[i % colors.length]};animation-duration:${2 + Math.random() * 3}s;animation-delay:${Math.random()}s"></span>`).join('');
@@ -86,7 +89,8 @@ async function init() {
     tally: (x) => { tally = x; render(); auditHead(); },
     event: (ev) => { tiers = ev.tiers; $('event-name').textContent = ev.name; render(); }, // the admin changed the event
     orders: (list) => { latest = list; render(); },
-    order: (e) => { auditHead(); tally = e.tally; latest = [{ ...e.order, fresh: true }, ...latest.filter((o) => o.id !== e.order.id)].slice(0, 8); render(); },
+    order: (e) => { auditHead(); tally = e.tally; latest = [{ ...e.order, fresh: true }, ...latest.filter((o) => o.id !== e.order.id)].slice(0,
+      8); render(); },
     order_void: (e) => { tally = e.tally; latest = latest.filter((o) => o.id !== e.order.id); render(); },
     tier_up: (e) => celebrate(e),
     status: (s) => { status = s; render(); },

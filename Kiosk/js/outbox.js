@@ -24,7 +24,8 @@ export function judge(answer) {
     const storage = data && (data.error === 'disk_full' || data.error === 'storage_read_only');
     return { verdict: KEPT, why: storage ? 'storage' : 'server' };
   }
-  if (status === 413 || status === 415 || status === 400 || status === 422) return { verdict: REFUSED, why: (data && data.message) || `HTTP ${status}` };
+  if (status === 413 || status === 415 || status === 400 || status === 422) return { verdict: REFUSED,
+    why: (data && data.message) || `HTTP ${status}` };
   return { verdict: DONE, why: '' };
 }
 

@@ -75,7 +75,8 @@ $('confirm').addEventListener('click', async () => {
     const r = await api('/api/orders', { method: 'POST', body: { invitee_id: guest.id, model, nonce, consultant: consultant || me.name } });
     const tl = r.tally;
     $('result').className = 'ok big';
-    $('result').textContent = t(`成交！今日第 ${tl.orders} 台，全场每台优惠 ¥${tl.rebate_per_order}`, `Sold! Order ${tl.orders} today; every car gets ¥${tl.rebate_per_order}`);
+    $('result').textContent = t(`成交！今日第 ${tl.orders} 台，全场每台优惠 ¥${tl.rebate_per_order}`,
+      `Sold! Order ${tl.orders} today; every car gets ¥${tl.rebate_per_order}`);
     renderTally(tl);
     offerSpin(r.order.id);
     guest = null; model = null; nonce = null;
@@ -117,7 +118,8 @@ async function loadOrders() {
     $('orders').innerHTML = orders.slice(0, 15).map((o) => `<tr>
       <td>${o.id}</td><td>${esc(o.name)}</td><td>${esc(o.model)}</td><td>${esc(o.consultant)}</td>
       <td>${o.voided ? `<span class="muted">${esc(t('已作废', 'voided'))}</span>` : `${spun.has(o.id) ? '' : `<button class="secondary" data-spin="${o.id}">${
-        esc(t('转盘', 'Spin'))}</button> `}<button class="danger" data-void="${o.id}" data-what="${esc(`${o.name} · ${o.model}`)}">${esc(t('作废', 'Void'))}</button>`}</td></tr>`).join('');
+        esc(t('转盘',
+          'Spin'))}</button> `}<button class="danger" data-void="${o.id}" data-what="${esc(`${o.name} · ${o.model}`)}">${esc(t('作废', 'Void'))}</button>`}</td></tr>`).join('');
   } catch { /* the list is a convenience */ }
 }
 
@@ -143,7 +145,8 @@ $('orders').addEventListener('click', async (e) => {
 });
 $('void-reasons').innerHTML = [['客户反悔', 'Customer changed mind'], ['录入错误', 'Entered by mistake'], ['重复录入', 'Entered twice']]
   .map(([zh, en]) => `<button type="button" data-reason="${zh}">${t(zh, en)}</button>`).join('');
-$('void-reasons').addEventListener('click', (e) => { const b = e.target.closest('button[data-reason]'); if (b) $('void-reason').value = b.dataset.reason; });
+$('void-reasons').addEventListener('click',
+  (e) => { const b = e.target.closest('button[data-reason]'); if (b) $('void-reason').value = b.dataset.reason; });
 $('void-cancel').addEventListener('click', () => $('void-dialog').close());
 $('void-form').addEventListener('submit', async (e) => {
   e.preventDefault();

@@ -10,7 +10,8 @@ let ratings = {};
 function render() {
   $('questions').innerHTML = questions.map((q) => `
     <div class="q" data-q="${esc(q.id)}"><p>${esc(lang() === 'en' && q.text_en ? q.text_en : q.text)}</p>
-      <div class="stars">${[1, 2, 3, 4, 5].map((n) => `<button type="button" data-q="${esc(q.id)}" data-v="${n}" class="${ratings[q.id] >= n ? 'on' : ''}" aria-label="${n}">${n}</button>`).join('')}</div></div>`).join('');
+      <div class="stars">${[1, 2, 3, 4,
+        5].map((n) => `<button type="button" data-q="${esc(q.id)}" data-v="${n}" class="${ratings[q.id] >= n ? 'on' : ''}" aria-label="${n}">${n}</button>`).join('')}</div></div>`).join('');
 }
 
 $('questions').addEventListener('click', (e) => {

@@ -36,7 +36,8 @@ extension AppDatabase {
         guard InvitationOutcome.recordable.contains(outcome) else {
             throw APIError(
                 .unprocessableContent, "invalid_outcome",
-                "结果须为 \(InvitationOutcome.recordable.joined(separator: "、")) / outcome must be one of \(InvitationOutcome.recordable.joined(separator: ", ")), got \"\(outcome.prefix(30))\""
+                "结果须为 \(InvitationOutcome.recordable.joined(separator: "、")) / "
+                    + "outcome must be one of \(InvitationOutcome.recordable.joined(separator: ", ")), got \"\(outcome.prefix(30))\""
             )
         }
         return try await write { db in

@@ -58,7 +58,8 @@ extension AppDatabase {
             guard let planned = event.draws.first(where: { $0.name == name }) else {
                 throw APIError(
                     .unprocessableContent, "unknown_draw",
-                    "活动设置里没有这个抽奖：\(name.prefix(40)) / No draw of that name in the event; the event's draws are: \(event.draws.map(\.name).joined(separator: ", "))"
+                    "活动设置里没有这个抽奖：\(name.prefix(40)) / "
+                        + "No draw of that name in the event; the event's draws are: \(event.draws.map(\.name).joined(separator: ", "))"
                 )
             }
             for (field, given, expected) in [

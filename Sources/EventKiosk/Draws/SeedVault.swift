@@ -64,7 +64,8 @@ extension AppDatabase {
     static func seedUnavailable(_ error: any Error) -> APIError {
         APIError(
             .serviceUnavailable, "seed_key_missing",
-            "转盘/抽奖的密钥不对：请把原电脑的 kiosk-data/secrets/ 文件夹复制回来 / The wheel and draw seeds cannot be opened (\(error)): copy kiosk-data/secrets/ back from the laptop the day started on"
+            "转盘/抽奖的密钥不对：请把原电脑的 kiosk-data/secrets/ 文件夹复制回来 / "
+                + "The wheel and draw seeds cannot be opened (\(error)): copy kiosk-data/secrets/ back from the laptop the day started on"
         )
     }
 

@@ -28,7 +28,8 @@ public enum EventEditRules {
                     EventProblem(
                         field: "wheel.prizes[\(i)].stock",
                         message:
-                            "「\(prize.name)」已送出 \(given) 件，库存不能少于 \(given) / \(given) already given out, so the stock cannot be below \(given) (got \(prize.stock))"
+                            "「\(prize.name)」已送出 \(given) 件，库存不能少于 \(given) / "
+                                + "\(given) already given out, so the stock cannot be below \(given) (got \(prize.stock))"
                     ))
             }
         }
@@ -91,7 +92,8 @@ extension AppDatabase {
                     EventProblem(
                         field: "tiers",
                         message:
-                            "已有 \(orders) 张订单，返利档位只能在填写原因后修改 / \(orders) order(s) exist: the rebate tiers change only with a reason (tiers_change_reason)"
+                            "已有 \(orders) 张订单，返利档位只能在填写原因后修改 / "
+                                + "\(orders) order(s) exist: the rebate tiers change only with a reason (tiers_change_reason)"
                     ))
             }
             guard problems.isEmpty else { throw APIError.invalidEvent(problems) }

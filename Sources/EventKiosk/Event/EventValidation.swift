@@ -150,7 +150,8 @@ extension EventConfig {
                 EventProblem(
                     field: "wheel.prizes",
                     message:
-                        "一单可中的转盘最高奖加抽奖最高奖 ¥\(topWheel + topDraw) 超过 ¥\(limit) / the largest wheel prize plus the top draw prize one order can win (¥\(topWheel + topDraw)) is more than ¥\(limit)"
+                        "一单可中的转盘最高奖加抽奖最高奖 ¥\(topWheel + topDraw) 超过 ¥\(limit) / "
+                            + "the largest wheel prize plus the top draw prize one order can win (¥\(topWheel + topDraw)) is more than ¥\(limit)"
                 ))
         }
         return problems

@@ -144,7 +144,8 @@ public enum InspectionRules {
             } else if !item.allowedChoices.contains(techStatus) {
                 problem(
                     item.id,
-                    "\(name): 此项只能选 \(item.allowedChoices.map(\.rawValue).joined(separator: "/")) / status \(techStatus.rawValue) is not offered for this item"
+                    "\(name): 此项只能选 \(item.allowedChoices.map(\.rawValue).joined(separator: "/")) / "
+                        + "status \(techStatus.rawValue) is not offered for this item"
                 )
             }
             // Values
@@ -166,7 +167,8 @@ public enum InspectionRules {
                 guard x >= spec.min && x <= spec.max else {
                     problem(
                         item.id,
-                        "\(name) · \(spec.label): \(format(x)) 超出可能范围 \(format(spec.min))–\(format(spec.max)) \(spec.unit) / \(spec.key) is outside the possible range"
+                        "\(name) · \(spec.label): \(format(x)) 超出可能范围 \(format(spec.min))–\(format(spec.max)) \(spec.unit) / "
+                            + "\(spec.key) is outside the possible range"
                     ); continue
                 }
                 if spec.integer == true && x != x.rounded() {
@@ -217,7 +219,8 @@ public enum InspectionRules {
         if !urgent.isEmpty && signature == nil && !problems.contains(where: { $0.message.hasPrefix("客户签名") }) {
             problem(
                 nil,
-                "有 \(urgent.count) 项紧急缺陷（\(urgent.map { "\($0.no) \($0.name)" }.joined(separator: "、"))），须客户签名确认 / urgent items need the customer's signature"
+                "有 \(urgent.count) 项紧急缺陷（\(urgent.map { "\($0.no) \($0.name)" }.joined(separator: "、"))），须客户签名确认 / "
+                    + "urgent items need the customer's signature"
             )
         }
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }

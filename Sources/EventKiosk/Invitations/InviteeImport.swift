@@ -59,7 +59,8 @@ public struct InviteeImport: Sendable {
         guard missing.isEmpty else {
             throw Failure(
                 message:
-                    "第 \(header.line) 行表头缺少必填列：\(missing.joined(separator: "、")) / The header row lacks the required column(s) \(missing.joined(separator: ", "))"
+                    "第 \(header.line) 行表头缺少必填列：\(missing.joined(separator: "、")) / "
+                        + "The header row lacks the required column(s) \(missing.joined(separator: ", "))"
             )
         }
         let body = table.records.dropFirst()

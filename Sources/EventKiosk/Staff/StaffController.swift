@@ -44,7 +44,8 @@ struct StaffController {
             let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
             throw APIError(
                 .tooManyRequests, "sign_in_paused",
-                "有人在猜 PIN，登录暂停 \(seconds) 秒；已登录的设备不受影响 / Someone is guessing PINs: sign-in is paused for \(seconds) s; devices already signed in keep working",
+                "有人在猜 PIN，登录暂停 \(seconds) 秒；已登录的设备不受影响 / "
+                    + "Someone is guessing PINs: sign-in is paused for \(seconds) s; devices already signed in keep working",
                 extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
         case .delay(let seconds):
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
