@@ -175,7 +175,7 @@ def test_a_full_disk_and_a_read_only_folder_on_a_real_file_system(tmp_path, brow
 
         # A greeter scans at the door while the disk is full: a red bar says why, and the scan waits on the tablet.
         ActionChains(browser).send_keys(codes[0] + Keys.ENTER).perform()
-        banner = WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "storage-banner")))
+        banner = WebDriverWait(browser, 20).until(EC.visibility_of_element_located((By.ID, "storage-banner")))  # a loaded CI box
         assert "磁盘已满" in banner.text
         assert "暂存" in browser.find_element(By.ID, "result").text
         screenshot(browser, "disk-full-door")
@@ -199,7 +199,7 @@ def test_a_full_disk_and_a_read_only_folder_on_a_real_file_system(tmp_path, brow
         status, body = call(server, "/api/walkins", greeter, {"name": "只读", "phone": "13599999999", "door": "正门", "nonce": str(uuid.uuid4())}, "POST")
         assert status == 503 and body["error"] == "storage_read_only", (status, body)
         browser.get(server.base + "/door.html")   # the greeter's sign-in from before the restart still holds
-        banner = WebDriverWait(browser, 10).until(EC.visibility_of_element_located((By.ID, "storage-banner")))
+        banner = WebDriverWait(browser, 20).until(EC.visibility_of_element_located((By.ID, "storage-banner")))  # a loaded CI box
         assert "只能查看" in banner.text
         screenshot(browser, "read-only-door")
         server.stop()
