@@ -85,3 +85,15 @@ export function missing(template, draft) {
   }
   return out;
 }
+
+/** The advice phrases for an item in the order to offer them, the best guess for its severity first: for urgent, the
+ * replacements (立即更换); for advise, the care and repair phrases (建议保养/建议维修), replacements last. */
+export function suggestAdvice(template, item, status) {
+  const phrases = [...new Set([...item.advice, ...template.advice])];
+  const replaces = (p) => /更换|立即/.test(p);
+  const rank = (p) => {
+    if (status === 'urgent') return replaces(p) ? (item.advice.includes(p) ? 0 : 1) : 2;
+    return replaces(p) ? 3 : item.advice.includes(p) ? 0 : 1;
+  };
+  return phrases.map((p, n) => ({ p, n, r: rank(p) })).sort((a, b) => a.r - b.r || a.n - b.n).map((x) => x.p);
+}

@@ -3,7 +3,7 @@
 // so a reload or a Wi-Fi drop loses nothing; the client_id makes a resend harmless.
 import { api, requireRole, esc, uuid } from '/js/api.js';
 import { langSwitch, t, lang } from '/js/i18n.js';
-import { COLOUR, itemStatus, valueStatus, valueProblem, toNumber, missing } from '/js/inspect-rules.js';
+import { COLOUR, itemStatus, valueStatus, valueProblem, toNumber, missing, suggestAdvice } from '/js/inspect-rules.js';
 import { signaturePad } from '/js/signature.js';
 import { createOutbox, KEPT, REFUSED } from '/js/outbox.js';
 
@@ -16,6 +16,7 @@ let draft = null;          // the check being filled in
 let previous = null;       // the same car's last inspection, if any
 let pad = null;            // the signature pad, when shown
 let numpadTarget = null;   // { item, key } or { field: 'mileage' }
+let adviceAsked = null;    // the item whose missing advice the pad has asked for once
 
 // MARK: - Draft: saved on every change
 
@@ -32,7 +33,7 @@ function newDraft(guest) {
     client_id: uuid(), started: new Date().toISOString(), tab: 'vehicle',
     invitee_id: guest?.id ?? null,
     customer: { name: guest?.name || '', phone: guest?.phone || '' },
-    vehicle: { plate: guest?.plate || '', vin: guest?.vin || '', mileage_km: '' },
+    vehicle: { plate: guest?.plate || '', vin: guest?.vin || '', model: guest?.model || '', mileage_km: '' },
     technician: me?.name || '', items: {}, signature: null,
   };
 }
@@ -102,7 +103,7 @@ async function refreshStart() {
 }
 
 function pickButton(g) {
-  return `<button data-guest='${esc(JSON.stringify({ id: g.id, name: g.name, phone: g.phone, plate: g.plate, vin: g.vin }))}'>
+  return `<button data-guest='${esc(JSON.stringify({ id: g.id, name: g.name, phone: g.phone, plate: g.plate, vin: g.vin, model: g.model }))}'>
     <strong>${esc(g.plate || t('无车牌',
       'no plate'))} · ${esc(g.name)}</strong><small>${esc(g.model || '')} ${esc(g.phone ? `…${g.phone.slice(-4)}` : '')}</small></button>`;
 }
@@ -125,6 +126,7 @@ async function begin(guest) {
   await loadPrevious();
   showScreen('form');
   render();
+  openNumpad({ field: 'mileage' }); // the first thing to type: saves a tap on every car
 }
 
 async function loadPrevious() {
@@ -176,6 +178,7 @@ function renderVehicle() {
     <div class="vehicle-grid">
       <label>${esc(t('车牌号', 'Plate'))}<input data-f="vehicle.plate" value="${esc(v.plate)}" autocapitalize="characters"></label>
       <label>${esc(t('车架号（VIN）', 'VIN'))}<input data-f="vehicle.vin" value="${esc(v.vin)}" maxlength="17" autocapitalize="characters"></label>
+      <label>${esc(t('车型', 'Model'))}<input data-f="vehicle.model" value="${esc(v.model || '')}" maxlength="40"></label>
       <label>${esc(t('行驶里程（公里）',
         'Mileage (km)'))}<span class="values"><button type="button" data-mileage class="${v.mileage_km === '' ? '' : 'green'}"><b>${esc(v.mileage_km || '—')}</b><small>km</small></button></span></label>
       <label>${esc(t('客户姓名', 'Customer name'))}<input data-f="customer.name" value="${esc(c.name)}" ${draft.invitee_id ? 'readonly' : ''}></label>
@@ -191,7 +194,7 @@ function renderZone(zoneID) {
   const items = template.items.filter((i) => i.zone === zoneID);
   const zone = template.zones.find((z) => z.id === zoneID);
   $('tab').innerHTML = `<div class="zone-head"><h2>${esc(zoneName(zone))}</h2>
-    <button class="secondary" data-all-ok="${zoneID}">${esc(t('未检项全部正常', 'Mark the rest OK'))}</button></div>
+    <button class="secondary" data-all-ok="${zoneID}">${esc(t('其余全部正常 ›', 'The rest OK ›'))}</button></div>
     ${items.map(itemCard).join('')}`;
 }
 
@@ -213,14 +216,17 @@ function itemCard(item) {
       ${old !== undefined ? `<small>${esc(t('上次', 'last'))} ${old}</small>` : ''}</button>`;
   }).join('');
   const needAdvice = status === 'advise' || status === 'urgent';
-  const phrases = [...template.advice, ...item.advice];
+  const phrases = needAdvice ? suggestAdvice(template, item, status) : [];
+  const asking = needAdvice && !(st.advice || '').trim();
   return `<article class="item ${status ? COLOUR[status] : ''}" data-item="${item.id}" id="item-${item.id}">
     <header><span class="no">${item.no}</span><h3>${esc(itemName(item))} ${lang() === 'en' ? '' : `<small>${esc(item.name_en || '')}</small>`}</h3>
       ${status ? `<strong class="${status === 'urgent' ? 'error' : status === 'ok' ? 'ok' : ''}">${esc(statusText(status, item))}</strong>` : ''}</header>
     ${item.hint ? `<p class="hint">${esc(item.hint)}</p>` : ''}
     <div class="statuses">${choices.map((c) => `<button type="button" data-status="${item.id}:${c}" class="${c} ${st.status === c ? 'on' : ''}">${esc(statusText(c, item))}</button>`).join('')}</div>
     ${item.values.length ? `<div class="values">${values}</div>` : ''}
-    ${needAdvice ? `<div class="advice">${phrases.map((p) => `<button type="button" data-advice="${item.id}" data-text="${esc(p)}" class="${st.advice === p ? 'on' : ''}">${esc(p)}</button>`).join('')}
+    ${needAdvice ? `<div class="advice ${asking ? 'ask' : ''}">${asking ? `<strong class="ask-label">${esc(t('请选择建议：',
+      'Pick the advice:'))}</strong>` : ''}${phrases.map((p, n) => `<button type="button" data-advice="${item.id}" data-text="${esc(p)}"
+        class="${st.advice === p ? 'on' : ''} ${asking && n === 0 ? 'suggested' : ''}">${asking && n === 0 ? '★ ' : ''}${esc(p)}</button>`).join('')}
       <input data-advice-text="${item.id}" value="${esc(st.advice || '')}" placeholder="${esc(t('专家建议', 'Expert advice'))}"></div>` : ''}
     <div class="extra"><input data-note="${item.id}" value="${esc(st.note || '')}" placeholder="${esc(t('备注（如故障码、位置）', 'Note (fault codes, where)'))}">
       <button type="button" class="secondary" data-photo="${item.id}">${esc(st.photo ? t('重拍', 'Retake') : t('拍照', 'Photo'))}</button>
@@ -252,8 +258,9 @@ function renderFinish() {
       'Advise'))} ${count('advise')}</span>
       <span class="r">${esc(t('紧急', 'Urgent'))} ${count('urgent')}</span><span class="muted">${esc(t('不适用', 'N/A'))} ${count('na')}</span></p>
     ${vehicleProblems.length + problems.length ? `<h3>${esc(t('还差这些：', 'Still to do:'))}</h3><ul class="missing">
-      ${vehicleProblems.map((p) => `<li data-goto="vehicle">${esc(p)}</li>`).join('')}
-      ${problems.map((p) => `<li data-goto-item="${p.item}">${esc(lang() === 'en' ? p.en : p.zh)}</li>`).join('')}</ul>` : `<p class="ok">${esc(t('21 项已全部检查', 'Every item is checked'))}</p>`}
+      ${vehicleProblems.map((p) => `<li><button type="button" class="secondary" data-goto="vehicle">${esc(p)} ›</button></li>`).join('')}
+      ${problems.map((p) => `<li><button type="button" class="secondary" data-goto-item="${p.item}">${esc(lang() === 'en' ? p.en : p.zh)} ›</button></li>`)
+    .join('')}</ul>` : `<p class="ok">${esc(t('21 项已全部检查', 'Every item is checked'))}</p>`}
   </section>
   ${urgent.length ? `<section class="panel sig-box"><h2>${esc(t('客户签字确认', "Customer's signature"))}</h2>
     <p>${esc(t('以下紧急安全缺陷已告知客户：',
@@ -284,6 +291,7 @@ function openNumpad(target) {
   numpadTarget = target;
   const np = $('numpad');
   np.classList.remove('hidden');
+  renderPadExtras();
   if (target.field === 'mileage') {
     $('np-label').textContent = t('行驶里程', 'Mileage'); $('np-unit').textContent = 'km'; $('np-hint').textContent = '';
     $('np-value').textContent = draft.vehicle.mileage_km || '';
@@ -297,10 +305,45 @@ function openNumpad(target) {
     document.querySelectorAll('.values button.active').forEach((b) => b.classList.remove('active'));
     const field = document.querySelector(`[data-val="${item.id}:${spec.key}"]`);
     field?.classList.add('active');
-    // Keep the field being typed above the pad.
+    // Keep the field being typed between the zone bar and the pad.
     const top = field?.getBoundingClientRect().top ?? 0;
-    if (top > window.innerHeight - np.offsetHeight - 90 || top < 0) window.scrollBy(0, top - 120);
+    const below = $('tabs').getBoundingClientRect().bottom;
+    if (top > window.innerHeight - np.offsetHeight - 90 || top < below) window.scrollBy(0, top - below - 16);
   }
+}
+
+/** The pad's extras for the value being typed: "同上" (the item's value before this one, e.g. the door-label pressure
+ * for each tyre) and, once the value turns the item yellow or red, its advice, the best guess for the severity first. */
+function renderPadExtras() {
+  const tgt = numpadTarget;
+  const same = $('np-same');
+  const box = $('np-advice');
+  if (!tgt || tgt.field) { same.disabled = true; same.textContent = t('同上', 'Same'); box.classList.add('hidden'); return; }
+  const item = template.items.find((i) => i.id === tgt.item);
+  const st = draft.items[item.id] || {};
+  const before = sameValue(item, tgt.key);
+  same.disabled = before === null;
+  same.textContent = before === null ? t('同上', 'Same') : `${t('同上', 'Same')} ${before}`;
+  const status = itemStatus(item, st);
+  const need = status === 'advise' || status === 'urgent';
+  box.classList.toggle('hidden', !need);
+  box.classList.toggle('ask', adviceAsked === item.id && !(st.advice || '').trim());
+  if (!need) { box.innerHTML = ''; return; }
+  const list = suggestAdvice(template, item, status).slice(0, 4); // the rest are on the item's card
+  box.innerHTML = `<span class="${status === 'urgent' ? 'r' : 'y'}">${esc(`${item.no} ${itemName(item)} · ${statusText(status, item)}`)}
+    — ${esc(t('选择建议：', 'advice:'))}</span>${list.map((p, n) => `<button type="button" data-np-advice="${esc(p)}"
+    class="${st.advice === p ? 'on' : ''} ${n === 0 && !st.advice ? 'suggested' : ''}">${n === 0 && !st.advice ? '★ ' : ''}${esc(p)}</button>`).join('')}`;
+}
+
+/** The value typed before `key` in the same item, or null. */
+function sameValue(item, key) {
+  const values = draft.items[item.id]?.values || {};
+  const n = item.values.findIndex((v) => v.key === key);
+  for (let i = n - 1; i >= 0; i--) {
+    const raw = values[item.values[i].key];
+    if (raw !== undefined && String(raw).trim() !== '') return raw;
+  }
+  return null;
 }
 
 function closeNumpad() { numpadTarget = null; $('numpad').classList.add('hidden'); document.querySelectorAll('.values button.active').forEach((b) => b.classList.remove('active')); }
@@ -309,12 +352,26 @@ function numpadKey(k) {
   if (!numpadTarget) return;
   let v = $('np-value').textContent;
   if (k === 'ok') { nextValue(); return; }
+  if (k === 'same') {
+    const item = template.items.find((i) => i.id === numpadTarget.item);
+    const before = item && sameValue(item, numpadTarget.key);
+    if (before === null || before === undefined) return;
+    v = String(before);
+    $('np-value').textContent = v;
+    setValue(v);
+    nextValue();
+    return;
+  }
   if (k === 'back') v = v.slice(0, -1);
   else if (k === 'clear') v = '';
   else if (k === '-') v = v.startsWith('-') ? v.slice(1) : `-${v}`;
   else if (k === '.') { if (!v.includes('.')) v = `${v || '0'}.`; }
   else if (v.replace('-', '').replace('.', '').length < 8) v += k;
   $('np-value').textContent = v;
+  setValue(v);
+}
+
+function setValue(v) {
   if (numpadTarget.field === 'mileage') {
     draft.vehicle.mileage_km = v.replace('-', '').split('.')[0]; saveDraft();
     const b = document.querySelector('[data-mileage] b'); if (b) b.textContent = draft.vehicle.mileage_km || '—';
@@ -328,17 +385,30 @@ function numpadKey(k) {
     rerenderItem(target.item);
     numpadTarget = target;
     document.querySelector(`[data-val="${target.item}:${target.key}"]`)?.classList.add('active');
+    renderPadExtras();
   }
 }
 
-/** OK on the pad moves to the next value of the same item, then closes. */
+/** OK on the pad moves on: to the next value of the same item, then to the next item of the zone still waiting for
+ * a value, then closes. An item that turned yellow or red asks for its advice first (a second OK goes on without). */
 function nextValue() {
   const target = numpadTarget;
   if (!target || target.field === 'mileage') { closeNumpad(); return; }
   const item = template.items.find((i) => i.id === target.item);
+  const st = draft.items[item.id] || {};
+  const status = itemStatus(item, st);
+  if ((status === 'advise' || status === 'urgent') && !(st.advice || '').trim() && adviceAsked !== item.id) {
+    adviceAsked = item.id;
+    renderPadExtras();
+    return;
+  }
   const n = item.values.findIndex((v) => v.key === target.key);
   const nextSpec = item.values.slice(n + 1).find((v) => !v.optional);
-  if (nextSpec) openNumpad({ item: item.id, key: nextSpec.key }); else closeNumpad();
+  if (nextSpec) { openNumpad({ item: item.id, key: nextSpec.key }); return; }
+  const zone = template.items.filter((i) => i.zone === item.zone);
+  const empty = (i) => i.values.find((v) => !v.optional && String(draft.items[i.id]?.values?.[v.key] ?? '').trim() === '');
+  const following = zone.slice(zone.indexOf(item) + 1).find((i) => draft.items[i.id]?.status !== 'na' && empty(i));
+  if (following) openNumpad({ item: following.id, key: empty(following).key }); else closeNumpad();
 }
 
 document.querySelector('.np-keys').addEventListener('click', (e) => { const k = e.target.closest('button')?.dataset.k; if (k) numpadKey(k); });
@@ -383,7 +453,7 @@ function submissionBody() {
   });
   return {
     client_id: draft.client_id, invitee_id: draft.invitee_id,
-    vehicle: { plate: draft.vehicle.plate, vin: draft.vehicle.vin,
+    vehicle: { plate: draft.vehicle.plate, vin: draft.vehicle.vin, model: draft.vehicle.model || null,
       mileage_km: draft.vehicle.mileage_km === '' ? null : Number(draft.vehicle.mileage_km) },
     customer: { name: draft.customer.name, phone: draft.customer.phone }, technician: draft.technician,
     items, signature_png: draft.signature,
@@ -444,17 +514,26 @@ document.body.addEventListener('click', async (e) => {
   if (d.status) {
     const [id, s] = d.status.split(':');
     itemState(id).status = s; saveDraft(); rerenderItem(id);
+    if (s === 'advise' || s === 'urgent') $(`item-${id}`)?.querySelector('.advice')?.scrollIntoView({ block: 'nearest' });
     const item = template.items.find((i) => i.id === id);
     const firstEmpty = s !== 'na' && item.values.find((v) => !v.optional && !(draft.items[id].values[v.key] ?? '').toString().trim());
     if (firstEmpty) openNumpad({ item: id, key: firstEmpty.key });
     return;
   }
-  if (d.advice) { itemState(d.advice).advice = d.text; saveDraft(); rerenderItem(d.advice); return; }
+  if (d.advice) { itemState(d.advice).advice = d.text; saveDraft(); rerenderItem(d.advice); renderPadExtras(); return; }
+  if (d.npAdvice !== undefined && numpadTarget?.item) {
+    const id = numpadTarget.item;
+    itemState(id).advice = d.npAdvice; saveDraft(); rerenderItem(id);
+    nextValue(); // the advice is the answer to this value: go on as OK would
+    return;
+  }
   if (d.photo) { takePhoto(d.photo); return; }
   if (d.unphoto) { delete itemState(d.unphoto).photo; saveDraft(); rerenderItem(d.unphoto); return; }
   if (d.allOk) {
     for (const i of template.items.filter((x) => x.zone === d.allOk)) if (!draft.items[i.id]?.status) itemState(i.id).status = 'ok';
-    saveDraft(); render(); return;
+    const all = tabs();
+    go(all[Math.min(all.length - 1, all.indexOf(d.allOk) + 1)]); // and on to the next zone
+    return;
   }
   if (d.goto) { go(d.goto); return; }
   if (d.gotoItem) { const item = template.items.find((i) => i.id === d.gotoItem); go(item.zone); $(`item-${item.id}`)?.scrollIntoView({ block: 'center' }); $(`item-${item.id}`)?.classList.add('flag'); return; }
@@ -510,6 +589,9 @@ $('again').addEventListener('click', () => showScreen('start'));
 async function start() {
   if (!me) return;
   $('who').textContent = me.name;
+  // The zone bar sticks just under the header, whatever height the header wraps to.
+  const headerHeight = () => document.documentElement.style.setProperty('--header-h', `${document.querySelector('header.top').offsetHeight}px`);
+  headerHeight(); window.addEventListener('resize', headerHeight);
   langSwitch($('lang'), () => { if (draft) render(); else showScreen('start'); });
   try { template = await api('/api/inspection/template'); } catch (e) {
     $('start').innerHTML = `<p class="error">${esc(t('无法读取检查模板：', 'Cannot load the inspection template: '))}${esc(e.message)}</p>`; return;

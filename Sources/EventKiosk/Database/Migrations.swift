@@ -344,6 +344,9 @@ extension AppDatabase {
                 CREATE VIEW valid_order AS SELECT * FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void);
                 """)
         }
+        migrator.registerMigration("v14 inspection car model") { db in
+            try db.alter(table: "inspection") { t in t.add(column: "model", .text) }
+        }
         return migrator
     }
 }

@@ -50,6 +50,7 @@ struct InspectionReport {
                 <tr><th>客户姓名</th><td>\(e(i.customerName ?? "—"))</td><th>联系电话</th><td>\(e(i.customerPhone ?? "—"))</td><th>检查单号</th><td>\(i.id)</td></tr>
                 <tr><th>车牌号</th><td>\(e(i.plate ?? "—"))</td><th>车架号</th><td class="mono">\(e(i.vin ?? "—"))</td><th>行驶里程</th><td>\(i.mileageKm.map { "\($0) km" } ?? "—")</td></tr>
                 <tr><th>检查日期</th><td>\(e(when))</td><th>检查技师</th><td>\(e(i.technician))</td><th>活动</th><td>\(e(event?.name ?? ""))</td></tr>
+                <tr><th>车型</th><td colspan="5">\(e(i.model ?? "—"))</td></tr>
               </table>
               <p class="summary">结果：<span class="chip green">正常 \(i.items.filter { $0.status == .ok }.count)</span>
                 <span class="chip yellow">建议 \(i.yellowCount)</span> <span class="chip red">紧急 \(i.redCount)</span>

@@ -10,7 +10,12 @@ public struct InspectionSubmission: Decodable, Sendable {
     public var items: [ItemInput]?
     public var signaturePng: String?
 
-    public struct Vehicle: Decodable, Sendable { public var plate: String?; public var vin: String?; public var mileageKm: JSONValue? }
+    public struct Vehicle: Decodable, Sendable {
+        public var plate: String?
+        public var vin: String?
+        public var model: String?
+        public var mileageKm: JSONValue?
+    }
     public struct Customer: Decodable, Sendable { public var name: String?; public var phone: String? }
     public struct ItemInput: Decodable, Sendable {
         public var id: String?
@@ -45,6 +50,8 @@ public struct CheckedInspection: Sendable {
     public let inviteeId: Int64?
     public let plate: String?
     public let vin: String?
+    /// The car model (车型), as typed on the tablet; the invitee's model when left empty.
+    public let model: String?
     public let mileageKm: Int?
     public let customerName: String?
     public let customerPhone: String?
@@ -104,6 +111,8 @@ public enum InspectionRules {
         if let vin, vin.range(of: "^[A-HJ-NPR-Z0-9]{17}$", options: .regularExpression) == nil {
             problem(nil, "车架号须为 17 位（不含 I、O、Q）：\(vin.prefix(30)) / VIN must be 17 letters and digits without I, O, Q")
         }
+        let model = s.vehicle?.model?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let model, model.count > 40 { problem(nil, "车型过长 / model is longer than 40 characters") }
         var mileage: Int?
         if let raw = s.vehicle?.mileageKm, raw != .null {
             if let m = number(raw), m >= 0, m <= 2_000_000, m == m.rounded() {
@@ -226,7 +235,8 @@ public enum InspectionRules {
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
         return .success(
             CheckedInspection(
-                clientId: clientId, inviteeId: s.inviteeId, plate: plate, vin: vin, mileageKm: mileage,
+                clientId: clientId, inviteeId: s.inviteeId, plate: plate, vin: vin, model: model?.isEmpty == false ? model : nil,
+                mileageKm: mileage,
                 customerName: customerName, customerPhone: phone, technician: technician,
                 items: evaluated, signature: signature, photos: photos))
     }

@@ -11,6 +11,7 @@ public struct InspectionView: Codable, Sendable, Equatable {
     public let customerPhone: String?
     public let plate: String?
     public let vin: String?
+    public let model: String?
     public let mileageKm: Int?
     public let technician: String
     public let items: [EvaluatedItem]
@@ -24,6 +25,7 @@ public struct InspectionView: Codable, Sendable, Equatable {
     init(row r: Row) {
         id = r["id"]; clientId = r["client_id"]; at = r["at"]; inviteeId = r["invitee_id"]
         customerName = r["customer_name"]; customerPhone = r["customer_phone"]; plate = r["plate"]; vin = r["vin"]
+        model = r["model"]
         mileageKm = r["mileage_km"]; technician = r["technician"]
         items = (try? JSON.decoder.decode([EvaluatedItem].self, from: Data((r["items"] as String).utf8))) ?? []
         yellowCount = r["yellow_count"]; redCount = r["red_count"]; signed = r["signed"]
@@ -40,7 +42,7 @@ public struct TechnicianCount: Codable, Sendable, Equatable {
 extension AppDatabase {
     static let templateKey = "inspection_template"
     static let inspectionColumns =
-        "id, client_id, at, invitee_id, customer_name, customer_phone, plate, vin, mileage_km, technician, items, yellow_count, red_count, signature IS NOT NULL AS signed"
+        "id, client_id, at, invitee_id, customer_name, customer_phone, plate, vin, model, mileage_km, technician, items, yellow_count, red_count, signature IS NOT NULL AS signed"
 
     // MARK: - Template
 
@@ -86,7 +88,7 @@ extension AppDatabase {
     func saveInspection(_ c: CheckedInspection, staffID: Int64?) async throws -> (InspectionView, created: Bool) {
         try await write { db in
             if let existing = try Self.inspection(db, clientID: c.clientId) { return (existing, false) }
-            var name = c.customerName, phone = c.customerPhone, plate = c.plate, vin = c.vin, inviteeID = c.inviteeId
+            var name = c.customerName, phone = c.customerPhone, plate = c.plate, vin = c.vin, model = c.model, inviteeID = c.inviteeId
             var invitee: InviteeRecord?
             if let id = c.inviteeId {
                 guard let found = try InviteeRecord.fetchOne(db, key: id) else {
@@ -103,17 +105,17 @@ extension AppDatabase {
             if let invitee {
                 inviteeID = invitee.id
                 name = name ?? invitee.name; phone = phone ?? invitee.phone
-                plate = plate ?? invitee.plate; vin = vin ?? invitee.vin
+                plate = plate ?? invitee.plate; vin = vin ?? invitee.vin; model = model ?? invitee.model
             }
             let now = Date()
             let itemsJSON = String(decoding: try JSON.encoder.encode(c.items), as: UTF8.self)
             try db.execute(
                 sql: """
-                    INSERT INTO inspection(client_id, invitee_id, customer_name, customer_phone, plate, vin, mileage_km, technician, staff_id,
-                                           items, yellow_count, red_count, signature, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                    INSERT INTO inspection(client_id, invitee_id, customer_name, customer_phone, plate, vin, model, mileage_km, technician,
+                                           staff_id, items, yellow_count, red_count, signature, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                     """,
                 arguments: [
-                    c.clientId, inviteeID, name, phone, plate, vin, c.mileageKm, c.technician, staffID, itemsJSON,
+                    c.clientId, inviteeID, name, phone, plate, vin, model, c.mileageKm, c.technician, staffID, itemsJSON,
                     c.items.filter { $0.status == .advise }.count, c.urgentItems.count, c.signature, now,
                 ])
             let id = db.lastInsertedRowID
