@@ -114,7 +114,7 @@ function showProblems(problems) {
   const box = $('event-problems');
   box.classList.toggle('hidden', !problems.length);
   box.innerHTML = problems.length ? `<strong>${t(`有 ${problems.length} 处需要改正，尚未保存：`, `${problems.length} thing(s) to fix; nothing was saved:`)}</strong>
-    <ul>${problems.map((p) => `<li><strong>${esc(fieldName(p.field))}</strong>：${esc(p.message)} <code class="muted">${esc(p.field)}</code></li>`).join('')}</ul>` : '';
+    <ul>${problems.map((p) => `<li><strong>${esc(fieldName(p.field))}</strong>：${esc(inLanguage(p.message))}</li>`).join('')}</ul>` : '';
   for (const p of problems) {
     // The exact field, else the field it belongs to (doors[1] → doors, wheel.prizes → its table).
     const el = document.querySelector(`#event-form [data-field="${CSS.escape(p.field)}"]`)

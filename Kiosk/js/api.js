@@ -1,4 +1,5 @@
 // Shared fetch helper: bearer token, JSON in and out, errors as readable messages.
+import { lang } from './i18n.js';
 const TOKEN_KEY = 'kiosk.token';
 
 export function session() {
@@ -7,9 +8,18 @@ export function session() {
 export function saveSession(s) { localStorage.setItem(TOKEN_KEY, JSON.stringify(s)); }
 export function clearSession() { localStorage.removeItem(TOKEN_KEY); }
 
+/** The server says everything twice, "中文 / English": the part for the chosen language. */
+export function inLanguage(message) {
+  const text = String(message ?? '');
+  const cut = text.indexOf(' / ');
+  if (cut < 0 || !/[\u4e00-\u9fff]/.test(text.slice(0, cut))) return text;
+  return lang() === 'en' ? text.slice(cut + 3) : text.slice(0, cut);
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
-    super((body && body.message) || `HTTP ${status}`);
+    super(inLanguage((body && body.message) || `HTTP ${status}`));
+    this.full = (body && body.message) || `HTTP ${status}`;
     this.status = status; this.body = body || {};
   }
 }
@@ -75,7 +85,7 @@ export function storageTrouble(data) {
     bar.id = 'storage-banner'; bar.className = 'storage-banner'; bar.setAttribute('role', 'alert');
     document.body.prepend(bar);
   }
-  bar.textContent = `⚠ ${data.message}`;
+  bar.textContent = `⚠ ${inLanguage(data.message)}`;
 }
 
 /** Sends a file with upload progress (fetch has none), resolving to the parsed JSON answer. */

@@ -1,4 +1,4 @@
-import { requireRole, esc, uuid, request } from './api.js';
+import { requireRole, esc, uuid, request, inLanguage } from './api.js';
 import { langSwitch, t } from './i18n.js';
 import { connectLive } from './live.js';
 import { createOutbox, KEPT, REFUSED } from './outbox.js';
@@ -52,7 +52,7 @@ function notifySent(item, result) {
   const answer = result.answer || { status: 0, data: {} };
   const el = $('sent');
   const what = result.verdict === REFUSED ? result.why : ({ 201: t('已签到 ✓', 'checked in ✓'), 409: t('此前已签到', 'was already checked in'),
-    404: t('查无此码', 'unknown code'), 410: t('邀请已取消', 'invitation cancelled') }[answer.status] || answer.data.message || `HTTP ${answer.status}`);
+    404: t('查无此码', 'unknown code'), 410: t('邀请已取消', 'invitation cancelled') }[answer.status] || inLanguage(answer.data.message) || `HTTP ${answer.status}`);
   el.textContent = `${t('已补发', 'Sent')}: ${item.label} — ${what}`;
   el.classList.remove('hidden');
   if (item.local && item.local !== kindOf(answer.status)) {
@@ -147,7 +147,7 @@ function show({ status: code, data }, result = {}) {
   } else if (code === 410) {
     showResult('bad', t('邀请已取消', 'Invitation cancelled'), inv.name || '', t('请联系销售顾问', 'Please call the consultant'));
   } else {
-    showResult('bad', t('无法签到', 'Cannot check in'), '', result.why || data.message || `HTTP ${code}`);
+    showResult('bad', t('无法签到', 'Cannot check in'), '', inLanguage(result.why || data.message) || `HTTP ${code}`);
   }
 }
 
@@ -180,7 +180,7 @@ async function undoCheckIn(id) {
   const answer = await request(`/api/checkins/${id}`, { method: 'DELETE' }).catch(() => null);
   const data = answer ? answer.data : { message: t('连不上服务器', 'Cannot reach the laptop') };
   if (answer && answer.status === 200) { showResult('already', t('已撤销', 'Undone'), '', ''); refreshCounts(); }
-  else showResult('bad', t('无法撤销', 'Cannot undo'), '', data.message || '');
+  else showResult('bad', t('无法撤销', 'Cannot undo'), '', inLanguage(data.message || ''));
 }
 
 let audio;

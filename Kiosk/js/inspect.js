@@ -1,7 +1,7 @@
 // The technician's tablet: pick a car, fill in the 21 items zone by zone, sign, submit.
 // Every tap is saved on the tablet (localStorage), and a submission waits in a queue until the laptop answers,
 // so a reload or a Wi-Fi drop loses nothing; the client_id makes a resend harmless.
-import { api, requireRole, esc, uuid } from '/js/api.js';
+import { api, requireRole, esc, uuid, inLanguage } from '/js/api.js';
 import { langSwitch, t, lang } from '/js/i18n.js';
 import { COLOUR, itemStatus, valueStatus, valueProblem, toNumber, missing, suggestAdvice } from '/js/inspect-rules.js';
 import { signaturePad } from '/js/signature.js';
@@ -68,8 +68,8 @@ function renderPending() {
 }
 
 /** Why the laptop refused a check: its list of problems, or its message. */
-const whyRefused = (answer) => (answer.data.problems || []).map((p) => p.message).slice(0,
-  3).join('; ') || answer.data.message || `HTTP ${answer.status}`;
+const whyRefused = (answer) => (answer.data.problems || []).map((p) => inLanguage(p.message)).slice(0,
+  3).join('; ') || inLanguage(answer.data.message) || `HTTP ${answer.status}`;
 
 /** What became of a check that waited: stored (gone from the outbox), or refused (kept, marked, to be fixed). */
 function settle(item, result) {

@@ -1,6 +1,6 @@
 import { connectLive } from './live.js';
 import { langSwitch, t } from './i18n.js';
-import { esc } from './api.js';
+import { esc, request } from './api.js';
 
 // The MC screen needs no sign-in: it shows only public, masked data.
 const $ = (id) => document.getElementById(id);
@@ -63,7 +63,8 @@ function celebrate(e) {
 /** The audit log's head, small in a corner: a photo of the screen anchors the log at that moment. */
 async function auditHead() {
   try {
-    const h = await (await fetch('/api/audit/head', { cache: 'no-store' })).json();
+    const { status, data: h } = await request('/api/audit/head');
+    if (status !== 200) return;
     $('audit-head').textContent = `${t('日志', 'log')} #${h.seq} · ${h.short}`;
   } catch { /* kept as it was */ }
 }
@@ -71,9 +72,9 @@ async function auditHead() {
 async function poll() {
   auditHead();
   try {
-    const r = await fetch('/api/tally', { cache: 'no-store' });
-    if (!r.ok) throw new Error();
-    tally = await r.json(); pollOk = true; render();
+    const { status, data } = await request('/api/tally');
+    if (status !== 200) throw new Error(`HTTP ${status}`);
+    tally = data; pollOk = true; render();
   } catch { pollOk = false; }
   setFresh();
 }
@@ -81,7 +82,7 @@ async function poll() {
 async function init() {
   langSwitch($('lang'), render);
   try {
-    const ev = await (await fetch('/api/event')).json();
+    const { data: ev } = await request('/api/event');
     $('event-name').textContent = ev.name; document.title = `${ev.name} · 主持大屏`;
     tiers = ev.tiers;
   } catch { /* shown once the stream connects */ }

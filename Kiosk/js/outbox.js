@@ -8,7 +8,7 @@
 //   - refused: 413 (too large) and 400/415/422 that the item can never pass: it leaves, with the reason shown (or,
 //              with `keepRefused`, stays marked with the reason so a person can reopen and fix it: inspections).
 // Duplicates (the same nonce twice) are dropped on the way in. Used by the door (scans, walk-ins) and the workshop.
-import { request } from './api.js';
+import { request, inLanguage } from './api.js';
 
 export const KEPT = 'kept';
 export const DONE = 'done';
@@ -25,7 +25,7 @@ export function judge(answer) {
     return { verdict: KEPT, why: storage ? 'storage' : 'server' };
   }
   if (status === 413 || status === 415 || status === 400 || status === 422) return { verdict: REFUSED,
-    why: (data && data.message) || `HTTP ${status}` };
+    why: inLanguage(data && data.message) || `HTTP ${status}` };
   return { verdict: DONE, why: '' };
 }
 

@@ -1,4 +1,4 @@
-import { esc } from './api.js';
+import { esc, request, inLanguage } from './api.js';
 import { langSwitch, t, lang } from './i18n.js';
 
 // No sign-in: the exit tablet (kiosk mode) or a guest's phone via ?code= from their invitation.
@@ -35,9 +35,8 @@ $('form').addEventListener('submit', async (e) => {
   if (code) body.code = code;
   if ($('callback').checked) body.callback_phone = $('phone').value.trim();
   try {
-    const res = await fetch('/api/survey/answers', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) { $('error').textContent = data.message || `HTTP ${res.status}`; return; }
+    const { status, data } = await request('/api/survey/answers', { method: 'POST', body });
+    if (status < 200 || status >= 300) { $('error').textContent = inLanguage(data.message) || `HTTP ${status}`; return; }
     $('form').classList.add('hidden'); $('thanks').classList.remove('hidden');
     setTimeout(reset, 10000);
   } catch { $('error').textContent = t('连不上服务器，请稍后再试', 'Cannot reach the server; please try again'); }
@@ -45,7 +44,7 @@ $('form').addEventListener('submit', async (e) => {
 
 async function init() {
   langSwitch($('lang'), render);
-  try { questions = (await (await fetch('/api/survey')).json()).questions || []; } catch { questions = []; }
+  try { questions = (await request('/api/survey')).data.questions || []; } catch { questions = []; }
   render();
 }
 init();

@@ -230,6 +230,7 @@ public func buildRouter(
     DrawsController(db: db, feed: feed, closed: closed).register(on: api)
     SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)
     InspectionsController(db: db).register(on: api)
+    PrizesController(db: db).register(on: api)
     ReportsController(db: db, backup: backup).register(on: api)
     LiveController(
         feed: feed, slots: StreamSlots(perClient: config.streamsPerClient, total: config.streamsTotal),

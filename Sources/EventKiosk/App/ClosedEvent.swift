@@ -10,12 +10,14 @@ public final class ClosedFlag: Sendable {
 }
 
 /// After the event is closed every change is refused (409 `event_closed`), except what the reports and the closing
-/// still need: signing in and out, the follow-up calls of the week after, complaint handling, and backups.
+/// still need: signing in and out, the follow-up calls of the week after, complaint handling, the prize desk's ticks,
+/// and backups.
 /// `APIRouter` asks this for each route when it is registered, and checks the flag after the caller's role.
 enum ClosedEvent {
     static let stillOpen: Set<String> = [
         "POST /api/login", "POST /api/logout", "POST /api/qr/decode", "POST /api/backup", "PUT /api/backup/target",
         "PATCH /api/followups/{id}", "POST /api/survey/complaints/{id}/handle",
+        "POST /api/prizes/handout",
     ]
 
     static func refusesAfterClose(_ method: HTTPRequest.Method, _ path: String) -> Bool {

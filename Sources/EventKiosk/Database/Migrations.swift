@@ -347,6 +347,13 @@ extension AppDatabase {
         migrator.registerMigration("v14 inspection car model") { db in
             try db.alter(table: "inspection") { t in t.add(column: "model", .text) }
         }
+        migrator.registerMigration("v15 prize handout") { db in
+            try db.create(table: "prize_handout") { t in
+                t.primaryKey("key", .text)
+                t.column("at", .datetime).notNull()
+                t.column("staff_id", .integer)
+            }
+        }
         return migrator
     }
 }
