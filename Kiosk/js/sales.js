@@ -71,37 +71,54 @@ function renderSummary() {
 
 $('confirm').addEventListener('click', async () => {
   $('confirm').disabled = true;
+  $('error').textContent = '';
   try {
     const r = await api('/api/orders', { method: 'POST', body: { invitee_id: guest.id, model, nonce, consultant: consultant || me.name } });
     const tl = r.tally;
-    $('result').className = 'ok big';
-    $('result').textContent = t(`成交！今日第 ${tl.orders} 台，全场每台优惠 ¥${tl.rebate_per_order}`,
-      `Sold! Order ${tl.orders} today; every car gets ¥${tl.rebate_per_order}`);
     renderTally(tl);
-    offerSpin(r.order.id);
+    const more = tl.rebate_per_order === 0 && tl.next_tier; // below the first tier: say what the room can still win
+    showAnswer(r.order, more
+      ? t(`成交！${r.order.name} · ${r.order.model}，今日第 ${tl.orders} 台。再成交 ${more.more} 台，全场每台享 ¥${more.rebate}`,
+        `Sold! ${r.order.name} · ${r.order.model}: order ${tl.orders} today. ${more.more} more and every car gets ¥${more.rebate}`)
+      : t(`成交！${r.order.name} · ${r.order.model}，今日第 ${tl.orders} 台，全场每台优惠 ¥${tl.rebate_per_order}`,
+        `Sold! ${r.order.name} · ${r.order.model}: order ${tl.orders} today; every car gets ¥${tl.rebate_per_order}`));
     guest = null; model = null; nonce = null;
     renderModels(); renderSummary();
     loadOrders().then(loadGuests); // the guest is marked as having ordered
   } catch (err) {
-    $('result').className = 'error'; $('result').textContent = err.message; $('confirm').disabled = false;
+    $('error').textContent = err.message; $('confirm').disabled = false;
   }
 });
 
-/** Every order earns one spin: start it from here; the big wheel screen shows it landing. */
-function offerSpin(orderID) {
-  const b = document.createElement('button');
-  b.type = 'button'; b.id = 'spin'; b.className = 'secondary';
-  b.textContent = t('幸运大转盘：为此订单转盘', 'Lucky wheel: spin for this order');
-  b.addEventListener('click', async () => {
-    b.disabled = true;
-    try {
-      const r = await api('/api/wheel/spins', { method: 'POST', body: { order_id: orderID, nonce: uuid() } });
-      b.replaceWith(Object.assign(document.createElement('span'), { id: 'spin-result', className: 'ok',
-        textContent: t(`转盘结果：${r.spin.prize.name}`, `Wheel: ${r.spin.prize.name}`) }));
-    } catch (err) { b.disabled = false; $('result').append(` · ${err.message}`); }
-  });
-  $('result').append(' ', b);
+// MARK: - The answer: ① the order, ② its spin
+
+let spinOrder = null;
+
+/** Opens the answer. With `orderText` it starts at ① (a new order); without, straight at ② (a spin from the list). */
+function showAnswer(order, orderText) {
+  spinOrder = order;
+  $('answer-order').classList.toggle('hidden', !orderText);
+  $('result').textContent = orderText || '';
+  $('spin').classList.remove('hidden'); $('spin').disabled = false;
+  $('spin').textContent = t(`为 ${order.name} 转盘`, `Spin for ${order.name}`);
+  $('spin-result').classList.add('hidden'); $('spin-result').textContent = ''; $('spin-error').textContent = '';
+  $('answer-close').textContent = t('稍后再转（可在最近订单中转）', 'Spin later (from the latest orders)');
+  if (!$('answer').open) $('answer').showModal();
 }
+
+/** Every order earns one spin: the server picks the prize; the big wheel screen shows it landing. */
+$('spin').addEventListener('click', async () => {
+  $('spin').disabled = true; $('spin-error').textContent = '';
+  try {
+    const r = await api('/api/wheel/spins', { method: 'POST', body: { order_id: spinOrder.id, nonce: uuid() } });
+    $('spin').classList.add('hidden');
+    $('spin-result').textContent = t(`转盘结果：${r.spin.prize.name}`, `Wheel: ${r.spin.prize.name}`);
+    $('spin-result').classList.remove('hidden');
+    $('answer-close').textContent = t('完成，下一位客户', 'Done: next customer');
+    loadOrders();
+  } catch (err) { $('spin').disabled = false; $('spin-error').textContent = err.message; }
+});
+$('answer-close').addEventListener('click', () => $('answer').close());
 
 // MARK: - Tally and latest orders, voids
 
@@ -117,7 +134,7 @@ async function loadOrders() {
     // A spin can also be started later, from here: every valid order that has not spun shows its button.
     $('orders').innerHTML = orders.slice(0, 15).map((o) => `<tr>
       <td>${o.id}</td><td>${esc(o.name)}</td><td>${esc(o.model)}</td><td>${esc(o.consultant)}</td>
-      <td>${o.voided ? `<span class="muted">${esc(t('已作废', 'voided'))}</span>` : `${spun.has(o.id) ? '' : `<button class="secondary" data-spin="${o.id}">${
+      <td>${o.voided ? `<span class="muted">${esc(t('已作废', 'voided'))}</span>` : `${spun.has(o.id) ? '' : `<button class="secondary" data-spin="${o.id}" data-name="${esc(o.name)}">${
         esc(t('转盘',
           'Spin'))}</button> `}<button class="danger" data-void="${o.id}" data-what="${esc(`${o.name} · ${o.model}`)}">${esc(t('作废', 'Void'))}</button>`}</td></tr>`).join('');
   } catch { /* the list is a convenience */ }
@@ -126,16 +143,7 @@ async function loadOrders() {
 let voidID = null;
 $('orders').addEventListener('click', async (e) => {
   const s = e.target.closest('button[data-spin]');
-  if (s) {
-    s.disabled = true;
-    try {
-      const r = await api('/api/wheel/spins', { method: 'POST', body: { order_id: Number(s.dataset.spin), nonce: uuid() } });
-      $('result').className = 'ok big';
-      $('result').textContent = t(`订单 ${s.dataset.spin} 转盘结果：${r.spin.prize.name}`, `Order ${s.dataset.spin}: ${r.spin.prize.name}`);
-      loadOrders();
-    } catch (err) { s.disabled = false; $('result').className = 'error'; $('result').textContent = err.message; }
-    return;
-  }
+  if (s) { showAnswer({ id: Number(s.dataset.spin), name: s.dataset.name }); return; }
   const b = e.target.closest('button[data-void]');
   if (!b) return;
   voidID = b.dataset.void;
