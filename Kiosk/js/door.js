@@ -134,9 +134,8 @@ function show({ status: code, data }, result = {}) {
   if (code === 201) {
     lastOk = data.checkin;
     if (inv.id) roster.arrived(inv.id, data.checkin.at);
-    const people = t(`${data.checkin.party_size} 人`, `party of ${data.checkin.party_size}`);
     const tickets = (data.tickets || []).map((x) => t(`抽奖券 ${x.draw} №${x.number}`, `${x.draw} ticket №${x.number}`));
-    showResult('ok', t('签到成功 ✓', 'Welcome ✓'), inv.name, [consultant, people, ...tickets].filter(Boolean).join(' · '), true);
+    showResult('ok', t('签到成功 ✓', 'Welcome ✓'), inv.name, [consultant, ...tickets].filter(Boolean).join(' · '), true);
     refreshCounts();
   } else if (code === 409) {
     const when = data.first_at ? new Date(data.first_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }) : '';
@@ -161,6 +160,8 @@ function showResult(kind, title, name, detail, undoable = false) {
   $('result-detail').textContent = detail || '';
   let undo = box.querySelector('.undo');
   if (undo) undo.remove();
+  box.querySelector('.party-fix')?.remove();
+  if (undoable && lastOk) box.querySelector('.result-box').insertBefore(partyFix(lastOk), box.querySelector('.result-hint'));
   if (undoable && lastOk) {
     undo = document.createElement('button');
     undo.className = 'secondary undo'; undo.type = 'button'; undo.textContent = t('撤销这次签到', 'Undo this check-in');
@@ -173,6 +174,34 @@ function showResult(kind, title, name, detail, undoable = false) {
   hideTimer = setTimeout(hideResult, kind === 'ok' ? 3000 : 6000);
   scan.focus();
 }
+/** On the green screen: how many came with the guest, corrected with − and + (each tap is saved at once). */
+function partyFix(checkin) {
+  const row = document.createElement('div');
+  row.className = 'party-fix';
+  const label = () => t(`同行 ${checkin.party_size} 人`, `Party of ${checkin.party_size}`);
+  row.innerHTML = `<button type="button" class="secondary" data-step="-1" aria-label="${esc(t('少一人', 'one fewer'))}">−</button>
+    <strong></strong><button type="button" class="secondary" data-step="1" aria-label="${esc(t('多一人', 'one more'))}">+</button>
+    <span class="error" role="alert"></span>`;
+  row.querySelector('strong').textContent = label();
+  row.addEventListener('click', async (e) => {
+    e.stopPropagation(); // a tap here is not "tap anywhere to continue"
+    const step = Number(e.target.closest('button[data-step]')?.dataset.step || 0);
+    clearTimeout(hideTimer); hideTimer = setTimeout(hideResult, 6000);
+    const size = checkin.party_size + step;
+    if (!step || size < 1 || size > 20) return;
+    const answer = await request(`/api/checkins/${checkin.id}`, { method: 'PATCH', body: { party_size: size } }).catch(() => null);
+    if (answer && answer.status === 200) {
+      checkin.party_size = answer.data.checkin.party_size;
+      row.querySelector('strong').textContent = label();
+      row.querySelector('.error').textContent = '';
+      status = answer.data.status; renderCounts(); loadRecent();
+    } else {
+      row.querySelector('.error').textContent = answer ? inLanguage(answer.data.message) : t('连不上服务器', 'Cannot reach the laptop');
+    }
+  });
+  return row;
+}
+
 function hideResult() { $('result').classList.add('hidden'); scan.focus(); }
 $('result').addEventListener('click', hideResult);
 

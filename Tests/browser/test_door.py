@@ -225,3 +225,51 @@ def test_after_the_green_screen_a_check_in_is_undone_in_two_taps_and_look_up_mar
                                                             if other["name"] in li.text), None))
     assert "已签到" in item.text and "arrived" in item.get_attribute("class")
     screenshot(browser, "18-door-lookup-marked")
+
+
+SMALL_TARGETS = """
+// Every visible thing a finger can tap (buttons, links, fields, selects) narrower or lower than 44 px.
+return [...document.querySelectorAll('button, a[href], input:not([type=hidden]), select, [role=button]')]
+  .filter((el) => { const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && !el.closest('.hidden, [hidden]'); })
+  .map((el) => { const r = el.getBoundingClientRect();
+    return { what: (el.id || el.className || el.tagName) + ' ' + (el.textContent || el.value || '').trim().slice(0, 20),
+             w: Math.round(r.width), h: Math.round(r.height) }; })
+  .filter((x) => x.w < 44 || x.h < 44);
+"""
+
+
+def test_the_door_on_a_portrait_ipad_title_targets_and_party_size_on_the_green_screen(server):
+    """The greeter's iPad held upright (810×1080): the title stays on one line, every target is at least 44 px, and how
+    many came with the guest is corrected on the green screen itself, the counts following."""
+    from conftest import make_browser
+    browser = make_browser(size="810,1080")
+    try:
+        admin = open_door_as_greeter(browser, server)
+        title = browser.find_element(By.CSS_SELECTOR, "header.top h1")
+        line = browser.execute_script("return parseFloat(getComputedStyle(arguments[0]).lineHeight)", title)
+        assert title.size["height"] < 1.5 * line, "the title wraps"
+        assert browser.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", title), "the title is cut off"
+        small = browser.execute_script(SMALL_TARGETS)
+        assert small == [], small
+
+        _, guests = call(server, "/api/invitees?limit=100", admin)
+        guest = guests["items"][5]
+        WebDriverWait(browser, 10).until(lambda d: d.execute_script("return localStorage.getItem('kiosk.door.roster')"))
+        scanner_types(browser, guest["code"])
+        box = wait_result(browser, "ok")
+        assert browser.execute_script(SMALL_TARGETS) == []
+        plus = box.find_element(By.CSS_SELECTOR, '.party-fix button[data-step="1"]')
+        plus.click(); WebDriverWait(browser, 5).until(lambda d: "同行 2 人" in box.text)
+        plus.click(); WebDriverWait(browser, 5).until(lambda d: "同行 3 人" in box.text)
+        screenshot(browser, "19-door-party-size")
+        assert "hidden" not in browser.find_element(By.ID, "result").get_attribute("class"), "a tap on − or + keeps the screen up"
+        _, recent = call(server, "/api/checkins?limit=5", admin)
+        mine = next(c for c in recent if c["invitee"]["id"] == guest["id"])
+        assert mine["checkin"]["party_size"] == 3
+        assert call(server, "/api/checkins/status")[1]["arrived_people"] == 3
+        box.find_element(By.CSS_SELECTOR, '.party-fix button[data-step="-1"]').click()
+        WebDriverWait(browser, 5).until(lambda d: "同行 2 人" in box.text)
+        assert call(server, "/api/checkins/status")[1]["arrived_people"] == 2
+    finally:
+        browser.quit()

@@ -23,6 +23,7 @@ struct CheckInController {
         api.get("/api/checkins/roster", .only(.greeter)) { _, _ in .json(try await db.doorRoster()) }
         api.post("/api/walkins", .only(.greeter), walkIn)
         api.delete("/api/checkins/{id}", .only(.greeter), undo)
+        api.patch("/api/checkins/{id}", .only(.greeter), correctPartySize)
         api.get("/api/checkins", .staff) { request, _ in
             let (limit, _) = try RequestInput.paging(request)
             return .json(try await db.recentCheckIns(limit: limit))
@@ -155,6 +156,34 @@ struct CheckInController {
             throw APIError(.forbidden, "undo_window_passed", "签到已超过 15 分钟，请管理员撤销 / More than 15 minutes have passed; ask an admin to undo it")
         }
     }
+
+    struct PartySizeBody: Decodable { let partySize: Int? }
+
+    /// How many came with the guest, corrected after the scan: within the undo window for a greeter, any time for an
+    /// admin. 422 for a size outside 1–20, 409 for an undone check-in.
+    @Sendable func correctPartySize(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let staff = try context.requireStaff()
+        let id = try context.id()
+        let body = try await request.decodeJSON(as: PartySizeBody.self, context: context)
+        guard let size = body.partySize, (1...20).contains(size) else { throw Self.badPartySize }
+        let checkin: CheckInView
+        do {
+            checkin = try await db.correctPartySize(
+                checkinID: id, to: size, staffID: staff.staffID, maxAge: staff.role == .admin ? nil : Self.greeterUndoWindow)
+        } catch let refusal as AppDatabase.PartySizeRefusal {
+            switch refusal {
+            case .notFound: throw APIError.notFound("没有这条签到记录 / No check-in with id \(id)")
+            case .undone: throw APIError(.conflict, "already_undone", "这条签到已撤销 / This check-in was undone")
+            case .tooLate:
+                throw APIError(.forbidden, "undo_window_passed", "签到已超过 15 分钟，请管理员更改 / More than 15 minutes have passed; ask an admin")
+            }
+        }
+        let status = try await db.arrivalStatus()
+        await feed.publish("status", status)
+        return .json(PartySizeAnswer(checkin: checkin, status: status))
+    }
+
+    struct PartySizeAnswer: Encodable { let checkin: CheckInView; let status: ArrivalStatus }
 
     // MARK: - Helpers
 

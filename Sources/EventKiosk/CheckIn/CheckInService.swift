@@ -165,6 +165,29 @@ extension AppDatabase {
         }
     }
 
+    struct PartySizeAudit: Encodable { let checkinId: Int64; let staffId: Int64?; let changes: AuditDiff }
+
+    /// Why a party size cannot be corrected.
+    enum PartySizeRefusal: Error, Equatable { case notFound, undone, tooLate }
+
+    /// The greeter corrects how many came with a guest (on the answer screen, or from the recent list), within the
+    /// same window as an undo; the arrival counters follow through a trigger (migration v16).
+    func correctPartySize(checkinID id: Int64, to size: Int, staffID: Int64?, maxAge: TimeInterval?) async throws -> CheckInView {
+        try await write { db in
+            guard var record = try CheckInRecord.fetchOne(db, key: id) else { throw PartySizeRefusal.notFound }
+            if try CheckInUndoRecord.filter(Column("checkin_id") == id).fetchCount(db) > 0 { throw PartySizeRefusal.undone }
+            if let maxAge, Date().timeIntervalSince(record.at) > maxAge { throw PartySizeRefusal.tooLate }
+            let before = record.partySize
+            guard before != size else { return CheckInView(record) }
+            record.partySize = size
+            try record.update(db, columns: ["party_size"])
+            try AuditLog.append(
+                db, kind: "checkin_party_size",
+                PartySizeAudit(checkinId: id, staffId: staffID, changes: try AuditDiff(before: ["party_size": before], after: ["party_size": size])))
+            return CheckInView(record)
+        }
+    }
+
     // MARK: - Reads
 
     func arrivalStatus() async throws -> ArrivalStatus {

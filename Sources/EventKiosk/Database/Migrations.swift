@@ -354,6 +354,15 @@ extension AppDatabase {
                 t.column("staff_id", .integer)
             }
         }
+        migrator.registerMigration("v16 party size corrected") { db in
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER arrival_party_size AFTER UPDATE OF party_size ON checkin
+                      WHEN NEW.id NOT IN (SELECT checkin_id FROM checkin_undo) BEGIN
+                      UPDATE arrival_count SET people = people - OLD.party_size + NEW.party_size WHERE door = NEW.door;
+                    END;
+                    """)
+        }
         return migrator
     }
 }

@@ -195,6 +195,39 @@ import Testing
         }
     }
 
+    @Test func thePartySizeIsCorrectedAfterTheScanAndTheCountsFollow() async throws {
+        let t = try await TestApp(loadDemoInvitees: true)
+        let a = try await t.db.invitee(id: 7), b = try await t.db.invitee(id: 8)
+        try await t.test { client in
+            let admin = try await client.login("1234")
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258025")
+            let sales = try await client.staffToken(admin: admin, role: .sales, pin: "369036")
+            func fix(_ id: Int64, _ body: String, _ token: String) async throws -> (HTTPResponse.Status, String) {
+                try await client.execute(uri: "/api/checkins/\(id)", method: .patch, headers: auth(token), body: ByteBuffer(string: body)) {
+                    ($0.status, String(buffer: $0.body))
+                }
+            }
+            let idA = try #require(try await scan(client, greeter, a.code, partySize: 1).1?.checkin?.id)
+            let idB = try #require(try await scan(client, greeter, b.code, door: "侧门", partySize: 2).1?.checkin?.id)
+            let (s1, b1) = try await fix(idA, #"{"party_size":4}"#, greeter)
+            #expect(s1 == .ok && b1.contains(#""party_size":4"#) && b1.contains(#""arrived_people":6"#), "\(b1)")
+            #expect(try await status(client).arrivedPeople == 6)
+            #expect(try await fix(idA, #"{"party_size":0}"#, greeter).0 == .unprocessableContent)
+            #expect(try await fix(idA, #"{"party_size":21}"#, greeter).0 == .unprocessableContent)
+            #expect(try await fix(idA, #"{}"#, greeter).0 == .unprocessableContent)
+            #expect(try await fix(idA, #"{"party_size":3}"#, sales).0 == .forbidden)
+            #expect(try await fix(999, #"{"party_size":3}"#, greeter).0 == .notFound)
+            // An undone check-in is not corrected, and its people stay out of the counts.
+            try await client.execute(uri: "/api/checkins/\(idB)", method: .delete, headers: auth(greeter)) { r in #expect(r.status == .ok) }
+            let (s2, b2) = try await fix(idB, #"{"party_size":5}"#, greeter)
+            #expect(s2 == .conflict && b2.contains("already_undone"))
+            let (kept, counted) = try await t.db.read { db in (try AppDatabase.arrivalStatus(db), try AppDatabase.countedArrivalStatus(db)) }
+            #expect(kept == counted && kept.arrivedPeople == 4, "the counters agree with a full count")
+            let audit = try await t.db.read { db in try String.fetchAll(db, sql: "SELECT entry FROM audit") }
+            #expect(audit.contains { $0.contains("checkin_party_size") && $0.contains(#""before":1"#) && $0.contains(#""after":4"#) })
+        }
+    }
+
     @Test func doorsAndNoncesAreChecked() async throws {
         let t = try await TestApp(loadDemoInvitees: true)
         let guest = try await t.db.invitee(id: 7)
