@@ -1,6 +1,6 @@
 // The event editor: the whole event in one form. Nothing changes on the server until Save succeeds;
 // a refusal lists every problem and marks the field it is about.
-import { api, session, esc } from './api.js';
+import { api, session, esc, inLanguage } from './api.js';
 import { t, applyLang } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);

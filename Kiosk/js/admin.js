@@ -45,24 +45,37 @@ const search = document.getElementById('search');
 let searchTimer;
 search.addEventListener('input', () => { clearTimeout(searchTimer); searchTimer = setTimeout(loadInvitees, 250); });
 
+const PAGE = 50;
+let offset = 0;
+search.addEventListener('input', () => { offset = 0; });
+document.getElementById('page-prev').addEventListener('click', () => { offset = Math.max(0, offset - PAGE); loadInvitees(); });
+document.getElementById('page-next').addEventListener('click', () => { offset += PAGE; loadInvitees(); });
+const hhmm = (iso) => new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false });
+
 async function loadInvitees() {
   const q = search.value.trim();
   try {
-    const page = await api(`/api/invitees?limit=50${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+    const page = await api(`/api/invitees?limit=${PAGE}&offset=${offset}${q ? `&q=${encodeURIComponent(q)}` : ''}`);
     if (!q) document.getElementById('invitee-count').textContent = page.total;
     shown = page.items;
+    document.getElementById('page-where').textContent = page.total
+      ? t(`第 ${offset + 1}–${offset + page.items.length} 位，共 ${page.total} 位`, `${offset + 1}–${offset + page.items.length} of ${page.total}`) : '';
+    document.getElementById('page-prev').disabled = offset === 0;
+    document.getElementById('page-next').disabled = offset + page.items.length >= page.total;
     document.getElementById('invitee-rows').innerHTML = page.items.map((i) => `
-      <tr data-id="${i.id}"><td>${esc(i.name)}</td><td>${esc(i.phone)}</td><td>${esc(i.plate || '')}</td><td>${esc(i.model || '')}</td>
+      <tr data-id="${i.id}"><td><strong>${esc(i.name)}</strong><br><small>${esc(i.phone)}</small></td>
+      <td>${esc(i.plate || '—')}<br><small>${esc(i.model || '')}</small></td>
       <td>${esc(i.consultant || '')}</td><td>${i.party_size}</td>
-      <td>${i.status === 'revoked' ? `<span class="badge bad">${t('已取消', 'Cancelled')}</span>` : i.walk_in ? `<span class="badge">${t('现场', 'Walk-in')}</span>` : ''}</td>
+      <td class="arrived">${i.arrived_at ? `<span class="badge ok">✓ ${esc(hhmm(i.arrived_at))}</span>` : ''}
+        ${i.status === 'revoked' ? `<span class="badge bad">${t('已取消', 'Cancelled')}</span>` : i.walk_in ? `<span class="badge">${t('现场', 'Walk-in')}</span>` : ''}</td>
       <td><div class="actions"><a href="/c/${esc(i.code)}" target="_blank">${t('邀请函', 'Card')}</a>
         <button class="secondary" data-act="edit">${t('修改', 'Edit')}</button>
         <button class="secondary" data-act="reissue">${t('换码', 'New code')}</button>
         ${i.status === 'revoked' ? `<button class="secondary" data-act="restore">${t('恢复', 'Restore')}</button>`
           : `<button class="danger" data-act="revoke">${t('取消邀请', 'Cancel')}</button>`}</div></td></tr>`).join('')
-      || `<tr><td colspan="8" class="muted">${t('没有来宾', 'No invitees')}</td></tr>`;
+      || `<tr><td colspan="6" class="muted">${t('没有来宾', 'No invitees')}</td></tr>`;
   } catch (err) {
-    document.getElementById('invitee-rows').innerHTML = `<tr><td colspan="8" class="error">${esc(err.message)}</td></tr>`;
+    document.getElementById('invitee-rows').innerHTML = `<tr><td colspan="6" class="error">${esc(err.message)}</td></tr>`;
   }
 }
 
@@ -111,10 +124,52 @@ document.getElementById('invitee-form').addEventListener('submit', async (e) => 
 
 document.getElementById('export-sms').addEventListener('click', () => download('/api/invitees/export.csv', 'invitees-sms.csv'));
 
+// MARK: - Messages: an old error goes with the next action (a button pressed; Enter in a form presses its button too)
+
+function clearMessages() {
+  document.querySelectorAll('[data-flash]').forEach((el) => {
+    if (el.classList.contains('error')) el.textContent = '';
+    el.querySelectorAll('.error').forEach((x) => x.remove());
+  });
+  const problems = document.getElementById('event-problems');
+  problems.classList.add('hidden'); problems.innerHTML = '';
+}
+document.addEventListener('click', (e) => { if (e.target.closest('button, a.button')) clearMessages(); }, true);
+
 // MARK: - Staff
 
+/** PINs set on this page, kept only in memory until printed once: the server keeps hashes, never a PIN. */
+let pinSheet = [];
+function renderPinSheet() {
+  document.getElementById('pin-sheet-row').classList.toggle('hidden', !pinSheet.length);
+  document.getElementById('print-pins').textContent = t(`打印 PIN 单（${pinSheet.length} 人）`, `Print the PIN slips (${pinSheet.length})`);
+  document.getElementById('pin-sheet').innerHTML = `<h2>${esc(t('员工 PIN 单（沿虚线剪开，各自保管）', 'Staff PINs (cut along the lines; each keeps their own)'))}</h2>`
+    + pinSheet.map((p) => `<div class="slip"><span>${esc(p.name)}</span><span>${esc(roleName(p.role))}</span>
+      <span>PIN <b>${esc(p.pin)}</b></span><span class="muted">${esc(location.host)}</span></div>`).join('');
+}
+function keepPin(name, role, pin) { pinSheet = [...pinSheet.filter((p) => p.name !== name), { name, role, pin }]; renderPinSheet(); }
+document.getElementById('print-pins').addEventListener('click', () => {
+  document.body.classList.add('printing-pins');
+  window.print();
+  document.body.classList.remove('printing-pins');
+  pinSheet = []; renderPinSheet(); // handed out once: gone from the page
+  const msg = document.getElementById('staff-msg');
+  msg.className = 'ok'; msg.textContent = t('PIN 单已打印，已从本页清除', 'The PIN slips were printed and wiped from this page');
+});
+
+/** A random PIN of the length the role needs (6 digits, 8 for an admin), from the browser's secure random source. */
+function randomPin(role) {
+  const digits = crypto.getRandomValues(new Uint32Array(role === 'admin' ? 8 : 6));
+  return [...digits].map((d) => d % 10).join('');
+}
+document.getElementById('staff-random').addEventListener('click', () => {
+  document.getElementById('staff-pin').value = randomPin(document.getElementById('staff-role').value);
+});
+
+let staffList = [];
 async function loadStaff() {
   const staff = await api('/api/staff');
+  staffList = staff;
   document.getElementById('staff-rows').innerHTML = staff.map((s) => `
     <tr><td>${esc(s.name)}</td><td>${esc(roleName(s.role))}</td>
     <td><div class="actions"><button class="secondary" data-pin="${s.id}">${t('改 PIN', 'New PIN')}</button>
@@ -123,12 +178,14 @@ async function loadStaff() {
 
 document.getElementById('staff-rows').addEventListener('click', async (e) => {
   if (e.target.dataset.pin) {
-    const pin = prompt(t('新的 PIN（6–12 位数字；管理员 8–12 位）：', 'New PIN (6-12 digits; admin 8-12):'));
+    const who = staffList.find((s) => String(s.id) === e.target.dataset.pin);
+    const pin = prompt(t('新的 PIN（6–12 位数字；管理员 8–12 位）：', 'New PIN (6-12 digits; admin 8-12):'), randomPin(who?.role));
     if (pin === null) return;
     const msg = document.getElementById('staff-msg');
     try {
       const s = await api(`/api/staff/${e.target.dataset.pin}/pin`, { method: 'PUT', body: { pin } });
       msg.className = 'ok'; msg.textContent = t(`${s.name} 的 PIN 已更换，需重新登录`, `${s.name}'s PIN was changed; they sign in again`);
+      keepPin(s.name, s.role, pin);
     } catch (err) { msg.className = 'error'; msg.textContent = err.message; }
     return;
   }
@@ -145,6 +202,7 @@ document.getElementById('staff-form').addEventListener('submit', async (e) => {
       name: document.getElementById('staff-name').value, role: document.getElementById('staff-role').value,
       pin: document.getElementById('staff-pin').value } });
     msg.className = 'ok'; msg.textContent = t(`已添加 ${s.name}`, `Added ${s.name}`);
+    keepPin(s.name, s.role, document.getElementById('staff-pin').value);
     e.target.reset(); loadStaff();
   } catch (err) { msg.className = 'error'; msg.textContent = err.message; }
 });

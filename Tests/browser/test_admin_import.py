@@ -4,7 +4,7 @@ import urllib.request
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from conftest import ADMIN_PIN, screenshot
 
@@ -70,3 +70,78 @@ def test_admin_adds_a_greeter_who_can_then_sign_in(server, browser):
     with urllib.request.urlopen(req) as r:
         assert json.load(r)["role"] == "greeter"
     screenshot(browser, "04-admin-staff")
+
+
+def test_the_admin_on_an_ipad_pages_the_guests_sees_arrivals_reads_one_language_and_prints_pins_once(server):
+    """The marketing assistant's iPad (1180×820, then upright): the guest table fits both ways and pages past 50 with
+    who has arrived; an error says one language and goes with the next action; new PINs print once on a slip sheet."""
+    from conftest import make_browser
+    from helpers import call, login
+    import re
+    import uuid
+    admin = login(server)
+    rows = "".join(f"访客{n:02d},1390000{n:04d},,,李强,1\n" for n in range(30))
+    status, _ = call(server, "/api/invitees/import", admin, ("姓名,手机,车牌,车型,销售顾问,人数\n" + rows).encode(), "POST")
+    assert status == 200
+    _, first = call(server, "/api/invitees?limit=1", admin)
+    here = first["items"][0]
+    call(server, "/api/checkins", admin, {"code": here["code"], "door": "正门", "nonce": str(uuid.uuid4())}, "POST")
+
+    browser = make_browser(size="1180,820")
+    try:
+        sign_in_as_admin(browser, server)
+        wait = WebDriverWait(browser, 10)
+        browser.find_element(By.CSS_SELECTOR, 'nav.jump a[href="#invitees-panel"]').click()
+        wait.until(lambda d: "共 70 位" in d.find_element(By.ID, "page-where").text)
+        assert "第 1–50 位" in browser.find_element(By.ID, "page-where").text
+        row = browser.find_element(By.CSS_SELECTOR, f'#invitee-rows tr[data-id="{here["id"]}"]')
+        assert re.search(r"✓ \d\d:\d\d", row.find_element(By.CSS_SELECTOR, "td.arrived").text), "who has arrived, and when"
+        fits = "const t = document.querySelector('#invitees-panel table'); return t.scrollWidth <= t.parentElement.clientWidth + 1"
+        assert browser.execute_script(fits), "the guest table fits the iPad held sideways"
+        screenshot(browser, "04-admin-guests-landscape")
+        browser.find_element(By.ID, "page-next").click()
+        wait.until(lambda d: "第 51–70 位" in d.find_element(By.ID, "page-where").text)
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#invitee-rows tr")) == 20
+        assert not browser.find_element(By.ID, "page-next").is_enabled()
+        browser.set_window_size(820, 1180)
+        assert browser.execute_script(fits), "the guest table fits the iPad held upright"
+        screenshot(browser, "05-admin-guests-portrait")
+
+        # A wrong PIN: one language, plain words; it goes with the next action.
+        browser.find_element(By.ID, "staff-name").send_keys("周婷")
+        pin = browser.find_element(By.ID, "staff-pin")
+        browser.execute_script("arguments[0].removeAttribute('pattern')", pin)  # what the server says, not the browser
+        pin.send_keys("12345")
+        browser.find_element(By.CSS_SELECTOR, '#staff-form button[type="submit"]').click()
+        msg = wait.until(lambda d: d.find_element(By.ID, "staff-msg").text or None)
+        assert re.search(r"[\u4e00-\u9fff]", msg) and not re.search(r"[A-Za-z]{4,}", msg) and " / " not in msg, msg
+        browser.find_element(By.ID, "staff-random").click()
+        assert browser.find_element(By.ID, "staff-msg").text == ""
+        assert re.fullmatch(r"\d{6}", pin.get_attribute("value"))
+        browser.find_element(By.ID, "lang").click()
+        pin.clear(); pin.send_keys("1")
+        browser.find_element(By.CSS_SELECTOR, '#staff-form button[type="submit"]').click()
+        msg = wait.until(lambda d: d.find_element(By.ID, "staff-msg").text or None)
+        assert not re.search(r"[\u4e00-\u9fff]", msg), msg
+        browser.find_element(By.ID, "lang").click()
+
+        # Two new staff with random PINs; the slip sheet prints them once, then they are gone from the page.
+        browser.execute_script("window.printed = []; window.print = () => window.printed.push(document.getElementById('pin-sheet').innerText)")
+        pins = {}
+        for name, role in (("周婷", "greeter"), ("陈刚", "sales")):
+            browser.find_element(By.ID, "staff-name").clear(); browser.find_element(By.ID, "staff-name").send_keys(name)
+            Select(browser.find_element(By.ID, "staff-role")).select_by_value(role)
+            browser.find_element(By.ID, "staff-random").click()
+            pins[name] = pin.get_attribute("value")
+            browser.find_element(By.CSS_SELECTOR, '#staff-form button[type="submit"]').click()
+            wait.until(lambda d: f"已添加 {name}" in d.find_element(By.ID, "staff-msg").text)
+        button = browser.find_element(By.ID, "print-pins")
+        assert "2 人" in button.text
+        button.click()
+        printed = browser.execute_script("return window.printed")
+        assert len(printed) == 1 and all(n in printed[0] and p in printed[0] for n, p in pins.items()), printed
+        assert not browser.find_element(By.ID, "print-pins").is_displayed()
+        assert all(p not in browser.page_source for p in pins.values()), "printed once, then wiped"
+        assert call(server, "/api/login", body={"pin": pins["陈刚"]}, method="POST")[0] == 200
+    finally:
+        browser.quit()

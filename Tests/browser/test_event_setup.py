@@ -117,7 +117,9 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
     add_row(browser, "add-draw", "draw-rows", ["港澳双人游", 60000, "orders", 1, 2])  # mistake: over the legal ¥50,000
     browser.find_element(By.ID, "event-save").click()
     problems = wait.until(EC.visibility_of_element_located((By.ID, "event-problems")))
-    assert "tiers[1].rebate" in problems.text and "draws[0].value" in problems.text and "50000" in problems.text
+    # In the assistant's words, one language, every problem at once: no "tiers[1].rebate", no English.
+    assert "返利档位 · 第 2 行 · 每台返利" in problems.text and "幸运抽奖 · 第 1 行 · 价值" in problems.text and "50000" in problems.text
+    assert "tiers[" not in problems.text and "draws[" not in problems.text and " / " not in problems.text, problems.text
     invalid = [el.get_attribute("data-field") for el in browser.find_elements(By.CSS_SELECTOR, "#event-form .invalid")]
     assert "tiers[1].rebate" in invalid and "draws[0].value" in invalid
     screenshot(browser, "setup-02-problems")

@@ -43,6 +43,8 @@ public struct InviteeView: Codable, Sendable, Equatable {
     public let status: String
     public let walkIn: Bool
     public let invitation: String
+    /// When the guest checked in (not undone); only in the admin's list, absent elsewhere.
+    public var arrivedAt: Date?
 
     init(_ r: InviteeRecord) {
         id = r.id ?? 0; name = r.name; phone = r.phone; plate = r.plate; vin = r.vin; model = r.model

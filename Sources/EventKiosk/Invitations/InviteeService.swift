@@ -99,7 +99,17 @@ extension AppDatabase {
                 request = request.filter(sql: sql, arguments: StatementArguments(args))
             }
             let total = try request.fetchCount(db)
-            let items = try request.order(Column("id")).limit(limit, offset: offset).fetchAll(db).map(InviteeView.init)
+            var items = try request.order(Column("id")).limit(limit, offset: offset).fetchAll(db).map(InviteeView.init)
+            // Who is here: the first check-in not undone of each guest on the page.
+            let ids = items.map(\.id)
+            if !ids.isEmpty {
+                let arrived = Dictionary(
+                    try Row.fetchAll(
+                        db, sql: "SELECT invitee_id, MIN(at) AS at FROM active_checkin WHERE invitee_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
+                            + " GROUP BY invitee_id", arguments: StatementArguments(ids)
+                    ).map { ($0["invitee_id"] as Int64, $0["at"] as Date) }, uniquingKeysWith: { a, _ in a })
+                for n in items.indices { items[n].arrivedAt = arrived[items[n].id] }
+            }
             return (total, items)
         }
     }
