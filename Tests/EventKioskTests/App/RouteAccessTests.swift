@@ -96,10 +96,11 @@ import Testing
             for (i, role) in Role.allCases.enumerated() where role != .admin {
                 tokens[role] = try await client.staffToken(admin: admin, role: role, pin: "81\(i)081")
             }
-            let pages = [
-                "/", "/admin.html", "/door.html", "/sales.html", "/mc.html", "/wheel.html", "/draw.html", "/inspect.html",
-                "/followups.html", "/complaints.html", "/setup.html", "/report", "/rules", "/favicon.ico",
-            ]
+            // The start page's tiles, read from its own list (start.js), so a new tile is covered without editing this.
+            let start = try String(contentsOf: TestApp.repoRoot.appendingPathComponent("Kiosk/js/start.js"), encoding: .utf8)
+            let tiles = start.matches(of: /page: '([^']+)'/).map { String($0.1) }
+            #expect(tiles.count >= 12 && tiles.contains("/prizes.html") && tiles.contains("/report"), "\(tiles)")
+            let pages = ["/"] + tiles + ["/draw.html", "/setup.html", "/rules", "/favicon.ico"]
             for page in pages {
                 for role in [nil] + Role.allCases.map(Optional.some) {
                     var headers: HTTPFields = [:]
