@@ -218,7 +218,7 @@ public func buildRouter(
     StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)
     let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
     EventController(
-        db: db, config: config, backup: backup, feed: feed, httpsOn: tls != nil,
+        db: db, config: config, backup: backup, feed: feed, closed: closed, httpsOn: tls != nil,
         tally: { try await orders.currentTally() }
     ).register(on: api)
     DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
@@ -227,7 +227,8 @@ public func buildRouter(
     CampaignController(db: db).register(on: api)
     CheckInController(db: db, feed: feed).register(on: api)
     orders.register(on: api)
-    DrawsController(db: db, feed: feed, closed: closed).register(on: api)
+    DrawsController(db: db, feed: feed).register(on: api)
+    AuditController(db: db).register(on: api)
     SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)
     InspectionsController(db: db).register(on: api)
     PrizesController(db: db).register(on: api)

@@ -31,7 +31,6 @@ struct CheckInController {
         api.get("/api/checkins/status", .everyone) { _, _ in .json(try await db.arrivalStatus()) }
         api.get("/api/buses", .only(.greeter, .sales)) { _, _ in .json(try await db.buses()) }
         api.get("/api/checkins/failures", .only(.greeter)) { _, _ in .json(try await db.scanFailures(limit: 200).map(FailureView.init)) }
-        api.post("/api/invitees/{id}/revoke", .admin) { _, context in .json(try await db.revokeInvitation(id: try context.id())) }
     }
 
     struct CheckInBody: Decodable { let code: String?; let door: String?; let nonce: String?; let partySize: Int?; let scannedAt: String? }

@@ -241,14 +241,4 @@ extension AppDatabase {
         try await read { db in try ScanFailureRecord.order(sql: "at DESC").limit(limit).fetchAll(db) }
     }
 
-    /// Revokes an invitation: its code then answers `revoked` at the door.
-    func revokeInvitation(id: Int64) async throws -> InviteeView {
-        try await write { db in
-            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
-            r.status = "revoked"; r.updatedAt = Date()
-            try r.update(db)
-            try AuditLog.append(db, kind: "invitation_revoked", ["invitee_id": id])
-            return InviteeView(r)
-        }
-    }
 }

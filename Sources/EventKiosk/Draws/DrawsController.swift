@@ -1,15 +1,14 @@
 import Foundation
 import Hummingbird
 
-/// The lucky wheel, the grand draw, closing the day, the audit log and the public rules page.
+/// The lucky wheel, the grand draw and the public rules page.
 struct DrawsController {
     let db: AppDatabase
     let feed: LiveFeed
     let spins: SpinBatcher
-    let closed: ClosedFlag
 
-    init(db: AppDatabase, feed: LiveFeed, closed: ClosedFlag = ClosedFlag(false)) {
-        self.db = db; self.feed = feed; self.spins = SpinBatcher(db: db); self.closed = closed
+    init(db: AppDatabase, feed: LiveFeed) {
+        self.db = db; self.feed = feed; self.spins = SpinBatcher(db: db)
     }
 
     func register(on api: APIRouter) {
@@ -27,21 +26,8 @@ struct DrawsController {
         }
         api.post("/api/draws/{id}/run", .only(.mc), runDraw)
         api.post("/api/draws/{id}/replace", .only(.mc), replace)
-        api.post("/api/event/close", .admin) { _, _ in
-            let seed = try await db.closeEvent()
-            closed.close()
-            await feed.publish("event_closed", ["wheel_seed": seed])
-            return .json(Closed(closed: true, wheelSeed: seed))
-        }
-        api.get("/api/audit/head", .everyone) { _, _ in .json(try await db.auditHead()) }
-        api.get("/api/audit", .admin) { request, _ in
-            let after = request.uri.queryParameters.get("after").flatMap { Int64($0) } ?? 0
-            return .json(try await db.auditRows(after: after))
-        }
         api.get("/rules", .everyone) { _, _ in HTML.response(try await RulesPage.render(db: db)) }
     }
-
-    struct Closed: Encodable { let closed: Bool; let wheelSeed: String }
 
     func wheelRecord() async throws -> DrawVerifier.WheelRecord { try await db.wheelRecord() }
 

@@ -7,6 +7,8 @@ struct EventController {
     let config: AppConfig
     let backup: BackupTarget
     let feed: LiveFeed
+    /// Set when the day is closed, so the router refuses changes without a database read.
+    let closed: ClosedFlag
     /// Whether the HTTPS listener runs: then the checklist counts the devices that reached it.
     var httpsOn = false
     /// The tally under the event's current tiers, sent to the screens after an edit changes them.
@@ -25,7 +27,16 @@ struct EventController {
             try await db.markReady(key, staffID: context.staff?.staffID)
             return .json(try await readiness())
         }
+        // Closing the day reveals the wheel's seed; from then on every change is refused (ClosedEvent).
+        api.post("/api/event/close", .admin) { _, _ in
+            let seed = try await db.closeEvent()
+            closed.close()
+            await feed.publish("event_closed", ["wheel_seed": seed])
+            return .json(Closed(closed: true, wheelSeed: seed))
+        }
     }
+
+    struct Closed: Encodable { let closed: Bool; let wheelSeed: String }
 
     func event() async throws -> EventConfig {
         guard let event = try await db.event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }

@@ -19,6 +19,9 @@ struct InvitationsController {
         api.post("/api/invitees/{id}/reissue", .admin) { _, context in
             .json(try await db.reissueCode(id: try context.id(), staffID: context.staff?.staffID))
         }
+        api.post("/api/invitees/{id}/revoke", .admin) { _, context in
+            .json(try await db.revokeInvitation(id: try context.id(), staffID: context.staff?.staffID))
+        }
         api.post("/api/invitees/{id}/restore", .admin) { _, context in
             .json(try await db.restoreInvitation(id: try context.id(), staffID: context.staff?.staffID))
         }

@@ -51,6 +51,11 @@ extension AppDatabase {
         }
     }
 
+    /// Revokes an invitation: its code then answers `revoked` at the door.
+    func revokeInvitation(id: Int64, staffID: Int64?) async throws -> InviteeView {
+        try await changeInvitee(id: id, audit: "invitation_revoked", staffID: staffID) { _, r in r.status = "revoked" }
+    }
+
     /// Undoes a cancelled invitation: the code works again.
     func restoreInvitation(id: Int64, staffID: Int64?) async throws -> InviteeView {
         try await changeInvitee(id: id, audit: "invitation_restored", staffID: staffID) { _, r in r.status = "active" }

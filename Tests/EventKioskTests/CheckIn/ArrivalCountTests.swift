@@ -29,7 +29,7 @@ import Testing
         try await agree("a walk-in")
         _ = try await db.undoCheckIn(id: ids[1], staffID: nil, maxAge: nil)
         try await agree("an undo")
-        _ = try await db.revokeInvitation(id: guests[10].id)
+        _ = try await db.revokeInvitation(id: guests[10].id, staffID: nil)
         try await agree("a revoke")
         let status = try await db.arrivalStatus()
         #expect(status.arrived == 6 && status.walkins == 1 && status.invited == guests.count - 1)

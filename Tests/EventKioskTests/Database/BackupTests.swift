@@ -55,7 +55,7 @@ import Testing
         do {
             let t = try await TestApp(db: try AppDatabase.open(directory: data), loadDemoInvitees: true)
             let backup = try t.db.backup(toFolder: out)
-            _ = try await t.db.revokeInvitation(id: 1)
+            _ = try await t.db.revokeInvitation(id: 1, staffID: nil)
             let guests = try await t.db.allInvitees()
             _ = try await t.db.checkIn(scanned: guests[2].code, door: "正门", nonce: "after-backup-1", partySize: nil, staffID: nil)
             #expect(try AppDatabase.checkBackup(backup).checkins == 0)
