@@ -215,7 +215,7 @@ public func buildRouter(
         return Response.json(["status": "ok", "version": Install.version])
     }
     let api = APIRouter(router: router, closed: closed)
-    StaffController(db: db, gate: LoginGate(policy: config.loginPolicy)).register(on: api)
+    StaffController(db: db, gate: LoginGate(policy: config.loginPolicy, clock: db.clock)).register(on: api)
     let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
     EventController(
         db: db, config: config, backup: backup, feed: feed, closed: closed, httpsOn: tls != nil,
@@ -229,7 +229,7 @@ public func buildRouter(
     orders.register(on: api)
     DrawsController(db: db, feed: feed).register(on: api)
     AuditController(db: db).register(on: api)
-    SurveyController(db: db, limiter: SurveyRateLimit()).register(on: api)
+    SurveyController(db: db, limiter: SurveyRateLimit(clock: db.clock)).register(on: api)
     InspectionsController(db: db).register(on: api)
     PrizesController(db: db).register(on: api)
     ReportsController(db: db, backup: backup).register(on: api)

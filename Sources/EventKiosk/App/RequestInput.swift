@@ -30,7 +30,7 @@ enum RequestInput {
     /// When a scan was made on a tablet that could not reach the laptop: RFC 3339 (with or without fractions of a
     /// second, as JavaScript's `toISOString()` writes it), not in the future (2 minutes' clock drift allowed) and
     /// at most 24 hours back.
-    static func scannedAt(_ text: String?, now: Date = Date()) throws -> Date? {
+    static func scannedAt(_ text: String?, now: Date) throws -> Date? {
         guard let text = text?.trimmed, !text.isEmpty else { return nil }
         guard let date = AppDatabase.stamp(text) ?? ISO8601DateFormatter().date(from: text) else {
             throw APIError(

@@ -28,7 +28,7 @@ public enum AuditLog {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prev: String = last?["hash"] ?? genesis
-        let json = String(decoding: try encoder.encode(Entry(seq: seq, at: Date(), kind: kind, data: data)), as: UTF8.self)
+        let json = String(decoding: try encoder.encode(Entry(seq: seq, at: AppDatabase.writeTime, kind: kind, data: data)), as: UTF8.self)
         try db.cachedStatement(sql: "INSERT INTO audit(seq, entry, prev_hash, hash) VALUES (?, ?, ?, ?)")
             .execute(arguments: [seq, json, prev, sha256Hex(prev + json)])
     }

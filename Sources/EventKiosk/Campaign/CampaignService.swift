@@ -50,7 +50,7 @@ extension AppDatabase {
                     "这位来宾的顾问是「\(invitee.consultant ?? "（未分配）")」，不是您 / This guest's consultant is \(invitee.consultant ?? "nobody"), not you")
             }
             var contact = ContactRecord(
-                id: nil, inviteeId: inviteeID, at: Date(), staffId: staff.staffID, byName: staff.name, outcome: outcome,
+                id: nil, inviteeId: inviteeID, at: Self.writeTime, staffId: staff.staffID, byName: staff.name, outcome: outcome,
                 note: note.flatMap { $0.trimmed.isEmpty ? nil : String($0.trimmed.prefix(200)) })
             try contact.insert(db)
             let before = invitee.invitation
@@ -143,8 +143,9 @@ extension AppDatabase {
     }
 
     /// The day's reminder rounds for a consultant (nil: everyone), with who each goes to now.
-    func reminders(consultant: String?, now: Date = Date()) async throws -> [ReminderView] {
-        try await read { db in
+    func reminders(consultant: String?, now: Date? = nil) async throws -> [ReminderView] {
+        let now = now ?? self.now()
+        return try await read { db in
             guard let event = try Self.event(db) else { return [] }
             let waiting = try Self.campaignGuests(db, consultant: consultant).filter { $0.invitation == "confirmed" && !$0.arrived && !$0.boarded }
             let done = try ReminderDoneRecord.fetchAll(db)
@@ -172,7 +173,7 @@ extension AppDatabase {
             guard let reminders = try Self.event(db)?.campaign?.reminders, reminders.indices.contains(round) else {
                 throw APIError.notFound("没有这一轮提醒 / No reminder round \(round)")
             }
-            try ReminderDoneRecord(round: round, consultant: consultant ?? "*", at: Date(), byName: by.name).save(db)
+            try ReminderDoneRecord(round: round, consultant: consultant ?? "*", at: Self.writeTime, byName: by.name).save(db)
             try AuditLog.append(db, kind: "reminder_done", ["round": "\(round)", "consultant": consultant ?? "*", "by": by.name])
         }
     }

@@ -58,7 +58,7 @@ extension AppDatabase {
                 return .already(bus: first.bus, at: first.at, invitee: InviteeView(invitee))
             }
             var record = BoardingRecord(
-                id: nil, inviteeId: invitee.id ?? 0, bus: bus, at: scan.scannedAt ?? Date(), nonce: scan.nonce,
+                id: nil, inviteeId: invitee.id ?? 0, bus: bus, at: scan.scannedAt ?? Self.writeTime, nonce: scan.nonce,
                 staffId: scan.staffID)
             try record.insert(db)
             try AuditLog.append(db, kind: "boarding", ["invitee_id": "\(invitee.id ?? 0)", "bus": bus, "nonce": scan.nonce])

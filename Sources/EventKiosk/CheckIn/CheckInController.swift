@@ -108,7 +108,7 @@ struct CheckInController {
     private func scanInput(
         door: String?, nonce: String?, partySize: Int?, scannedAt: String?, staff: StaffSession
     ) async throws -> (ScanInput, EventConfig?) {
-        let at = try RequestInput.scannedAt(scannedAt)
+        let at = try RequestInput.scannedAt(scannedAt, now: db.now())
         let event = try await db.event()
         let door = try validDoor(door, event: event, queued: at != nil)
         let nonce = try RequestInput.nonce(nonce)

@@ -41,7 +41,7 @@ extension AppDatabase {
         let (scanned, door, nonce, partySize, staffID) = (scan.scanned, scan.door, scan.nonce, scan.partySize, scan.staffID)
         if let replay = try Self.replay(db, nonce: nonce) { return replay }
         try Self.requireOpen(db)
-        let now = scan.scannedAt ?? Date()
+        let now = scan.scannedAt ?? Self.writeTime
         func fail(_ reason: String, _ invitee: Int64? = nil) throws {
             try Self.recordFailedScan(db, at: now, door: door, reason: reason, scanned: scanned, nonce: nonce, invitee: invitee, staffID: staffID)
         }
@@ -80,7 +80,7 @@ extension AppDatabase {
         try await write { db in
             if let replay = try Self.replay(db, nonce: request.nonce) { return replay }
             try Self.requireOpen(db)
-            let now = Date()
+            let now = Self.writeTime
             func fail(_ reason: String, _ invitee: Int64? = nil) throws {
                 try Self.recordFailedScan(
                     db, at: now, door: request.door, reason: reason, scanned: "walk-in \(PhoneNumber.mask(request.draft.phone))",
@@ -158,8 +158,8 @@ extension AppDatabase {
                 throw APIError.notFound("没有这条签到记录 / No check-in with id \(id)")
             }
             if try CheckInUndoRecord.filter(Column("checkin_id") == id).fetchCount(db) > 0 { return .alreadyUndone }
-            if let maxAge, Date().timeIntervalSince(record.at) > maxAge { return .tooLate }
-            try CheckInUndoRecord(checkinId: id, at: Date(), staffId: staffID).insert(db)
+            if let maxAge, Self.writeTime.timeIntervalSince(record.at) > maxAge { return .tooLate }
+            try CheckInUndoRecord(checkinId: id, at: Self.writeTime, staffId: staffID).insert(db)
             try AuditLog.append(db, kind: "checkin_undo", ["checkin_id": id, "invitee_id": record.inviteeId])
             return .undone(CheckInView(record), InviteeView(invitee))
         }
@@ -176,7 +176,7 @@ extension AppDatabase {
         try await write { db in
             guard var record = try CheckInRecord.fetchOne(db, key: id) else { throw PartySizeRefusal.notFound }
             if try CheckInUndoRecord.filter(Column("checkin_id") == id).fetchCount(db) > 0 { throw PartySizeRefusal.undone }
-            if let maxAge, Date().timeIntervalSince(record.at) > maxAge { throw PartySizeRefusal.tooLate }
+            if let maxAge, Self.writeTime.timeIntervalSince(record.at) > maxAge { throw PartySizeRefusal.tooLate }
             let before = record.partySize
             guard before != size else { return CheckInView(record) }
             record.partySize = size

@@ -6,38 +6,48 @@ public struct AppDatabase: Sendable {
     let dbWriter: any DatabaseWriter
     /// Seals the wheel's and draws' seeds until they are revealed (`SeedVault`).
     let vault: SeedVault
+    /// Where every stored or compared "now" comes from (`KioskClock`).
+    let clock: KioskClock
 
     /// Opens (and migrates) a database through any writer; tests pass an in-memory `DatabaseQueue`.
-    public init(_ dbWriter: any DatabaseWriter, vault: SeedVault = .ephemeral()) throws {
+    public init(_ dbWriter: any DatabaseWriter, vault: SeedVault = .ephemeral(), clock: KioskClock = .system) throws {
         self.dbWriter = dbWriter
         self.vault = vault
+        self.clock = clock
         try Self.migrator.migrate(dbWriter)
     }
 
+    /// Now, by this database's clock.
+    public func now() -> Date { clock.now() }
+
+    /// The time of the write transaction in progress (the clock read once when it began); outside a write, now by
+    /// the system clock.
+    static var writeTime: Date { KioskClock.writeTime ?? KioskClock.system.now() }
+
     /// Opens the event's SQLite file in WAL mode with `synchronous=FULL`, so every acknowledged commit is on disk.
-    public static func open(directory: URL) throws -> AppDatabase {
+    public static func open(directory: URL, clock: KioskClock = .system) throws -> AppDatabase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent(fileName).path
         let pool = try DatabasePool(path: path, configuration: configuration())
-        try backUpBeforeUpgrade(pool, directory: directory)
+        try backUpBeforeUpgrade(pool, directory: directory, now: clock.now())
         // Opening the pool switches to WAL and sets synchronous=NORMAL on the writer; FULL again, so a commit
         // is on disk before it is acknowledged (also across a power cut, not only a crash).
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let db = try AppDatabase(pool, vault: try SeedVault.forDataDir(directory))
+        let db = try AppDatabase(pool, vault: try SeedVault.forDataDir(directory), clock: clock)
         try db.sealPlaintextSeeds()
         return db
     }
 
     /// A newer kiosk opening an older day migrates it; a copy of the day as it was is taken first, in
     /// `<data>/before-upgrade/`, so an upgrade that goes wrong loses nothing.
-    static func backUpBeforeUpgrade(_ pool: DatabasePool, directory: URL) throws {
+    static func backUpBeforeUpgrade(_ pool: DatabasePool, directory: URL, now: Date) throws {
         let (applied, pending) = try pool.read { db in
             (try migrator.appliedIdentifiers(db).count, try !migrator.hasCompletedMigrations(db))
         }
         guard applied > 0, pending else { return }
         let folder = directory.appendingPathComponent("before-upgrade", isDirectory: true)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let file = folder.appendingPathComponent("kiosk-\(fileStamp(Date()))-\(applied)-migrations.sqlite")
+        let file = folder.appendingPathComponent("kiosk-\(fileStamp(now))-\(applied)-migrations.sqlite")
         let copy = try DatabaseQueue(path: file.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
         try pool.backup(to: copy)
@@ -81,11 +91,12 @@ public struct AppDatabase: Sendable {
     private init(reader: DatabasePool, directory: URL) {
         self.dbWriter = reader
         self.vault = (try? SeedVault.forDataDir(directory)) ?? .ephemeral()
+        self.clock = .system
     }
 
     /// An empty in-memory database, for tests.
-    public static func inMemory() throws -> AppDatabase {
-        try AppDatabase(DatabaseQueue(configuration: configuration()))
+    public static func inMemory(clock: KioskClock = .system) throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: configuration()), clock: clock)
     }
 
     public static let fileName = "kiosk.sqlite"
@@ -105,7 +116,8 @@ public struct AppDatabase: Sendable {
 
     /// Runs a write transaction. Feature services build their named writes on this.
     func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
-        try await dbWriter.write(updates)
+        let clock = self.clock
+        return try await dbWriter.write { db in try KioskClock.$writeTime.withValue(clock.now()) { try updates(db) } }
     }
 
     func read<T: Sendable>(_ value: @Sendable @escaping (Database) throws -> T) async throws -> T {

@@ -10,9 +10,9 @@ import Synchronization
 extension AppDatabase {
     /// Writes a new `kiosk-YYYYMMDD-HHMMSS.sqlite` in `folder` and returns it. It is written under a `.partial`
     /// name and renamed only once it is complete and checked, so a half-written copy is never mistaken for a backup.
-    public func backup(toFolder folder: URL, now: Date = Date()) throws -> URL {
+    public func backup(toFolder folder: URL, now: Date? = nil) throws -> URL {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let stamp = Self.fileStamp(now)
+        let stamp = Self.fileStamp(now ?? self.now())
         var final = folder.appendingPathComponent("kiosk-\(stamp).sqlite")
         var n = 1
         while FileManager.default.fileExists(atPath: final.path) {
@@ -173,14 +173,14 @@ public final class BackupTarget: Sendable {
         state.withLock { if $0.folder == nil { $0.folder = folder } }
     }
 
-    func succeeded(_ file: URL) {
+    func succeeded(_ file: URL, at: Date) {
         state.withLock {
-            $0.lastFile = file.lastPathComponent; $0.lastAt = Date(); $0.lastError = nil
+            $0.lastFile = file.lastPathComponent; $0.lastAt = at; $0.lastError = nil
         }
     }
-    func failed(_ error: any Error) {
+    func failed(_ error: any Error, at: Date) {
         state.withLock {
-            $0.lastError = "\(error)"; $0.lastAt = Date()
+            $0.lastError = "\(error)"; $0.lastAt = at
         }
     }
 
@@ -190,11 +190,11 @@ public final class BackupTarget: Sendable {
         do {
             let file = try db.backup(toFolder: folder)
             try AppDatabase.pruneSnapshots(in: folder, keep: current.keep)
-            succeeded(file)
+            succeeded(file, at: db.now())
             logger.notice("snapshot written", metadata: ["file": "\(file.path)"])
             return file
         } catch {
-            failed(error)
+            failed(error, at: db.now())
             logger.error("snapshot FAILED: \(error) (folder \(folder.path)); the server keeps running, will try again")
             throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "backup_failed", "备份失败：\(error) / The backup failed: \(error)")
         }

@@ -80,7 +80,7 @@ extension AppDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO draw(name, pool, winners_count, alternates_count, seed, commitment, state, created_at) VALUES (?,?,?,?,?,?,'created',?)
-                    """, arguments: [name, pool, winners, alternates, try vault.seal(seed), sha256Hex(seed), Date()])
+                    """, arguments: [name, pool, winners, alternates, try vault.seal(seed), sha256Hex(seed), Self.writeTime])
             let id = db.lastInsertedRowID
             try AuditLog.append(db, kind: "draw_created", ["draw_id": "\(id)", "name": name, "pool": pool, "commitment": sha256Hex(seed)])
             return try Self.drawRecord(db, id)
@@ -163,7 +163,7 @@ extension AppDatabase {
             }
             try db.execute(
                 sql: "INSERT INTO draw_replacement(draw_id, winner, replacement, reason, at) VALUES (?,?,?,?,?)",
-                arguments: [drawID, winner, next, reason, Date()])
+                arguments: [drawID, winner, next, reason, Self.writeTime])
             try AuditLog.append(db, kind: "draw_replacement", ["draw_id": "\(drawID)", "winner": winner, "replacement": next, "reason": reason])
             return try Self.drawRecord(db, drawID)
         }

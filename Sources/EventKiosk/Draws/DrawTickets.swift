@@ -24,7 +24,7 @@ extension AppDatabase {
         for draw in draws {
             if try DrawTicketRecord.filter(Column("draw") == draw.name).filter(Column("invitee_id") == inviteeID).fetchCount(db) > 0 { continue }
             let next = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM draw_ticket WHERE draw = ?", arguments: [draw.name]) ?? 0) + 1
-            try DrawTicketRecord(draw: draw.name, inviteeId: inviteeID, number: next, at: Date()).insert(db)
+            try DrawTicketRecord(draw: draw.name, inviteeId: inviteeID, number: next, at: Self.writeTime).insert(db)
         }
     }
 

@@ -115,7 +115,7 @@ extension AppDatabase {
             throw APIError(.conflict, "no_stock", "奖品已全部送出 / No prizes left in stock")
         }
         let prize = event.wheel.prizes[index]
-        let now = Date()
+        let now = Self.writeTime
         try db.execute(
             sql: "INSERT INTO spin(number, order_id, grant_id, prize_id, prize_name, nonce, at, staff_id) VALUES (?,?,?,?,?,?,?,?)",
             arguments: [number, orderID, grantID, prize.id, prize.name, nonce, now, staffID])
@@ -158,7 +158,7 @@ extension AppDatabase {
                 throw APIError(.conflict, "grant_limit", "今天的 \(total) 次奖励转盘已全部发出 / All \(total) bonus spins of the day have been granted")
             }
             try db.execute(
-                sql: "INSERT INTO wheel_grant(invitee_id, reason, at, staff_id) VALUES (?,?,?,?)", arguments: [inviteeID, reason, Date(), staffID])
+                sql: "INSERT INTO wheel_grant(invitee_id, reason, at, staff_id) VALUES (?,?,?,?)", arguments: [inviteeID, reason, Self.writeTime, staffID])
             let id = db.lastInsertedRowID
             try AuditLog.append(
                 db, kind: "grant",

@@ -97,7 +97,7 @@ extension AppDatabase {
                     ))
             }
             guard problems.isEmpty else { throw APIError.invalidEvent(problems) }
-            let now = Date()
+            let now = Self.writeTime
             if new.tiers != old.tiers, orders > 0, let reason = tiersChangeReason {
                 let enc = JSON.encoder
                 try db.execute(

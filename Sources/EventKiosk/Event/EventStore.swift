@@ -64,7 +64,7 @@ extension AppDatabase {
     func closeEvent() async throws -> String {
         try await write { db in
             try Self.requireOpen(db)
-            let now = Date()
+            let now = Self.writeTime
             try Self.setSetting(db, Self.closedKey, ISO8601DateFormatter().string(from: now))
             // The reveal: from now on the seed is public, in clear, so anyone can recompute every spin.
             let seed = try Self.wheelSeed(db, vault: vault).hexString

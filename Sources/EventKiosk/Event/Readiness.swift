@@ -143,7 +143,7 @@ extension AppDatabase {
     /// Ticks a checklist item that only a person can confirm (cards printed, rules page read).
     func markReady(_ key: String, staffID: Int64?) async throws {
         try await write { db in
-            try Self.setSetting(db, key, Self.stamp(Date()))
+            try Self.setSetting(db, key, Self.stamp(Self.writeTime))
             try AuditLog.append(db, kind: "readiness", ["item": key])
         }
     }

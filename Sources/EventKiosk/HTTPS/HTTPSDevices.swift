@@ -33,7 +33,7 @@ actor HTTPSDevices {
 extension AppDatabase {
     func recordHTTPSDevice(address: String, userAgent: String) async throws {
         try await write { db in
-            let now = Date()
+            let now = Self.writeTime
             if var known = try HTTPSDeviceRecord.fetchOne(db, key: address) {
                 known.lastAt = now; known.userAgent = String(userAgent.prefix(200))
                 try known.update(db)

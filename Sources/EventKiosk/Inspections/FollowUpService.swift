@@ -88,7 +88,7 @@ extension AppDatabase {
                     .unprocessableContent, "call_first",
                     "请先在不同时间打满 \(FollowUpRule.callsBeforeSMS) 次电话，再发短信 / Call three times at different times before the SMS")
             }
-            let now = Date()
+            let now = Self.writeTime
             try db.execute(
                 sql: "INSERT INTO followup_attempt(followup_id, outcome, note, staff, at) VALUES (?,?,?,?,?)",
                 arguments: [id, outcome.rawValue, note, staff, now])

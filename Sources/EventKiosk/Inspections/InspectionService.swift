@@ -107,7 +107,7 @@ extension AppDatabase {
                 name = name ?? invitee.name; phone = phone ?? invitee.phone
                 plate = plate ?? invitee.plate; vin = vin ?? invitee.vin; model = model ?? invitee.model
             }
-            let now = Date()
+            let now = Self.writeTime
             let itemsJSON = String(decoding: try JSON.encoder.encode(c.items), as: UTF8.self)
             try db.execute(
                 sql: """

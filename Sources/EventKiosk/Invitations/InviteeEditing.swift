@@ -31,7 +31,7 @@ extension AppDatabase {
             }
             let before = InviteeAuditView(r)
             r.name = draft.name; r.phone = draft.phone; r.plate = draft.plate; r.vin = draft.vin
-            r.model = draft.model; r.consultant = draft.consultant; r.partySize = draft.partySize; r.updatedAt = Date()
+            r.model = draft.model; r.consultant = draft.consultant; r.partySize = draft.partySize; r.updatedAt = Self.writeTime
             try r.update(db)
             try AuditLog.append(
                 db, kind: "invitee_changed",
@@ -46,7 +46,7 @@ extension AppDatabase {
     func reissueCode(id: Int64, staffID: Int64?) async throws -> InviteeView {
         try await changeInvitee(id: id, audit: "code_reissued", staffID: staffID) { db, r in
             try db.execute(
-                sql: "INSERT INTO retired_code(code, invitee_id, at, staff_id) VALUES (?, ?, ?, ?)", arguments: [r.code, id, Date(), staffID])
+                sql: "INSERT INTO retired_code(code, invitee_id, at, staff_id) VALUES (?, ?, ?, ?)", arguments: [r.code, id, Self.writeTime, staffID])
             r.code = try Self.freshCode(db)
         }
     }
@@ -70,7 +70,7 @@ extension AppDatabase {
             guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
             let before = InviteeAuditView(r)
             try change(db, &r)
-            r.updatedAt = Date()
+            r.updatedAt = Self.writeTime
             try r.update(db)
             // A new code is a change too, but the codes themselves stay out of the log (they admit a guest).
             let diff = try AuditDiff(before: before, after: InviteeAuditView(r))

@@ -45,7 +45,7 @@ extension AppDatabase {
             }
             let before = try OrderRecord.valid().fetchCount(db)
             var order = OrderRecord(
-                id: nil, inviteeId: inviteeID, model: model, consultant: consultant, createdAt: Date(),
+                id: nil, inviteeId: inviteeID, model: model, consultant: consultant, createdAt: Self.writeTime,
                 staffId: staffID, nonce: nonce)
             try order.insert(db)
             try Self.issueTickets(db, inviteeID: inviteeID, pool: "orders")
@@ -77,7 +77,7 @@ extension AppDatabase {
                     "此订单已转过大转盘，只有管理员可以作废（奖品退回库存）/ This order has spun the wheel: only an admin may void it (the prize goes back to stock)")
             }
             let before = try OrderRecord.valid().fetchCount(db)
-            let now = Date()
+            let now = Self.writeTime
             try OrderVoidRecord(orderId: id, reason: reason, at: now, staffId: staff?.staffID).insert(db)
             var returned: String?
             if let spin, var event = try Self.event(db), let i = event.wheel.prizes.firstIndex(where: { $0.id == (spin["prize_id"] as String) }) {

@@ -66,7 +66,7 @@ extension AppDatabase {
             }
             let existing = try PrizeHandoutRecord.fetchOne(db, key: key)
             if handed, existing == nil {
-                try PrizeHandoutRecord(key: key, at: Date(), staffId: staffID).insert(db)
+                try PrizeHandoutRecord(key: key, at: Self.writeTime, staffId: staffID).insert(db)
             } else if !handed, existing != nil {
                 _ = try PrizeHandoutRecord.deleteOne(db, key: key)
             }
@@ -103,7 +103,7 @@ extension AppDatabase {
         var out: [HandoutItem] = []
         for id in try Int64.fetchAll(db, sql: "SELECT id FROM draw WHERE state = 'done' ORDER BY id") {
             let draw = try drawRecord(db, id)
-            let at = try Date.fetchOne(db, sql: "SELECT created_at FROM draw WHERE id = ?", arguments: [id]) ?? Date()
+            let at = try Date.fetchOne(db, sql: "SELECT created_at FROM draw WHERE id = ?", arguments: [id]) ?? Self.writeTime
             let replaced = Dictionary(draw.replacements.map { ($0.winner, $0.replacement) }, uniquingKeysWith: { a, _ in a })
             for original in draw.winners ?? [] {
                 var winner = original

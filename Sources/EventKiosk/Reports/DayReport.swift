@@ -31,7 +31,8 @@ public struct DayReport: Sendable {
     /// Invitees who did not come, with their consultant: the next day's calls.
     let noShows: [CampaignGuest]
 
-    public static func gather(db: AppDatabase, now: Date = Date()) async throws -> DayReport {
+    public static func gather(db: AppDatabase, now: Date? = nil) async throws -> DayReport {
+        let now = now ?? db.now()
         let event = try await db.event()
         let (byConsultant, byDoor, arrivalTimes, grants) = try await db.read { db -> ([Row], [Row], [Date], Int) in
             let consultants = try GRDB.Row.fetchAll(

@@ -30,7 +30,8 @@ public enum EvidencePack {
     /// Not evidence: sign-in secrets and SQLite's own bookkeeping.
     static let skipped: Set<String> = ["session", "grdb_migrations"]
 
-    public static func build(db: AppDatabase, now: Date = Date()) async throws -> Data {
+    public static func build(db: AppDatabase, now: Date? = nil) async throws -> Data {
+        let now = now ?? db.now()
         var zip = ZipWriter(date: now)
         let tables = try await db.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")

@@ -14,7 +14,7 @@ struct ReportsController {
                 status: .ok,
                 headers: [
                     .contentType: "application/zip", .cacheControl: "no-store",
-                    .contentDisposition: "attachment; filename=\"evidence-\(AppDatabase.fileStamp(Date())).zip\"",
+                    .contentDisposition: "attachment; filename=\"evidence-\(AppDatabase.fileStamp(db.now())).zip\"",
                 ],
                 body: .init(byteBuffer: ByteBuffer(bytes: zip)))
         }

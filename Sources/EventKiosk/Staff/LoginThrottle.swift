@@ -140,11 +140,12 @@ public struct LoginThrottle: Sendable {
 /// The throttle shared by all requests.
 actor LoginGate {
     private var throttle: LoginThrottle
-    init(policy: LoginThrottle.Policy) { throttle = LoginThrottle(policy: policy) }
-    func admit(client: String, cost: Int) -> LoginThrottle.Decision { throttle.admit(client: client, now: Date(), cost: cost) }
-    func failed(client: String, cost: Int) { throttle.recordFailure(client: client, now: Date(), cost: cost) }
+    let clock: KioskClock
+    init(policy: LoginThrottle.Policy, clock: KioskClock = .system) { throttle = LoginThrottle(policy: policy); self.clock = clock }
+    func admit(client: String, cost: Int) -> LoginThrottle.Decision { throttle.admit(client: client, now: clock.now(), cost: cost) }
+    func failed(client: String, cost: Int) { throttle.recordFailure(client: client, now: clock.now(), cost: cost) }
     func succeeded(client: String, cost: Int) { throttle.recordSuccess(client: client, cost: cost) }
     /// The check never happened (the store failed): give the reservation back.
     func released(client: String, cost: Int) { throttle.release(client: client, cost: cost) }
-    func alert() -> LoginThrottle.Alert { throttle.alert(now: Date()) }
+    func alert() -> LoginThrottle.Alert { throttle.alert(now: clock.now()) }
 }

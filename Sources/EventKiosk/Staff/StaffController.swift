@@ -67,7 +67,7 @@ struct StaffController {
         var response = Response.json(
             LoginResponse(
                 token: token, role: session.role, name: session.name,
-                expiresAt: Date().addingTimeInterval(AppDatabase.sessionLifetime)))
+                expiresAt: db.now().addingTimeInterval(AppDatabase.sessionLifetime)))
         response.setCookie(
             .init(
                 name: "kiosk_token", value: token, maxAge: Int(AppDatabase.sessionLifetime), path: "/",

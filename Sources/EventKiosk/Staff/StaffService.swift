@@ -46,7 +46,7 @@ extension AppDatabase {
             let salt = PinHasher.newSalt()
             var admin = StaffRecord(
                 id: nil, name: "管理员", role: .admin, pinHash: PinHasher.hash(pin: pin, salt: salt),
-                pinSalt: salt, builtin: true, createdAt: Date(), removedAt: nil)
+                pinSalt: salt, builtin: true, createdAt: Self.writeTime, removedAt: nil)
             try admin.insert(db)
             return envPIN == nil ? pin : nil
         }
@@ -67,7 +67,7 @@ extension AppDatabase {
         let salt = PinHasher.newSalt()
         let hash = try await PinHasher.pool.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
-            var record = StaffRecord(id: nil, name: name, role: role, pinHash: hash, pinSalt: salt, builtin: false, createdAt: Date(), removedAt: nil)
+            var record = StaffRecord(id: nil, name: name, role: role, pinHash: hash, pinSalt: salt, builtin: false, createdAt: Self.writeTime, removedAt: nil)
             try record.insert(db)
             try AuditLog.append(
                 db, kind: "staff_added",
@@ -125,7 +125,7 @@ extension AppDatabase {
             }
             if record.builtin { throw StaffError.builtin() }
             let before = StaffAuditView(record)
-            record.removedAt = Date()
+            record.removedAt = Self.writeTime
             try record.update(db)
             try SessionRecord.filter(Column("staff_id") == id).deleteAll(db)
             try AuditLog.append(
@@ -154,7 +154,7 @@ extension AppDatabase {
             // While nothing can be written (disk full, read-only folder) staff can still sign in to read the day's data:
             // the session is kept in memory only and is gone after a restart, which costs nothing but a new sign-in.
             let token = randomBytes(32).hexString
-            memorySessions.withLock { $0[sha256Hex(token)] = (session, Date().addingTimeInterval(Self.sessionLifetime)) }
+            memorySessions.withLock { $0[sha256Hex(token)] = (session, now().addingTimeInterval(Self.sessionLifetime)) }
             return (token, session)
         }
     }
@@ -162,7 +162,7 @@ extension AppDatabase {
     private func storeSession(staffID: Int64) async throws -> String {
         try await write { db in
             let token = randomBytes(32).hexString
-            let now = Date()
+            let now = Self.writeTime
             try SessionRecord(
                 tokenHash: sha256Hex(token), staffId: staffID, createdAt: now,
                 expiresAt: now.addingTimeInterval(Self.sessionLifetime)
@@ -186,9 +186,9 @@ extension AppDatabase {
                 sql: """
                     SELECT staff.id, staff.name, staff.role FROM session JOIN staff ON staff.id = session.staff_id
                     WHERE session.token_hash = ? AND session.expires_at > ? AND staff.removed_at IS NULL
-                    """, arguments: [hash, Date()])
+                    """, arguments: [hash, now()])
             guard let row, let role = Role(rawValue: row["role"]) else {
-                return memorySessions.withLock { $0[hash] }.flatMap { $0.1 > Date() ? $0.0 : nil }
+                return memorySessions.withLock { $0[hash] }.flatMap { $0.1 > now() ? $0.0 : nil }
             }
             return StaffSession(staffID: row["id"], name: row["name"], role: role)
         }

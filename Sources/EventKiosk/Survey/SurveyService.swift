@@ -65,7 +65,7 @@ extension AppDatabase {
             try db.execute(
                 sql: """
                     INSERT INTO survey_answer(code, invitee_id, ratings, comment, callback_phone, complaint, at) VALUES (?,?,?,?,?,?,?)
-                    """, arguments: [a.code, inviteeID, ratings, a.comment, a.callbackPhone, a.isComplaint, Date()])
+                    """, arguments: [a.code, inviteeID, ratings, a.comment, a.callbackPhone, a.isComplaint, Self.writeTime])
             return db.lastInsertedRowID
         }
     }
@@ -96,7 +96,7 @@ extension AppDatabase {
             }
             try db.execute(
                 sql: "UPDATE survey_answer SET handled_by = ?, handled_at = ?, handled_note = ? WHERE id = ?",
-                arguments: [staff, Date(), note, id])
+                arguments: [staff, Self.writeTime, note, id])
         }
     }
 }
@@ -107,13 +107,14 @@ actor SurveyRateLimit {
     private var requests: [String: [Date]] = [:]
     /// Stored answers per device per window, and requests of any kind (refused ones too) per device per window.
     let limit: Int, requestLimit: Int, window: TimeInterval
-    init(limit: Int = 6, requestLimit: Int = 20, window: TimeInterval = 60) {
-        self.limit = limit; self.requestLimit = requestLimit; self.window = window
+    let clock: KioskClock
+    init(limit: Int = 6, requestLimit: Int = 20, window: TimeInterval = 60, clock: KioskClock = .system) {
+        self.limit = limit; self.requestLimit = requestLimit; self.window = window; self.clock = clock
     }
 
     /// Counts this request, whatever becomes of it, and says whether this device may answer now.
     func admit(_ client: String) -> Bool {
-        let now = Date()
+        let now = clock.now()
         let asked = (requests[client] ?? []).filter { now.timeIntervalSince($0) < window } + [now]
         requests[client] = asked
         let stored = (hits[client] ?? []).filter { now.timeIntervalSince($0) < window }
@@ -123,7 +124,7 @@ actor SurveyRateLimit {
     }
 
     func record(_ client: String) {
-        hits[client, default: []].append(Date())
+        hits[client, default: []].append(clock.now())
         if hits.count > 5_000 { hits = hits.filter { !$0.value.isEmpty } }
     }
 }

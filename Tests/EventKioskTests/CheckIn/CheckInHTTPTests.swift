@@ -166,8 +166,9 @@ import Testing
     }
 
     @Test func aGreeterUndoesWithinFifteenMinutesAndAnAdminAnyTime() async throws {
-        let t = try await TestApp(loadDemoInvitees: true)
-        let a = try await t.db.invitee(id: 5), b = try await t.db.invitee(id: 6)
+        let clock = ManualClock()
+        let t = try await TestApp(db: try AppDatabase.inMemory(clock: clock.clock), loadDemoInvitees: true)
+        let a = try await t.db.invitee(id: 5), b = try await t.db.invitee(id: 6), c = try await t.db.invitee(id: 9)
         try await t.test { client in
             let admin = try await client.login("1234")
             let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "258025")
@@ -180,9 +181,10 @@ import Testing
             // Undone: the guest can be checked in again; the old rows stay.
             #expect(try await scan(client, greeter, a.code).0 == .created)
 
-            try await t.db.write { db in
-                try db.execute(sql: "UPDATE checkin SET at = ? WHERE id = ?", arguments: [Date().addingTimeInterval(-16 * 60), idB])
-            }
+            clock.advance(by: 14 * 60)
+            let idC = try #require(try await scan(client, greeter, c.code).1?.checkin?.id)
+            clock.advance(by: 2 * 60)  // B is 16 minutes old now, C 2 minutes
+            try await client.execute(uri: "/api/checkins/\(idC)", method: .delete, headers: auth(greeter)) { r in #expect(r.status == .ok) }
             try await client.execute(uri: "/api/checkins/\(idB)", method: .delete, headers: auth(greeter)) { r in
                 #expect(r.status == .forbidden)
                 #expect(errorCode(r) == "undo_window_passed")
@@ -191,7 +193,7 @@ import Testing
             let st = try await status(client)
             #expect(st.arrived == 1)
             let rows = try await t.db.read { db in try CheckInRecord.fetchCount(db) }
-            #expect(rows == 3)
+            #expect(rows == 4)
         }
     }
 

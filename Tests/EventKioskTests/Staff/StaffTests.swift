@@ -145,9 +145,12 @@ import Testing
             _ = try await db.ensureAdmin(envPIN: "1234")
             token = try #require(try await db.login(pin: "1234")).token
         }
-        let reopened = try AppDatabase.open(directory: dir)
+        let clock = ManualClock()
+        let reopened = try AppDatabase.open(directory: dir, clock: clock.clock)
         #expect(try await reopened.session(token: token)?.role == .admin)
-        try await reopened.write { db in try db.execute(sql: "UPDATE session SET expires_at = ?", arguments: [Date().addingTimeInterval(-1)]) }
+        clock.advance(by: AppDatabase.sessionLifetime - 60)
+        #expect(try await reopened.session(token: token)?.role == .admin, "a minute before it runs out")
+        clock.advance(by: 120)
         #expect(try await reopened.session(token: token) == nil)
     }
 
