@@ -61,6 +61,9 @@ struct Serve: AsyncParsableCommand {
         } catch let error as APIError {
             FileHandle.standardError.write(Data("\(error.message)\n服务未启动 / The server did not start.\n".utf8))
             throw ExitCode(2)
+        } catch let error as DomainError {
+            FileHandle.standardError.write(Data("\(error.message)\n服务未启动 / The server did not start.\n".utf8))
+            throw ExitCode(2)
         }
     }
 }

@@ -31,6 +31,11 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         return response
     }
 
+    /// A domain refusal as the HTTP answer: the one place where a kind of refusal becomes a status.
+    init(_ error: DomainError) {
+        self.init(error.status, error.code, error.message, extra: error.extra)
+    }
+
     // MARK: - Common cases
 
     static func badRequest(_ message: String, code: String = "bad_request") -> APIError {
@@ -40,6 +45,23 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     static let unauthorized = APIError(.unauthorized, "unauthorized", "请先登录 / Sign in first: missing or expired token")
     static func forbidden(_ role: String) -> APIError {
         APIError(.forbidden, "forbidden", "角色「\(role)」无权执行此操作 / Role \(role) may not do this")
+    }
+}
+
+extension DomainError {
+    /// The HTTP status for each kind of refusal.
+    var status: HTTPResponse.Status {
+        switch kind {
+        case .invalid: .unprocessableContent
+        case .badInput: .badRequest
+        case .notFound: .notFound
+        case .conflict: .conflict
+        case .forbidden: .forbidden
+        case .unavailable: .serviceUnavailable
+        case .broken: .internalServerError
+        case .storageFull: .init(code: 507, reasonPhrase: "Insufficient Storage")
+        case .tooMany: .tooManyRequests
+        }
     }
 }
 

@@ -11,6 +11,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try error.response(from: request, context: context)
+        } catch let error as DomainError {
+            return try APIError(error).response(from: request, context: context)
         } catch let error as HTTPResponseError {
             // Framework errors (413 body too large, 404 no route, 400 bad JSON …) get our JSON shape too.
             return Response.json(ErrorBody(error: Self.code(for: error.status), message: Self.message(for: error)), status: error.status)

@@ -34,18 +34,18 @@ extension AppDatabase {
     /// an admin for anyone. The invitation takes the outcome; the change is audited.
     func recordContact(inviteeID: Int64, outcome: String, note: String?, staff: StaffSession) async throws -> (ContactView, InviteeView) {
         guard InvitationOutcome.recordable.contains(outcome) else {
-            throw APIError(
-                .unprocessableContent, "invalid_outcome",
+            throw DomainError(
+                .invalid, "invalid_outcome",
                 "结果须为 \(InvitationOutcome.recordable.joined(separator: "、")) / "
                     + "outcome must be one of \(InvitationOutcome.recordable.joined(separator: ", ")), got \"\(outcome.prefix(30))\""
             )
         }
         return try await write { db in
             guard var invitee = try InviteeRecord.fetchOne(db, key: inviteeID) else {
-                throw APIError.notFound("没有这位来宾 / No invitee with id \(inviteeID)")
+                throw DomainError.notFound("没有这位来宾 / No invitee with id \(inviteeID)")
             }
             if staff.role != .admin, invitee.consultant != staff.name {
-                throw APIError(
+                throw DomainError(
                     .forbidden, "not_your_guest",
                     "这位来宾的顾问是「\(invitee.consultant ?? "（未分配）")」，不是您 / This guest's consultant is \(invitee.consultant ?? "nobody"), not you")
             }
@@ -131,10 +131,10 @@ extension AppDatabase {
     /// Where a consultant works on the day: "venue" or "showroom".
     func setConsultantPost(name: String, post: String, staffID: Int64?) async throws {
         guard ["venue", "showroom"].contains(post) else {
-            throw APIError(.unprocessableContent, "invalid_post", "阵地须为 venue（活动现场）或 showroom（展厅）/ post must be \"venue\" or \"showroom\"")
+            throw DomainError(.invalid, "invalid_post", "阵地须为 venue（活动现场）或 showroom（展厅）/ post must be \"venue\" or \"showroom\"")
         }
         let name = name.trimmed
-        guard (1...30).contains(name.count) else { throw APIError(.unprocessableContent, "invalid_name", "请填写顾问姓名 / name is required") }
+        guard (1...30).contains(name.count) else { throw DomainError(.invalid, "invalid_name", "请填写顾问姓名 / name is required") }
         try await write { db in
             let before = try ConsultantPostRecord.fetchOne(db, key: name)?.post
             try ConsultantPostRecord(name: name, post: post).save(db)
@@ -171,7 +171,7 @@ extension AppDatabase {
     func markReminderDone(round: Int, consultant: String?, by: StaffSession) async throws {
         try await write { db in
             guard let reminders = try Self.event(db)?.campaign?.reminders, reminders.indices.contains(round) else {
-                throw APIError.notFound("没有这一轮提醒 / No reminder round \(round)")
+                throw DomainError.notFound("没有这一轮提醒 / No reminder round \(round)")
             }
             try ReminderDoneRecord(round: round, consultant: consultant ?? "*", at: Self.writeTime, byName: by.name).save(db)
             try AuditLog.append(db, kind: "reminder_done", ["round": "\(round)", "consultant": consultant ?? "*", "by": by.name])

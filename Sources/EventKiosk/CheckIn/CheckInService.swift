@@ -155,7 +155,7 @@ extension AppDatabase {
     func undoCheckIn(id: Int64, staffID: Int64?, maxAge: TimeInterval?) async throws -> UndoOutcome {
         try await write { db in
             guard let record = try CheckInRecord.fetchOne(db, key: id), let invitee = try InviteeRecord.fetchOne(db, key: record.inviteeId) else {
-                throw APIError.notFound("没有这条签到记录 / No check-in with id \(id)")
+                throw DomainError.notFound("没有这条签到记录 / No check-in with id \(id)")
             }
             if try CheckInUndoRecord.filter(Column("checkin_id") == id).fetchCount(db) > 0 { return .alreadyUndone }
             if let maxAge, Self.writeTime.timeIntervalSince(record.at) > maxAge { return .tooLate }

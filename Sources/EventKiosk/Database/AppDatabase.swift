@@ -59,7 +59,7 @@ public struct AppDatabase: Sendable {
     public static func openReadOnly(directory: URL) throws -> AppDatabase {
         let path = directory.appendingPathComponent(fileName).path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw APIError(.notFound, "no_database", "no event database at \(path)")
+            throw DomainError(.notFound, "no_database", "no event database at \(path)")
         }
         var config = configuration()
         config.readonly = true
@@ -72,7 +72,7 @@ public struct AppDatabase: Sendable {
     public static func openImmutable(directory: URL) throws -> AppDatabase {
         let path = directory.appendingPathComponent(fileName).path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw APIError(.notFound, "no_database", "no event database at \(path)")
+            throw DomainError(.notFound, "no_database", "no event database at \(path)")
         }
         var config = configuration()
         config.readonly = true

@@ -136,9 +136,9 @@ public final class BackupTarget: Sendable {
         return a == b || a.hasPrefix(b.hasSuffix("/") ? b : b + "/")
     }
 
-    static func servedFolderRefused(_ path: String) -> APIError {
-        APIError(
-            .unprocessableContent, "folder_served",
+    static func servedFolderRefused(_ path: String) -> DomainError {
+        DomainError(
+            .invalid, "folder_served",
             "备份文件夹不能放在网页文件夹里（平板能下载到）/ The backup folder cannot be inside the folder the pages are served from: anyone on the Wi-Fi could download it (\(path))"
         )
     }
@@ -150,7 +150,7 @@ public final class BackupTarget: Sendable {
     func setFolder(_ path: String) throws {
         let path = path.trimmed
         guard path.hasPrefix("/") else {
-            throw APIError(.unprocessableContent, "invalid_folder", "请填写完整路径，如 /media/usb / Give a full path, e.g. /media/usb")
+            throw DomainError(.invalid, "invalid_folder", "请填写完整路径，如 /media/usb / Give a full path, e.g. /media/usb")
         }
         let folder = URL(fileURLWithPath: path)
         if Self.isInside(folder, served) { throw Self.servedFolderRefused(path) }
@@ -160,7 +160,7 @@ public final class BackupTarget: Sendable {
             try Data("ok".utf8).write(to: probe)
             try FileManager.default.removeItem(at: probe)
         } catch {
-            throw APIError(.unprocessableContent, "folder_not_writable", "无法写入 \(path)：\(error.localizedDescription) / Cannot write to \(path)")
+            throw DomainError(.invalid, "folder_not_writable", "无法写入 \(path)：\(error.localizedDescription) / Cannot write to \(path)")
         }
         state.withLock {
             $0.folder = folder.path; $0.lastError = nil
@@ -186,7 +186,7 @@ public final class BackupTarget: Sendable {
 
     /// One snapshot now into the current folder, pruned to the last `keep`.
     func snapshot(db: AppDatabase, logger: Logger) throws -> URL {
-        guard let folder else { throw APIError(.conflict, "no_backup_folder", "尚未设置备份文件夹 / No backup folder is set") }
+        guard let folder else { throw DomainError(.conflict, "no_backup_folder", "尚未设置备份文件夹 / No backup folder is set") }
         do {
             let file = try db.backup(toFolder: folder)
             try AppDatabase.pruneSnapshots(in: folder, keep: current.keep)
@@ -196,7 +196,7 @@ public final class BackupTarget: Sendable {
         } catch {
             failed(error, at: db.now())
             logger.error("snapshot FAILED: \(error) (folder \(folder.path)); the server keeps running, will try again")
-            throw APIError(.init(code: 507, reasonPhrase: "Insufficient Storage"), "backup_failed", "备份失败：\(error) / The backup failed: \(error)")
+            throw DomainError(.storageFull, "backup_failed", "备份失败：\(error) / The backup failed: \(error)")
         }
     }
 }

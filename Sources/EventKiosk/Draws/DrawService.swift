@@ -54,10 +54,10 @@ extension AppDatabase {
     func createDraw(name: String, pool: String?, winners: Int?, alternates: Int?) async throws -> DrawRecord {
         try await write { db in
             try Self.requireOpen(db)
-            guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+            guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
             guard let planned = event.draws.first(where: { $0.name == name }) else {
-                throw APIError(
-                    .unprocessableContent, "unknown_draw",
+                throw DomainError(
+                    .invalid, "unknown_draw",
                     "活动设置里没有这个抽奖：\(name.prefix(40)) / "
                         + "No draw of that name in the event; the event's draws are: \(event.draws.map(\.name).joined(separator: ", "))"
                 )
@@ -67,13 +67,13 @@ extension AppDatabase {
                 ("alternates", alternates.map(String.init), String(planned.alternates)),
             ] {
                 if let given, given != expected {
-                    throw APIError(
-                        .unprocessableContent, "draw_mismatch",
+                    throw DomainError(
+                        .invalid, "draw_mismatch",
                         "\(field) 须与活动设置一致（\(expected)）/ \(field) must be the event's \(expected), got \(given)")
                 }
             }
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM draw WHERE name = ?", arguments: [name]) ?? 0 > 0 {
-                throw APIError(.conflict, "draw_exists", "「\(name)」已经创建过，不能重抽 / \(name) has already been created: a draw happens once")
+                throw DomainError(.conflict, "draw_exists", "「\(name)」已经创建过，不能重抽 / \(name) has already been created: a draw happens once")
             }
             let (pool, winners, alternates) = (planned.pool, planned.winners, planned.alternates)
             let seed = randomBytes(32)
@@ -92,13 +92,13 @@ extension AppDatabase {
         try await write { db in
             try Self.requireOpen(db)
             let draw = try Self.drawRow(db, id)
-            guard draw["state"] == "created" else { throw APIError(.conflict, "wrong_state", "抽奖已冻结 / This draw is already frozen") }
+            guard draw["state"] == "created" else { throw DomainError(.conflict, "wrong_state", "抽奖已冻结 / This draw is already frozen") }
             let sql =
                 (draw["pool"] as String) == "orders"
                 ? "SELECT DISTINCT invitee_id FROM valid_order"
                 : "SELECT DISTINCT invitee_id FROM active_checkin"
             let ids = try Int64.fetchAll(db, sql: sql).map(String.init)
-            guard !ids.isEmpty else { throw APIError(.conflict, "no_entrants", "奖池为空，无法冻结 / Nobody is in the pool yet") }
+            guard !ids.isEmpty else { throw DomainError(.conflict, "no_entrants", "奖池为空，无法冻结 / Nobody is in the pool yet") }
             let (sorted, digest) = FairDraw.entrantsDigest(ids)
             try db.execute(
                 sql: "UPDATE draw SET state = 'frozen', entrants = ?, entrants_digest = ?, count = ? WHERE id = ?",
@@ -114,7 +114,7 @@ extension AppDatabase {
             try Self.requireOpen(db)
             let draw = try Self.drawRow(db, id)
             guard draw["state"] == "frozen" else {
-                throw APIError(
+                throw DomainError(
                     .conflict, "wrong_state",
                     draw["state"] == "created" ? "请先冻结名单 / Freeze the entrants first" : "抽奖已完成，不能重抽 / This draw has been run; it cannot be run again")
             }
@@ -150,16 +150,16 @@ extension AppDatabase {
         try await write { db in
             let record = try Self.drawRecord(db, drawID)
             guard record.state == "done", let winners = record.winners, let alternates = record.alternates else {
-                throw APIError(.conflict, "wrong_state", "抽奖尚未完成 / The draw has not been run")
+                throw DomainError(.conflict, "wrong_state", "抽奖尚未完成 / The draw has not been run")
             }
             let replaced = Set(record.replacements.map(\.winner))
             let current = winners + record.replacements.map(\.replacement)
             guard current.contains(winner), !replaced.contains(winner) else {
-                throw APIError(.unprocessableContent, "not_a_winner", "\(winner) 不是当前中奖者 / \(winner) is not a current winner")
+                throw DomainError(.invalid, "not_a_winner", "\(winner) 不是当前中奖者 / \(winner) is not a current winner")
             }
             let used = Set(record.replacements.map(\.replacement))
             guard let next = alternates.first(where: { !used.contains($0) }) else {
-                throw APIError(.conflict, "no_alternates", "没有剩余候补 / No alternates left")
+                throw DomainError(.conflict, "no_alternates", "没有剩余候补 / No alternates left")
             }
             try db.execute(
                 sql: "INSERT INTO draw_replacement(draw_id, winner, replacement, reason, at) VALUES (?,?,?,?,?)",
@@ -177,7 +177,7 @@ extension AppDatabase {
 
     static func drawRow(_ db: Database, _ id: Int64) throws -> Row {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM draw WHERE id = ?", arguments: [id]) else {
-            throw APIError.notFound("没有这个抽奖 / No draw with id \(id)")
+            throw DomainError.notFound("没有这个抽奖 / No draw with id \(id)")
         }
         return row
     }

@@ -3,7 +3,7 @@ import Foundation
 /// The public promotion rules page (/rules): prize kinds, counts and values, who takes part, how it is decided and checked.
 enum RulesPage {
     static func render(db: AppDatabase) async throws -> String {
-        guard let event = try await db.event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+        guard let event = try await db.event() else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
         let wheel = try await db.wheel()
         let e = HTML.escape
         let prizeRows = wheel.prizes.map { "<tr><td>\(e($0.name))</td><td>¥\($0.value)</td><td>\($0.stock)</td><td>\($0.remaining)</td></tr>" }

@@ -61,9 +61,9 @@ extension AppDatabase {
     static let wheelCommitmentKey = "wheel_commitment"
     static let sealedPrefix = "sealed:"
 
-    static func seedUnavailable(_ error: any Error) -> APIError {
-        APIError(
-            .serviceUnavailable, "seed_key_missing",
+    static func seedUnavailable(_ error: any Error) -> DomainError {
+        DomainError(
+            .unavailable, "seed_key_missing",
             "转盘/抽奖的密钥不对：请把原电脑的 kiosk-data/secrets/ 文件夹复制回来 / "
                 + "The wheel and draw seeds cannot be opened (\(error)): copy kiosk-data/secrets/ back from the laptop the day started on"
         )
@@ -79,7 +79,7 @@ extension AppDatabase {
     /// The wheel's seed, opened (only spins and the close need it).
     static func wheelSeed(_ db: Database, vault: SeedVault) throws -> Data {
         guard let stored = try setting(db, wheelSeedKey) else {
-            throw APIError(.internalServerError, "no_wheel_seed", "转盘种子缺失 / The wheel has no seed")
+            throw DomainError(.broken, "no_wheel_seed", "转盘种子缺失 / The wheel has no seed")
         }
         let seed: Data?
         if stored.hasPrefix(sealedPrefix) {
@@ -90,7 +90,7 @@ extension AppDatabase {
         } else {
             seed = Data(hex: stored)
         }
-        guard let seed, seed.count == 32 else { throw APIError(.internalServerError, "no_wheel_seed", "转盘种子损坏 / The wheel's seed is damaged") }
+        guard let seed, seed.count == 32 else { throw DomainError(.broken, "no_wheel_seed", "转盘种子损坏 / The wheel's seed is damaged") }
         return seed
     }
 
@@ -98,7 +98,7 @@ extension AppDatabase {
     static func wheelCommitment(_ db: Database) throws -> String {
         if let c = try setting(db, wheelCommitmentKey) { return c }
         if let stored = try setting(db, wheelSeedKey), let seed = Data(hex: stored) { return sha256Hex(seed) }
-        throw APIError(.internalServerError, "no_wheel_seed", "转盘种子缺失 / The wheel has no seed")
+        throw DomainError(.broken, "no_wheel_seed", "转盘种子缺失 / The wheel has no seed")
     }
 
     /// The revealed seed (hex) once the event is closed, else nil.

@@ -61,7 +61,7 @@ extension AppDatabase {
 
     func wheel() async throws -> WheelView {
         try await read { db in
-            guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+            guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
             let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
             let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
             let unspun =
@@ -88,31 +88,31 @@ extension AppDatabase {
     static func spin(_ db: Database, _ source: SpinSource, nonce: String, staffID: Int64?, vault: SeedVault) throws -> SpinView {
         if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM spin WHERE nonce = ?", arguments: [nonce]) { return Self.spinView(earlier) }
         try Self.requireOpen(db)
-        guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+        guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
         var orderID: Int64?, grantID: Int64?
         switch source {
         case .order(let id):
-            guard try OrderRecord.fetchOne(db, key: id) != nil else { throw APIError.notFound("没有这个订单 / No order with id \(id)") }
+            guard try OrderRecord.fetchOne(db, key: id) != nil else { throw DomainError.notFound("没有这个订单 / No order with id \(id)") }
             if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
-                throw APIError(.conflict, "order_voided", "此订单已作废，不能转盘 / This order was voided: no spin")
+                throw DomainError(.conflict, "order_voided", "此订单已作废，不能转盘 / This order was voided: no spin")
             }
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE order_id = ?", arguments: [id])! > 0 {
-                throw APIError(.conflict, "already_spun", "此订单已转过 / This order has already spun the wheel")
+                throw DomainError(.conflict, "already_spun", "此订单已转过 / This order has already spun the wheel")
             }
             orderID = id
         case .grant(let id):
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE id = ?", arguments: [id])! > 0 else {
-                throw APIError.notFound("没有这次奖励转盘 / No bonus spin with id \(id)")
+                throw DomainError.notFound("没有这次奖励转盘 / No bonus spin with id \(id)")
             }
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE grant_id = ?", arguments: [id])! > 0 {
-                throw APIError(.conflict, "already_spun", "这次奖励已转过 / This bonus spin has been used")
+                throw DomainError(.conflict, "already_spun", "这次奖励已转过 / This bonus spin has been used")
             }
             grantID = id
         }
         let remaining = try Self.remainingStock(db, prizes: event.wheel.prizes)
         let number = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM spin") ?? 0) + 1
         guard let index = FairDraw.spin(number: number, remaining: remaining, seed: try Self.wheelSeed(db, vault: vault)) else {
-            throw APIError(.conflict, "no_stock", "奖品已全部送出 / No prizes left in stock")
+            throw DomainError(.conflict, "no_stock", "奖品已全部送出 / No prizes left in stock")
         }
         let prize = event.wheel.prizes[index]
         let now = Self.writeTime
@@ -144,18 +144,18 @@ extension AppDatabase {
     func grantSpin(inviteeID: Int64, reason: String, staffID: Int64?) async throws -> Int64 {
         try await write { db in
             try Self.requireOpen(db)
-            guard try InviteeRecord.fetchOne(db, key: inviteeID) != nil else { throw APIError.notFound("没有这位来宾 / No invitee with id \(inviteeID)") }
-            guard let event = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+            guard try InviteeRecord.fetchOne(db, key: inviteeID) != nil else { throw DomainError.notFound("没有这位来宾 / No invitee with id \(inviteeID)") }
+            guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
             let mine = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE invitee_id = ?", arguments: [inviteeID]) ?? 0
             if mine >= event.wheel.perGuestLimit {
-                throw APIError(
+                throw DomainError(
                     .conflict, "grant_limit",
                     "这位来宾已获得 \(mine) 次奖励转盘，活动规定每人最多 \(event.wheel.perGuestLimit) 次 / "
                         + "This guest already has \(mine) bonus spin(s); the event allows \(event.wheel.perGuestLimit) per guest"
                 )
             }
             if let total = event.wheel.bonusSpins, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0 >= total {
-                throw APIError(.conflict, "grant_limit", "今天的 \(total) 次奖励转盘已全部发出 / All \(total) bonus spins of the day have been granted")
+                throw DomainError(.conflict, "grant_limit", "今天的 \(total) 次奖励转盘已全部发出 / All \(total) bonus spins of the day have been granted")
             }
             try db.execute(
                 sql: "INSERT INTO wheel_grant(invitee_id, reason, at, staff_id) VALUES (?,?,?,?)", arguments: [inviteeID, reason, Self.writeTime, staffID])

@@ -89,14 +89,14 @@ struct EventController {
         let bytes = try await request.bodyBytes(context: context, limit: BodyLimit.document)
         let new: EventConfig
         do { new = try JSON.decoder.decode(EventConfig.self, from: Data(bytes)) } catch let error as DecodingError {
-            throw APIError.invalidEvent([EventConfig.problem(from: error)])
+            throw DomainError.invalidEvent([EventConfig.problem(from: error)])
         }
         let old = try await event()
         // A different template file is loaded now, so a missing or broken one is refused with the rest.
         var template: InspectionTemplate?
         if new.inspectionTemplate != old.inspectionTemplate {
             do { template = try loadInspectionTemplate(named: new.inspectionTemplate, config: config) } catch {
-                throw APIError.invalidEvent([EventProblem(field: "inspection_template", message: "\(error)")])
+                throw DomainError.invalidEvent([EventProblem(field: "inspection_template", message: "\(error)")])
             }
         }
         struct Reason: Decodable { let tiersChangeReason: String? }

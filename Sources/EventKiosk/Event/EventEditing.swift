@@ -52,11 +52,11 @@ public enum EventEditRules {
 /// A change of the rebate tiers after the first order: when, who, why, and the tiers before and after (JSON).
 struct TierChange: Sendable { let at: Date; let by: String; let reason: String; let orders: Int; let oldTiers: String; let newTiers: String }
 
-extension APIError {
+extension DomainError {
     /// A refused edit: 422 with every problem naming its field, like a refused event file.
-    static func invalidEvent(_ problems: [EventProblem]) -> APIError {
-        APIError(
-            .unprocessableContent, "invalid_event", "活动设置有 \(problems.count) 处问题，未保存 / \(problems.count) problem(s); nothing was saved",
+    static func invalidEvent(_ problems: [EventProblem]) -> DomainError {
+        DomainError(
+            .invalid, "invalid_event", "活动设置有 \(problems.count) 处问题，未保存 / \(problems.count) problem(s); nothing was saved",
             extra: ["problems": .array(problems.map { .object(["field": .string($0.field), "message": .string($0.message)]) })])
     }
 }
@@ -74,7 +74,7 @@ extension AppDatabase {
         let templateJSON = try template.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) }
         try await write { db in
             try Self.requireOpen(db)
-            guard let old = try Self.event(db) else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+            guard let old = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
             let won = Dictionary(
                 uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
                     .map { row -> (String, Int) in (row["prize_id"], row["n"]) })
@@ -96,7 +96,7 @@ extension AppDatabase {
                                 + "\(orders) order(s) exist: the rebate tiers change only with a reason (tiers_change_reason)"
                     ))
             }
-            guard problems.isEmpty else { throw APIError.invalidEvent(problems) }
+            guard problems.isEmpty else { throw DomainError.invalidEvent(problems) }
             let now = Self.writeTime
             if new.tiers != old.tiers, orders > 0, let reason = tiersChangeReason {
                 let enc = JSON.encoder

@@ -52,7 +52,7 @@ extension AppDatabase {
     /// Refuses a change once the event day has been closed.
     static func requireOpen(_ db: Database) throws {
         if try setting(db, closedKey) != nil {
-            throw APIError(.conflict, "event_closed", "活动已结束，不能再更改 / The event is closed; nothing more can be changed")
+            throw DomainError(.conflict, "event_closed", "活动已结束，不能再更改 / The event is closed; nothing more can be changed")
         }
     }
 

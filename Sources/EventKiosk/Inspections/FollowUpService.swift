@@ -76,16 +76,16 @@ extension AppDatabase {
     func recordFollowUp(id: Int64, outcome: FollowUpOutcome, note: String?, staff: String) async throws -> FollowUpView {
         try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM followup WHERE id = ?", arguments: [id]) else {
-                throw APIError.notFound("没有这条回访 / No follow-up with id \(id)")
+                throw DomainError.notFound("没有这条回访 / No follow-up with id \(id)")
             }
             let current = (row["outcome"] as String?).flatMap(FollowUpOutcome.init(rawValue:))
             let attempts: Int = row["attempts"]
             if FollowUpRule.nextStep(outcome: current, attempts: attempts, smsSent: row["sms_sent_at"] != nil) == "done" {
-                throw APIError(.conflict, "followup_done", "这条回访已完成（\(current?.rawValue ?? "")）/ This follow-up is already finished")
+                throw DomainError(.conflict, "followup_done", "这条回访已完成（\(current?.rawValue ?? "")）/ This follow-up is already finished")
             }
             if outcome == .smsSent && attempts < FollowUpRule.callsBeforeSMS {
-                throw APIError(
-                    .unprocessableContent, "call_first",
+                throw DomainError(
+                    .invalid, "call_first",
                     "请先在不同时间打满 \(FollowUpRule.callsBeforeSMS) 次电话，再发短信 / Call three times at different times before the SMS")
             }
             let now = Self.writeTime
@@ -101,7 +101,7 @@ extension AppDatabase {
             }
             return ()
         }
-        guard let view = try await followUps().first(where: { $0.id == id }) else { throw APIError.notFound("没有这条回访 / No follow-up with id \(id)") }
+        guard let view = try await followUps().first(where: { $0.id == id }) else { throw DomainError.notFound("没有这条回访 / No follow-up with id \(id)") }
         return view
     }
 }

@@ -64,12 +64,12 @@ extension AppDatabase {
     /// An admin's new form. Refused once a check has been saved, because old reports are printed with the form in force.
     func replaceInspectionTemplate(_ template: InspectionTemplate) async throws {
         let problems = template.validate()
-        guard problems.isEmpty else { throw APIError.invalidEvent(problems) }
+        guard problems.isEmpty else { throw DomainError.invalidEvent(problems) }
         let json = String(decoding: try JSON.encoder.encode(template), as: UTF8.self)
         try await write { db in
             try Self.requireOpen(db)
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") == 0 else {
-                throw APIError(
+                throw DomainError(
                     .conflict, "template_in_use", "已有检测记录，检测表不能再换 / Inspections have been saved with the current form, so it can no longer be changed"
                 )
             }
@@ -92,8 +92,8 @@ extension AppDatabase {
             var invitee: InviteeRecord?
             if let id = c.inviteeId {
                 guard let found = try InviteeRecord.fetchOne(db, key: id) else {
-                    throw APIError(
-                        .unprocessableContent, "invalid_inspection", "没有这位来宾 / No invitee with id \(id)",
+                    throw DomainError(
+                        .invalid, "invalid_inspection", "没有这位来宾 / No invitee with id \(id)",
                         extra: ["problems": .array([.object(["item": .null, "message": .string("invitee_id \(id) does not exist")])])])
                 }
                 invitee = found
@@ -139,7 +139,7 @@ extension AppDatabase {
 
     func inspection(id: Int64) async throws -> InspectionView {
         guard let found = try await read({ db in try Self.inspection(db, id: id) }) else {
-            throw APIError.notFound("没有这份检查单 / No inspection with id \(id)")
+            throw DomainError.notFound("没有这份检查单 / No inspection with id \(id)")
         }
         return found
     }

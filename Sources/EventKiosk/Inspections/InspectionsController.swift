@@ -12,7 +12,7 @@ struct InspectionsController {
             let bytes = try await request.bodyBytes(context: context, limit: BodyLimit.document)
             let template: InspectionTemplate
             do { template = try InspectionTemplate.load(data: Data(bytes), source: "upload") } catch let e as EventFileError {
-                throw APIError.invalidEvent(e.problems)
+                throw DomainError.invalidEvent(e.problems)
             }
             try await db.replaceInspectionTemplate(template)
             return .json(["name": template.name, "items": "\(template.items.count)"])

@@ -18,14 +18,14 @@ struct InvitationPages {
         guard let code = CheckInCode.extract(from: context.parameters.get("code") ?? ""),
             let invitee = try await db.invitee(code: code), invitee.status == "active"
         else {
-            throw APIError.notFound("邀请码无效 / This invitation link is not valid")
+            throw DomainError.notFound("邀请码无效 / This invitation link is not valid")
         }
         return invitee
     }
 
     /// A4 sheet of cards, 6 per page; `?q=` narrows it like the search, default every active invitee.
     @Sendable func invitationSheet(_ request: Request, context: AppRequestContext) async throws -> Response {
-        guard let event = try await db.event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+        guard let event = try await db.event() else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
         let q = request.uri.queryParameters.get("q")
         let invitees = try await db.invitees(query: q, limit: 10_000, offset: 0).items.filter { $0.status == "active" && !$0.walkIn }
         let e = HTML.escape

@@ -16,7 +16,7 @@ extension AppDatabase {
     /// Edits one invitee; a phone another invitee already has is refused (the phone is how a guest is found).
     func updateInvitee(id: Int64, _ edit: InviteeEdit, staffID: Int64?) async throws -> InviteeView {
         try await write { db in
-            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw DomainError.notFound("没有这位来宾 / No invitee with id \(id)") }
             let draft: InviteeDraft
             switch InviteeImport.draft(
                 name: edit.name ?? r.name, phone: edit.phone ?? r.phone, plate: edit.plate ?? r.plate,
@@ -24,10 +24,10 @@ extension AppDatabase {
                 partySize: String(edit.partySize ?? r.partySize))
             {
             case .success(let d): draft = d
-            case .failure(let f): throw APIError(.unprocessableContent, "invalid_invitee", f.message)
+            case .failure(let f): throw DomainError(.invalid, "invalid_invitee", f.message)
             }
             if draft.phone != r.phone, try InviteeRecord.filter(Column("phone") == draft.phone).fetchCount(db) > 0 {
-                throw APIError(.conflict, "phone_taken", "另一位来宾已使用手机号 \(draft.phone) / Another invitee already has phone \(draft.phone)")
+                throw DomainError(.conflict, "phone_taken", "另一位来宾已使用手机号 \(draft.phone) / Another invitee already has phone \(draft.phone)")
             }
             let before = InviteeAuditView(r)
             r.name = draft.name; r.phone = draft.phone; r.plate = draft.plate; r.vin = draft.vin
@@ -67,7 +67,7 @@ extension AppDatabase {
         _ change: @escaping @Sendable (Database, inout InviteeRecord) throws -> Void
     ) async throws -> InviteeView {
         try await write { db in
-            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            guard var r = try InviteeRecord.fetchOne(db, key: id) else { throw DomainError.notFound("没有这位来宾 / No invitee with id \(id)") }
             let before = InviteeAuditView(r)
             try change(db, &r)
             r.updatedAt = Self.writeTime

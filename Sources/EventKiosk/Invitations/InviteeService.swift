@@ -116,7 +116,7 @@ extension AppDatabase {
 
     func invitee(id: Int64) async throws -> InviteeView {
         try await read { db in
-            guard let r = try InviteeRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这位来宾 / No invitee with id \(id)") }
+            guard let r = try InviteeRecord.fetchOne(db, key: id) else { throw DomainError.notFound("没有这位来宾 / No invitee with id \(id)") }
             return InviteeView(r)
         }
     }

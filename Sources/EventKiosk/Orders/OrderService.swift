@@ -34,10 +34,10 @@ extension AppDatabase {
             switch customer {
             case .invitee(let id):
                 guard let invitee = try InviteeRecord.fetchOne(db, key: id) else {
-                    throw APIError(.notFound, "unknown_invitee", "没有这位来宾 / No invitee with id \(id)")
+                    throw DomainError(.notFound, "unknown_invitee", "没有这位来宾 / No invitee with id \(id)")
                 }
                 guard invitee.status == "active" else {
-                    throw APIError(.conflict, "revoked", "此来宾的邀请已取消 / This guest's invitation was cancelled")
+                    throw DomainError(.conflict, "revoked", "此来宾的邀请已取消 / This guest's invitation was cancelled")
                 }
                 inviteeID = id
             case .new(let draft):
@@ -66,13 +66,13 @@ extension AppDatabase {
     func voidOrder(id: Int64, reason: String, staff: StaffSession?, tiers: RebateTiers) async throws -> OrderChange {
         try await write { db in
             try Self.requireOpen(db)
-            guard let order = try OrderRecord.fetchOne(db, key: id) else { throw APIError.notFound("没有这个订单 / No order with id \(id)") }
+            guard let order = try OrderRecord.fetchOne(db, key: id) else { throw DomainError.notFound("没有这个订单 / No order with id \(id)") }
             if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
-                throw APIError(.conflict, "already_voided", "此订单已作废 / This order was already voided")
+                throw DomainError(.conflict, "already_voided", "此订单已作废 / This order was already voided")
             }
             let spin = try Row.fetchOne(db, sql: "SELECT number, prize_id, prize_name FROM spin WHERE order_id = ?", arguments: [id])
             if spin != nil, staff?.role != .admin {
-                throw APIError(
+                throw DomainError(
                     .forbidden, "spun_order",
                     "此订单已转过大转盘，只有管理员可以作废（奖品退回库存）/ This order has spun the wheel: only an admin may void it (the prize goes back to stock)")
             }

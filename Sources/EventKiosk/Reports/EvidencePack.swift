@@ -4,7 +4,7 @@ import GRDB
 extension AppDatabase {
     /// The wheel's public record: commitment, seed (once the event is closed), prizes with their stock, every spin.
     func wheelRecord() async throws -> DrawVerifier.WheelRecord {
-        guard let event = try await event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
+        guard let event = try await event() else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
         let wheel = try await wheel()
         let spins = try await spins()
         // Edits before the first spin are the day's starting stock; later ones are replayed by the verifier.

@@ -5,17 +5,17 @@ import Synchronization
 
 /// Staff errors, each with the status the contract gives it.
 enum StaffError {
-    static func badPin(role: Role = .greeter) -> APIError {
+    static func badPin(role: Role = .greeter) -> DomainError {
         let min = PinHasher.minimumLength(for: role)
-        return APIError(
-            .unprocessableContent, "invalid_pin",
+        return DomainError(
+            .invalid, "invalid_pin",
             "PIN 须为 \(min)–12 位数字 / A \(role.rawValue) PIN must be \(min) to 12 digits (short PINs can be guessed on the day)")
     }
-    static func badName() -> APIError { APIError(.unprocessableContent, "invalid_name", "姓名须为 1–30 个字 / Name must be 1 to 30 characters") }
-    static func pinTaken() -> APIError {
-        APIError(.conflict, "pin_taken", "此 PIN 已有人使用，请换一个 / Another staff member already uses this PIN; pick another")
+    static func badName() -> DomainError { DomainError(.invalid, "invalid_name", "姓名须为 1–30 个字 / Name must be 1 to 30 characters") }
+    static func pinTaken() -> DomainError {
+        DomainError(.conflict, "pin_taken", "此 PIN 已有人使用，请换一个 / Another staff member already uses this PIN; pick another")
     }
-    static func builtin() -> APIError { APIError(.conflict, "builtin_admin", "内置管理员不能删除 / The built-in admin cannot be removed") }
+    static func builtin() -> DomainError { DomainError(.conflict, "builtin_admin", "内置管理员不能删除 / The built-in admin cannot be removed") }
 }
 
 /// Sign-ins made while the store could not be written (see `login`).
@@ -30,7 +30,7 @@ extension AppDatabase {
     /// Returns the PIN if one was generated now, so the caller prints it once.
     public func ensureAdmin(envPIN: String?) async throws -> String? {
         if let envPIN, !PinHasher.isWellFormed(envPIN) {
-            throw APIError(.badRequest, "invalid_pin", "KIOSK_ADMIN_PIN must be 4 to 12 digits (8 or more on the day)")
+            throw DomainError(.badInput, "invalid_pin", "KIOSK_ADMIN_PIN must be 4 to 12 digits (8 or more on the day)")
         }
         return try await write { db in
             if var admin = try StaffRecord.filter(Column("builtin") == true).fetchOne(db) {
@@ -83,7 +83,7 @@ extension AppDatabase {
     /// Gives a staff member a new PIN (a forgotten PIN, or one that was overheard) and signs them out everywhere.
     func changePIN(id: Int64, pin: String) async throws -> StaffView {
         guard let current = try await read({ db in try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) }) else {
-            throw APIError.notFound("没有这位员工 / No staff member with id \(id)")
+            throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
         }
         guard PinHasher.isAcceptedAsNew(pin, for: current.role) else { throw StaffError.badPin(role: current.role) }
         try await requirePINUnused(pin, except: id)
@@ -91,7 +91,7 @@ extension AppDatabase {
         let hash = try await PinHasher.pool.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
             guard var record = try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) else {
-                throw APIError.notFound("没有这位员工 / No staff member with id \(id)")
+                throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
             }
             record.pinSalt = salt
             record.pinHash = hash
@@ -121,7 +121,7 @@ extension AppDatabase {
     func removeStaff(id: Int64) async throws {
         try await write { db in
             guard var record = try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) else {
-                throw APIError.notFound("没有这位员工 / No staff member with id \(id)")
+                throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
             }
             if record.builtin { throw StaffError.builtin() }
             let before = StaffAuditView(record)

@@ -56,7 +56,7 @@ extension AppDatabase {
             var inviteeID: Int64?
             if let code = a.code {
                 guard let invitee = try InviteeRecord.filter(Column("code") == code).fetchOne(db) else {
-                    throw APIError(.unprocessableContent, "unknown_code", "邀请码无效 / Unknown invitation code")
+                    throw DomainError(.invalid, "unknown_code", "邀请码无效 / Unknown invitation code")
                 }
                 inviteeID = invitee.id
                 try db.execute(sql: "DELETE FROM survey_answer WHERE code = ?", arguments: [code])
@@ -92,7 +92,7 @@ extension AppDatabase {
     func handleComplaint(id: Int64, by staff: String, note: String) async throws {
         try await write { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM survey_answer WHERE id = ?", arguments: [id])! > 0 else {
-                throw APIError.notFound("没有这条反馈 / No survey answer with id \(id)")
+                throw DomainError.notFound("没有这条反馈 / No survey answer with id \(id)")
             }
             try db.execute(
                 sql: "UPDATE survey_answer SET handled_by = ?, handled_at = ?, handled_note = ? WHERE id = ?",

@@ -67,7 +67,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: elsewhere) }
         _ = try AppDatabase.restore(from: backup, dataDir: elsewhere)
         let stranger = try AppDatabase.open(directory: elsewhere)
-        await #expect(throws: APIError.self) {
+        await #expect(throws: DomainError.self) {
             _ = try await stranger.spin(
                 .grant(try await stranger.grantSpin(inviteeID: 1, reason: "夺宝令牌", staffID: nil)), nonce: "other-laptop", staffID: nil)
         }
