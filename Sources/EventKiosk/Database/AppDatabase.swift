@@ -8,6 +8,8 @@ public struct AppDatabase: Sendable {
     let vault: SeedVault
     /// Where every stored or compared "now" comes from (`KioskClock`).
     let clock: KioskClock
+    /// Sessions and the event, kept in memory between the writes that change them (`AppMemo`).
+    let memo = AppMemo()
 
     /// Opens (and migrates) a database through any writer; tests pass an in-memory `DatabaseQueue`.
     public init(_ dbWriter: any DatabaseWriter, vault: SeedVault = .ephemeral(), clock: KioskClock = .system) throws {

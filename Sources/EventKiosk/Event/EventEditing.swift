@@ -71,6 +71,7 @@ extension AppDatabase {
     func updateEvent(
         _ new: EventConfig, template: InspectionTemplate? = nil, staffID: Int64?, tiersChangeReason: String? = nil
     ) async throws -> EventConfig {
+        defer { memo.forgetEvent() }
         let templateJSON = try template.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) }
         try await write { db in
             try Self.requireOpen(db)

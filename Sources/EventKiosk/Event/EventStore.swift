@@ -10,7 +10,11 @@ extension AppDatabase {
 
     /// The event in force, or nil before the first start loaded one.
     public func event() async throws -> EventConfig? {
-        try await read { db in try Self.event(db) }
+        if let known = memo.knownEvent() { return known }
+        let generation = memo.generation()
+        let event = try await read { db in try Self.event(db) }
+        memo.remember(event: event, readAt: generation)
+        return event
     }
 
     static func event(_ db: Database) throws -> EventConfig? {
@@ -27,6 +31,7 @@ extension AppDatabase {
         let problems = config.validate()
         guard problems.isEmpty else { throw EventFileError(source: "event", problems: problems) }
         let json = String(decoding: try JSON.encoder.encode(config), as: UTF8.self)
+        defer { memo.forgetEvent() }
         try await write { db in
             try Self.setSetting(db, Self.eventKey, json)
             // The wheel's seed is committed when the event opens, and revealed only when it is closed.

@@ -64,7 +64,8 @@ extension AppDatabase {
     /// may be voided by an admin only, and its prize goes back to stock: a stock change (+1 after the latest spin) that
     /// the wheel record carries and `verify-draw` replays, so order → spin → void cannot re-roll a friend's prize.
     func voidOrder(id: Int64, reason: String, staff: StaffSession?, tiers: RebateTiers) async throws -> OrderChange {
-        try await write { db in
+        defer { memo.forgetEvent() }
+        return try await write { db in
             try Self.requireOpen(db)
             guard let order = try OrderRecord.fetchOne(db, key: id) else { throw DomainError.notFound("没有这个订单 / No order with id \(id)") }
             if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {

@@ -29,6 +29,7 @@ extension AppDatabase {
     /// Makes sure the built-in admin exists and uses `envPIN` when given.
     /// Returns the PIN if one was generated now, so the caller prints it once.
     public func ensureAdmin(envPIN: String?) async throws -> String? {
+        defer { memo.forgetAll() }  // a new admin PIN at start signs the admin out
         if let envPIN, !PinHasher.isWellFormed(envPIN) {
             throw DomainError(.badInput, "invalid_pin", "KIOSK_ADMIN_PIN must be 4 to 12 digits (8 or more on the day)")
         }
@@ -82,6 +83,7 @@ extension AppDatabase {
 
     /// Gives a staff member a new PIN (a forgotten PIN, or one that was overheard) and signs them out everywhere.
     func changePIN(id: Int64, pin: String) async throws -> StaffView {
+        defer { memo.forgetSessions(staffID: id) }  // signed out everywhere, once the sessions' delete has committed
         guard let current = try await read({ db in try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) }) else {
             throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
         }
@@ -119,6 +121,7 @@ extension AppDatabase {
 
     /// Removes a staff member and signs them out everywhere. The row stays for the record.
     func removeStaff(id: Int64) async throws {
+        defer { memo.forgetSessions(staffID: id) }
         try await write { db in
             guard var record = try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) else {
                 throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
@@ -180,22 +183,29 @@ extension AppDatabase {
     func session(token: String) async throws -> StaffSession? {
         guard token.count == 64 else { return nil }
         let hash = sha256Hex(token)
-        return try await read { db in
+        // Known from an earlier request: no database read on the hot path (dropped at sign-out, new PIN, removal).
+        if let known = memo.session(hash, now: now()) { return known }
+        let generation = memo.generation()
+        let found = try await read { db -> (StaffSession, Date)? in
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT staff.id, staff.name, staff.role FROM session JOIN staff ON staff.id = session.staff_id
+                    SELECT staff.id, staff.name, staff.role, session.expires_at FROM session JOIN staff ON staff.id = session.staff_id
                     WHERE session.token_hash = ? AND session.expires_at > ? AND staff.removed_at IS NULL
                     """, arguments: [hash, now()])
-            guard let row, let role = Role(rawValue: row["role"]) else {
-                return memorySessions.withLock { $0[hash] }.flatMap { $0.1 > now() ? $0.0 : nil }
-            }
-            return StaffSession(staffID: row["id"], name: row["name"], role: role)
+            guard let row, let role = Role(rawValue: row["role"]) else { return nil }
+            return (StaffSession(staffID: row["id"], name: row["name"], role: role), row["expires_at"])
         }
+        guard let (session, expires) = found else {
+            return memorySessions.withLock { $0[hash] }.flatMap { $0.1 > now() ? $0.0 : nil }
+        }
+        memo.remember(hash, session, expires: expires, readAt: generation)
+        return session
     }
 
     func logout(token: String) async throws {
         _ = memorySessions.withLock { $0.removeValue(forKey: sha256Hex(token)) }
+        defer { memo.forgetSession(sha256Hex(token)) }  // after the delete commits
         _ = try await write { db in try SessionRecord.deleteOne(db, key: sha256Hex(token)) }
     }
 }

@@ -136,6 +136,31 @@ import Testing
         #expect(try await db.login(pin: "4321") != nil)
     }
 
+    @Test func aSessionKeptInMemoryStopsAtSignOutANewPINAndRemovalAtOnce() async throws {
+        let t = try await TestApp()
+        try await t.test { client in
+            let admin = try await client.login("1234")
+            func me(_ token: String) async throws -> HTTPResponse.Status {
+                try await client.execute(uri: "/api/me", method: .get, headers: auth(token)) { $0.status }
+            }
+            let a = try await client.staffToken(admin: admin, role: .greeter, pin: "258025", name: "甲")
+            let b = try await client.staffToken(admin: admin, role: .sales, pin: "369036", name: "乙")
+            let c = try await client.staffToken(admin: admin, role: .mc, pin: "470047", name: "丙")
+            for token in [a, b, c] { #expect(try await me(token) == .ok) }  // now each is remembered
+            try await client.execute(uri: "/api/logout", method: .post, headers: auth(a)) { #expect($0.status == .ok) }
+            #expect(try await me(a) == .unauthorized, "signed out")
+            let staff = try await t.db.listStaff()
+            let idB = try #require(staff.first { $0.name == "乙" }?.id), idC = try #require(staff.first { $0.name == "丙" }?.id)
+            try await client.execute(
+                uri: "/api/staff/\(idB)/pin", method: .put, headers: auth(admin), body: jsonBody(["pin": "581058"])
+            ) { #expect($0.status == .ok) }
+            #expect(try await me(b) == .unauthorized, "a new PIN signs them out everywhere")
+            try await client.execute(uri: "/api/staff/\(idC)", method: .delete, headers: auth(admin)) { #expect($0.status.code < 300) }
+            #expect(try await me(c) == .unauthorized, "a removed member is out")
+            #expect(try await me(admin) == .ok)
+        }
+    }
+
     @Test func tokensSurviveARestartAndExpireAfter24Hours() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
