@@ -91,8 +91,11 @@ struct CheckInController {
         if let buses = event?.buses, buses.contains(where: { $0.name == scan.door }) {
             return Self.answer(try await db.board(scan, bus: scan.door))
         }
-        let outcome = try await batcher.checkIn(scan)
-        await publish(outcome)
+        let scanned = try await batcher.checkIn(scan)
+        let outcome = scanned.outcome
+        if case .ok(let checkin, let invitee) = outcome, let status = scanned.status {
+            await feed.publish("checkin", PublicCheckIn(checkin: checkin, invitee: invitee, status: status))
+        }
         var response = Self.answer(outcome)
         // A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票).
         if case .ok(_, let invitee) = outcome, event?.draws.contains(where: { $0.pool == "checked_in" }) == true {

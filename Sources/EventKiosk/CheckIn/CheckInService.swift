@@ -196,8 +196,8 @@ extension AppDatabase {
 
     static func arrivalStatus(_ db: Database) throws -> ArrivalStatus {
         // Read from the trigger-kept counters (migration v7); `ArrivalCountTests` checks them against a full count.
-        let invited = try Int.fetchOne(db, sql: "SELECT n FROM invited_count WHERE id = 1") ?? 0
-        let rows = try Row.fetchAll(db, sql: "SELECT door, n, people, walkins FROM arrival_count WHERE n > 0")
+        let invited = try Int.fetchOne(db.cachedStatement(sql: "SELECT n FROM invited_count WHERE id = 1")) ?? 0
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT door, n, people, walkins FROM arrival_count WHERE n > 0"))
         return assemble(invited: invited, rows: rows)
     }
 

@@ -65,13 +65,18 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
 /// The doors' group commit: one scan per input.
 struct CheckInBatcher: Sendable {
     typealias Scan = ScanInput
-    private let commit: GroupCommit<Scan, CheckInOutcome>
+    /// A scan's outcome and, when it let someone in, the arrival counts right after it, read in the same
+    /// transaction: the screens get them without another trip to the database.
+    struct Scanned: Sendable { let outcome: CheckInOutcome; let status: ArrivalStatus? }
+    private let commit: GroupCommit<Scan, Scanned>
 
     init(db: AppDatabase, maxBatch: Int = 128) {
         commit = GroupCommit(db: db, maxBatch: maxBatch) { db, s in
-            try AppDatabase.checkIn(db, s)
+            let outcome = try AppDatabase.checkIn(db, s)
+            guard case .ok = outcome else { return Scanned(outcome: outcome, status: nil) }
+            return Scanned(outcome: outcome, status: try AppDatabase.arrivalStatus(db))
         }
     }
 
-    func checkIn(_ scan: Scan) async throws -> CheckInOutcome { try await commit.run(scan) }
+    func checkIn(_ scan: Scan) async throws -> Scanned { try await commit.run(scan) }
 }

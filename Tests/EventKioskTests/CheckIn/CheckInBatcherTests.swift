@@ -19,10 +19,15 @@ import Testing
         scans.append(.init(scanned: guests[0].code, door: "侧门", nonce: "batch-repeat-0", partySize: nil, staffID: nil))
         scans.append(.init(scanned: guests[1].code, door: "正门", nonce: "batch-1-abcdef", partySize: nil, staffID: nil))
         scans.append(.init(scanned: "not a code", door: "正门", nonce: "batch-garbage", partySize: nil, staffID: nil))
-        let outcomes = try await withThrowingTaskGroup(of: (String, CheckInOutcome).self) { group in
+        let answers = try await withThrowingTaskGroup(of: (String, CheckInBatcher.Scanned).self) { group in
             for s in scans { group.addTask { (s.nonce, try await batcher.checkIn(s)) } }
-            return try await group.reduce(into: [String: CheckInOutcome]()) { $0[$1.0] = $1.1 }
+            return try await group.reduce(into: [(String, CheckInBatcher.Scanned)]()) { $0.append($1) }
         }
+        let outcomes = Dictionary(answers.map { ($0.0, $0.1.outcome) }, uniquingKeysWith: { a, _ in a })
+        // Each scan that let someone in carries the counts just after it, read in its own transaction: 1…30.
+        let counts = answers.compactMap { $0.1.status?.arrived }.sorted()
+        #expect(Set(counts) == Set(1...30), "\(counts)")
+        #expect(answers.allSatisfy { ($0.1.status != nil) == ({ if case .ok = $0 { true } else { false } }($0.1.outcome)) })
         // The two scans with nonce batch-1 are one request sent twice: both answered ok, one row.
         #expect(outcomes.count == 32)
         for n in 0..<30 {
