@@ -116,7 +116,11 @@ struct CheckInController {
         let door = try validDoor(door, event: event, queued: at != nil)
         let nonce = try RequestInput.nonce(nonce)
         if let size = partySize, !(1...20).contains(size) { throw Self.badPartySize }
-        return (ScanInput(scanned: "", door: door, nonce: nonce, partySize: partySize, staffID: staff.staffID, scannedAt: at), event)
+        let draws = event.map { $0.draws.filter { $0.pool == "checked_in" }.map(\.name) }
+        return (
+            ScanInput(scanned: "", door: door, nonce: nonce, partySize: partySize, staffID: staff.staffID, scannedAt: at, ticketDraws: draws),
+            event
+        )
     }
 
     struct WalkInBody: Decodable {

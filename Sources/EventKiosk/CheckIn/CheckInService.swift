@@ -19,6 +19,8 @@ struct ScanInput: Sendable {
     var partySize: Int? = nil
     var staffID: Int64? = nil
     var scannedAt: Date? = nil
+    /// The draws whose pool is "checked in", from the event the controller read for this scan; nil: read it here.
+    var ticketDraws: [String]? = nil
 }
 
 /// What a walk-in registration needs besides the guest's own details.
@@ -56,7 +58,9 @@ extension AppDatabase {
             try fail("unknown")
             return .unknown
         case .invitee(let invitee):
-            return try Self.checkIn(db, invitee: invitee, door: door, nonce: nonce, partySize: partySize, staffID: staffID, at: now, fail: fail)
+            return try Self.checkIn(
+                db, invitee: invitee, door: door, nonce: nonce, partySize: partySize, staffID: staffID, at: now, ticketDraws: scan.ticketDraws,
+                fail: fail)
         }
     }
 
@@ -95,7 +99,7 @@ extension AppDatabase {
 
     private static func checkIn(
         _ db: Database, invitee: InviteeRecord, door: String, nonce: String, partySize: Int?,
-        staffID: Int64?, at now: Date, fail: (String, Int64?) throws -> Void
+        staffID: Int64?, at now: Date, ticketDraws: [String]? = nil, fail: (String, Int64?) throws -> Void
     ) throws -> CheckInOutcome {
         if invitee.status == "revoked" {
             try fail("revoked", invitee.id)
@@ -114,7 +118,7 @@ extension AppDatabase {
             id: nil, inviteeId: invitee.id!, door: door, partySize: partySize ?? invitee.partySize,
             at: now, nonce: nonce, staffId: staffID, walkIn: invitee.walkIn)
         try record.insert(db)
-        try Self.issueTickets(db, inviteeID: invitee.id!, pool: "checked_in")
+        try Self.issueTickets(db, inviteeID: invitee.id!, pool: "checked_in", draws: ticketDraws)
         try AuditLog.append(
             db, kind: "checkin",
             CheckInAudit(

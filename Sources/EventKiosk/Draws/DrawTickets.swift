@@ -19,12 +19,13 @@ public struct TicketView: Codable, Sendable, Equatable { public let draw: String
 extension AppDatabase {
     /// Hands out a ticket for every planned draw whose pool (`checked_in` or `orders`) the guest has just entered;
     /// a guest keeps the first number they got. Inside the caller's transaction.
-    static func issueTickets(_ db: Database, inviteeID: Int64, pool: String) throws {
-        guard let draws = try event(db)?.draws.filter({ $0.pool == pool }), !draws.isEmpty else { return }
+    /// `draws` names the pool's draws when the caller already knows them (a scan, from its event); else the event is read.
+    static func issueTickets(_ db: Database, inviteeID: Int64, pool: String, draws known: [String]? = nil) throws {
+        let draws = try known ?? (event(db)?.draws.filter { $0.pool == pool }.map(\.name) ?? [])
         for draw in draws {
-            if try DrawTicketRecord.filter(Column("draw") == draw.name).filter(Column("invitee_id") == inviteeID).fetchCount(db) > 0 { continue }
-            let next = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM draw_ticket WHERE draw = ?", arguments: [draw.name]) ?? 0) + 1
-            try DrawTicketRecord(draw: draw.name, inviteeId: inviteeID, number: next, at: Self.writeTime).insert(db)
+            if try DrawTicketRecord.filter(Column("draw") == draw).filter(Column("invitee_id") == inviteeID).fetchCount(db) > 0 { continue }
+            let next = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM draw_ticket WHERE draw = ?", arguments: [draw]) ?? 0) + 1
+            try DrawTicketRecord(draw: draw, inviteeId: inviteeID, number: next, at: Self.writeTime).insert(db)
         }
     }
 
