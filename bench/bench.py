@@ -318,6 +318,8 @@ def main():
         rows.append(("check-in, 64 clients: p50", f"{p50:.1f} ms", "", True))
         rows.append(("check-in, 64 clients: p99", f"{p99:.1f} ms", "≤ 5 ms", p99 <= 5))
         rows.append(("  (context: GET /healthz, 64 clients, p99 / rate)", f"{base.get('99%', 0):.1f} ms", f"{base.get('rps', 0):.0f}/s", True))
+        share = rate / max(base.get("rps", 0), 1) * 100
+        rows.append(("check-in rate as a share of /healthz's, same run", f"{share:.0f} %", "≥ 35 %", share >= 35))
         rows.append(("  check-ins stored / non-201 answers", f"{created}/{other}", f"≤ {codes}", other == 0))
         # PIN guessing must not hold the writer the door waits on: the same check-in load, quiet and with 200 wrong PINs.
         _, q50, q99, _, _, _ = checkin_run(server, greeter, codes_all[10000:15000], seconds=2, name="quiet")
