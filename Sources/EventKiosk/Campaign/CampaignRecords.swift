@@ -26,6 +26,10 @@ struct ContactRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
 /// Where a consultant works on the day (阵地): at the venue or in the showroom.
 struct ConsultantPostRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "consultant_post"
+    enum Columns {
+        static let name = Column("name")
+        static let post = Column("post")
+    }
     var name: String
     var post: String
 }
@@ -35,6 +39,12 @@ struct ReminderDoneRecord: Codable, FetchableRecord, PersistableRecord, Sendable
     static let databaseTableName = "reminder_done"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let round = Column("round")
+        static let consultant = Column("consultant")
+        static let at = Column("at")
+        static let byName = Column("by_name")
+    }
     var round: Int
     var consultant: String
     var at: Date

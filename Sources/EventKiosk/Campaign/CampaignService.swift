@@ -81,9 +81,9 @@ extension AppDatabase {
     }
 
     static func campaignGuests(_ db: Database, consultant: String?) throws -> [CampaignGuest] {
-        var request = InviteeRecord.filter(Column("walk_in") == false).filter(Column("status") == "active")
+        var request = InviteeRecord.filter(InviteeRecord.Columns.walkIn == false).filter(InviteeRecord.Columns.status == "active")
         if let consultant { request = request.filter(Column("consultant") == consultant) }
-        let invitees = try request.order(Column("id")).fetchAll(db)
+        let invitees = try request.order(InviteeRecord.Columns.id).fetchAll(db)
         let arrived = Set(try CheckInRecord.active().fetchAll(db).map(\.inviteeId))
         let ordered = Set(try OrderRecord.valid().fetchAll(db).map(\.inviteeId))
         let boarded = try Self.boardedIDs(db)
@@ -116,7 +116,7 @@ extension AppDatabase {
                         """
                 ).map { ($0["consultant"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             let posts = Dictionary(try ConsultantPostRecord.fetchAll(db).map { ($0.name, $0.post) }, uniquingKeysWith: { a, _ in a })
-            let sales = try StaffRecord.filter(Column("removed_at") == nil).filter(Column("role") == Role.sales.rawValue).fetchAll(db).map(\.name)
+            let sales = try StaffRecord.filter(StaffRecord.Columns.removedAt == nil).filter(StaffRecord.Columns.role == Role.sales.rawValue).fetchAll(db).map(\.name)
             return CampaignBoard.build(
                 campaign: try Self.event(db)?.campaign,
                 guests: guests

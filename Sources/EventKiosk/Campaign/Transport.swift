@@ -6,6 +6,14 @@ struct BoardingRecord: Codable, FetchableRecord, MutablePersistableRecord, Senda
     static let databaseTableName = "boarding"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let id = Column("id")
+        static let inviteeId = Column("invitee_id")
+        static let bus = Column("bus")
+        static let at = Column("at")
+        static let nonce = Column("nonce")
+        static let staffId = Column("staff_id")
+    }
     var id: Int64?
     var inviteeId: Int64
     var bus: String
@@ -40,7 +48,7 @@ extension AppDatabase {
     /// A scan at a bus: the guest is on board (once per nonce; a second scan is "already on board").
     func board(_ scan: ScanInput, bus: String) async throws -> BoardingOutcome {
         try await write { db in
-            if let earlier = try BoardingRecord.filter(Column("nonce") == scan.nonce).fetchOne(db),
+            if let earlier = try BoardingRecord.filter(BoardingRecord.Columns.nonce == scan.nonce).fetchOne(db),
                 let invitee = try InviteeRecord.fetchOne(db, key: earlier.inviteeId)
             {
                 return .boarded(bus: earlier.bus, at: earlier.at, invitee: InviteeView(invitee))
@@ -54,7 +62,7 @@ extension AppDatabase {
             case .invitee(let found): invitee = found
             }
             if invitee.status == "revoked" { return .revoked(InviteeView(invitee)) }
-            if let first = try BoardingRecord.filter(Column("invitee_id") == invitee.id).fetchOne(db) {
+            if let first = try BoardingRecord.filter(BoardingRecord.Columns.inviteeId == invitee.id).fetchOne(db) {
                 return .already(bus: first.bus, at: first.at, invitee: InviteeView(invitee))
             }
             var record = BoardingRecord(

@@ -4,6 +4,18 @@ import GRDB
 /// One check-in at a door. Undone check-ins keep their row; the undo is a `CheckInUndoRecord`.
 struct CheckInRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
     static let databaseTableName = "checkin"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let id = Column("id")
+        static let inviteeId = Column("invitee_id")
+        static let door = Column("door")
+        static let partySize = Column("party_size")
+        static let at = Column("at")
+        static let nonce = Column("nonce")
+        static let staffId = Column("staff_id")
+        static let walkIn = Column("walk_in")
+    }
     var id: Int64?
     var inviteeId: Int64
     var door: String
@@ -12,11 +24,6 @@ struct CheckInRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
     var nonce: String
     var staffId: Int64?
     var walkIn: Bool
-
-    enum CodingKeys: String, CodingKey {
-        case id, door, at, nonce
-        case inviteeId = "invitee_id", partySize = "party_size", staffId = "staff_id", walkIn = "walk_in"
-    }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -28,14 +35,31 @@ struct CheckInRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
 
 struct CheckInUndoRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "checkin_undo"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let checkinId = Column("checkin_id")
+        static let at = Column("at")
+        static let staffId = Column("staff_id")
+    }
     var checkinId: Int64
     var at: Date
     var staffId: Int64?
-    enum CodingKeys: String, CodingKey { case at, checkinId = "checkin_id", staffId = "staff_id" }
 }
 
 struct ScanFailureRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "scan_failure"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let at = Column("at")
+        static let door = Column("door")
+        static let reason = Column("reason")
+        static let scanned = Column("scanned")
+        static let nonce = Column("nonce")
+        static let inviteeId = Column("invitee_id")
+        static let staffId = Column("staff_id")
+    }
     var at: Date
     var door: String
     /// invalid, unknown, revoked, already_checked_in
@@ -45,10 +69,6 @@ struct ScanFailureRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
     var nonce: String?
     var inviteeId: Int64?
     var staffId: Int64?
-    enum CodingKeys: String, CodingKey {
-        case at, door, reason, scanned, nonce
-        case inviteeId = "invitee_id", staffId = "staff_id"
-    }
 }
 
 /// A check-in as the API shows it.

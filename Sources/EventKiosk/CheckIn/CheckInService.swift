@@ -161,7 +161,7 @@ extension AppDatabase {
             guard let record = try CheckInRecord.fetchOne(db, key: id), let invitee = try InviteeRecord.fetchOne(db, key: record.inviteeId) else {
                 throw DomainError.notFound("没有这条签到记录 / No check-in with id \(id)")
             }
-            if try CheckInUndoRecord.filter(Column("checkin_id") == id).fetchCount(db) > 0 { return .alreadyUndone }
+            if try CheckInUndoRecord.filter(CheckInUndoRecord.Columns.checkinId == id).fetchCount(db) > 0 { return .alreadyUndone }
             if let maxAge, Self.writeTime.timeIntervalSince(record.at) > maxAge { return .tooLate }
             try CheckInUndoRecord(checkinId: id, at: Self.writeTime, staffId: staffID).insert(db)
             try AuditLog.append(db, kind: "checkin_undo", ["checkin_id": id, "invitee_id": record.inviteeId])
@@ -179,7 +179,7 @@ extension AppDatabase {
     func correctPartySize(checkinID id: Int64, to size: Int, staffID: Int64?, maxAge: TimeInterval?) async throws -> CheckInView {
         try await write { db in
             guard var record = try CheckInRecord.fetchOne(db, key: id) else { throw PartySizeRefusal.notFound }
-            if try CheckInUndoRecord.filter(Column("checkin_id") == id).fetchCount(db) > 0 { throw PartySizeRefusal.undone }
+            if try CheckInUndoRecord.filter(CheckInUndoRecord.Columns.checkinId == id).fetchCount(db) > 0 { throw PartySizeRefusal.undone }
             if let maxAge, Self.writeTime.timeIntervalSince(record.at) > maxAge { throw PartySizeRefusal.tooLate }
             let before = record.partySize
             guard before != size else { return CheckInView(record) }
@@ -233,7 +233,7 @@ extension AppDatabase {
     /// Guests checked in now (not undone), newest first, with who they are: the sales page picks from these.
     func recentCheckIns(limit: Int) async throws -> [ArrivedGuest] {
         try await read { db in
-            try CheckInRecord.active().order(Column("id").desc).limit(limit).fetchAll(db).compactMap { c in
+            try CheckInRecord.active().order(CheckInRecord.Columns.id.desc).limit(limit).fetchAll(db).compactMap { c in
                 guard let i = try InviteeRecord.fetchOne(db, key: c.inviteeId) else { return nil }
                 return ArrivedGuest(checkin: CheckInView(c), invitee: InviteeView(i))
             }

@@ -49,7 +49,7 @@ extension AppDatabase {
         try await read { db in
             let arrived = try Dictionary(
                 CheckInRecord.active().fetchAll(db).map { ($0.inviteeId, $0.at) }, uniquingKeysWith: { a, _ in a })
-            let invitees = try InviteeRecord.order(Column("id")).fetchAll(db)
+            let invitees = try InviteeRecord.order(InviteeRecord.Columns.id).fetchAll(db)
             var entries = invitees.map { i in
                 DoorRoster.Entry(
                     id: i.id ?? 0, codeSha256: DoorRoster.hash(code: i.code), name: NameMask.mask(i.name),

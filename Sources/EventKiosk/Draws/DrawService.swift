@@ -161,9 +161,8 @@ extension AppDatabase {
             guard let next = alternates.first(where: { !used.contains($0) }) else {
                 throw DomainError(.conflict, "no_alternates", "没有剩余候补 / No alternates left")
             }
-            try db.execute(
-                sql: "INSERT INTO draw_replacement(draw_id, winner, replacement, reason, at) VALUES (?,?,?,?,?)",
-                arguments: [drawID, winner, next, reason, Self.writeTime])
+            var replacement = DrawReplacementRecord(drawId: drawID, winner: winner, replacement: next, reason: reason, at: Self.writeTime)
+            try replacement.insert(db)
             try AuditLog.append(db, kind: "draw_replacement", ["draw_id": "\(drawID)", "winner": winner, "replacement": next, "reason": reason])
             return try Self.drawRecord(db, drawID)
         }
@@ -188,10 +187,8 @@ extension AppDatabase {
             (r[col] as String?).flatMap { try? JSONDecoder().decode([String].self, from: Data($0.utf8)) }
         }
         let state: String = r["state"]
-        let replacements = try Row.fetchAll(
-            db, sql: "SELECT winner, replacement, reason FROM draw_replacement WHERE draw_id = ? ORDER BY id", arguments: [id]
-        )
-        .map { DrawRecord.Replacement(winner: $0["winner"], replacement: $0["replacement"], reason: $0["reason"]) }
+        let replacements = try DrawReplacementRecord.filter(DrawReplacementRecord.Columns.drawId == id).order(DrawReplacementRecord.Columns.id)
+            .fetchAll(db).map { DrawRecord.Replacement(winner: $0.winner, replacement: $0.replacement, reason: $0.reason) }
         var record = DrawRecord(
             id: id, name: r["name"], pool: r["pool"], state: state, commitment: r["commitment"], entrants: list("entrants"),
             entrantsDigest: r["entrants_digest"], count: r["count"], salt: r["salt"], winners: list("winners"),

@@ -7,6 +7,12 @@ struct DrawTicketRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "draw_ticket"
     static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
     static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let draw = Column("draw")
+        static let inviteeId = Column("invitee_id")
+        static let number = Column("number")
+        static let at = Column("at")
+    }
     var draw: String
     var inviteeId: Int64
     var number: Int
@@ -23,7 +29,7 @@ extension AppDatabase {
     static func issueTickets(_ db: Database, inviteeID: Int64, pool: String, draws known: [String]? = nil) throws {
         let draws = try known ?? (event(db)?.draws.filter { $0.pool == pool }.map(\.name) ?? [])
         for draw in draws {
-            if try DrawTicketRecord.filter(Column("draw") == draw).filter(Column("invitee_id") == inviteeID).fetchCount(db) > 0 { continue }
+            if try DrawTicketRecord.filter(DrawTicketRecord.Columns.draw == draw).filter(DrawTicketRecord.Columns.inviteeId == inviteeID).fetchCount(db) > 0 { continue }
             let next = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM draw_ticket WHERE draw = ?", arguments: [draw]) ?? 0) + 1
             try DrawTicketRecord(draw: draw, inviteeId: inviteeID, number: next, at: Self.writeTime).insert(db)
         }
@@ -31,7 +37,7 @@ extension AppDatabase {
 
     func tickets(inviteeID: Int64) async throws -> [TicketView] {
         try await read { db in
-            try DrawTicketRecord.filter(Column("invitee_id") == inviteeID).order(Column("draw")).fetchAll(db).map {
+            try DrawTicketRecord.filter(DrawTicketRecord.Columns.inviteeId == inviteeID).order(DrawTicketRecord.Columns.draw).fetchAll(db).map {
                 TicketView(draw: $0.draw, number: $0.number)
             }
         }
@@ -40,7 +46,7 @@ extension AppDatabase {
     /// Ticket numbers of one draw, by invitee id (as the draw record names entrants).
     static func ticketNumbers(_ db: Database, draw: String) throws -> [String: Int] {
         Dictionary(
-            try DrawTicketRecord.filter(Column("draw") == draw).fetchAll(db).map { (String($0.inviteeId), $0.number) },
+            try DrawTicketRecord.filter(DrawTicketRecord.Columns.draw == draw).fetchAll(db).map { (String($0.inviteeId), $0.number) },
             uniquingKeysWith: { a, _ in a })
     }
 }

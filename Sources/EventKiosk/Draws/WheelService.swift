@@ -86,14 +86,14 @@ extension AppDatabase {
 
     /// One spin inside a write transaction (alone, or as one of a group commit's spins: `SpinBatcher`).
     static func spin(_ db: Database, _ source: SpinSource, nonce: String, staffID: Int64?, vault: SeedVault) throws -> SpinView {
-        if let earlier = try Row.fetchOne(db, sql: "SELECT * FROM spin WHERE nonce = ?", arguments: [nonce]) { return Self.spinView(earlier) }
+        if let earlier = try SpinRecord.filter(SpinRecord.Columns.nonce == nonce).fetchOne(db) { return Self.spinView(earlier) }
         try Self.requireOpen(db)
         guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
         var orderID: Int64?, grantID: Int64?
         switch source {
         case .order(let id):
             guard try OrderRecord.fetchOne(db, key: id) != nil else { throw DomainError.notFound("没有这个订单 / No order with id \(id)") }
-            if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
+            if try OrderVoidRecord.filter(OrderVoidRecord.Columns.orderId == id).fetchCount(db) > 0 {
                 throw DomainError(.conflict, "order_voided", "此订单已作废，不能转盘 / This order was voided: no spin")
             }
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin WHERE order_id = ?", arguments: [id])! > 0 {
@@ -116,9 +116,9 @@ extension AppDatabase {
         }
         let prize = event.wheel.prizes[index]
         let now = Self.writeTime
-        try db.execute(
-            sql: "INSERT INTO spin(number, order_id, grant_id, prize_id, prize_name, nonce, at, staff_id) VALUES (?,?,?,?,?,?,?,?)",
-            arguments: [number, orderID, grantID, prize.id, prize.name, nonce, now, staffID])
+        try SpinRecord(
+            number: number, orderId: orderID, grantId: grantID, prizeId: prize.id, prizeName: prize.name, nonce: nonce, at: now, staffId: staffID
+        ).insert(db)
         try AuditLog.append(
             db, kind: "spin",
             SpinAudit(
@@ -129,14 +129,12 @@ extension AppDatabase {
 
     struct SpinAudit: Encodable { let number: Int; let orderId: Int64?; let grantId: Int64?; let prizeId: String; let remainingBefore: [Int] }
 
-    static func spinView(_ row: Row) -> SpinView {
-        SpinView(
-            number: row["number"], orderId: row["order_id"], grantId: row["grant_id"],
-            prize: .init(id: row["prize_id"], name: row["prize_name"]), at: row["at"])
+    static func spinView(_ r: SpinRecord) -> SpinView {
+        SpinView(number: r.number, orderId: r.orderId, grantId: r.grantId, prize: .init(id: r.prizeId, name: r.prizeName), at: r.at)
     }
 
     func spins() async throws -> [SpinView] {
-        try await read { db in try Row.fetchAll(db, sql: "SELECT * FROM spin ORDER BY number").map(Self.spinView) }
+        try await read { db in try SpinRecord.order(SpinRecord.Columns.number).fetchAll(db).map(Self.spinView) }
     }
 
     /// A bonus spin the MC grants (e.g. for a 夺宝令牌), within the event's limits: per guest (default 1) and for
@@ -157,9 +155,9 @@ extension AppDatabase {
             if let total = event.wheel.bonusSpins, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0 >= total {
                 throw DomainError(.conflict, "grant_limit", "今天的 \(total) 次奖励转盘已全部发出 / All \(total) bonus spins of the day have been granted")
             }
-            try db.execute(
-                sql: "INSERT INTO wheel_grant(invitee_id, reason, at, staff_id) VALUES (?,?,?,?)", arguments: [inviteeID, reason, Self.writeTime, staffID])
-            let id = db.lastInsertedRowID
+            var grant = WheelGrantRecord(inviteeId: inviteeID, reason: reason, at: Self.writeTime, staffId: staffID)
+            try grant.insert(db)
+            let id = grant.id!
             try AuditLog.append(
                 db, kind: "grant",
                 [

@@ -101,20 +101,18 @@ extension AppDatabase {
             let now = Self.writeTime
             if new.tiers != old.tiers, orders > 0, let reason = tiersChangeReason {
                 let enc = JSON.encoder
-                try db.execute(
-                    sql: "INSERT INTO tier_change(at, staff_id, reason, orders, old_tiers, new_tiers) VALUES (?,?,?,?,?,?)",
-                    arguments: [
-                        now, staffID, reason, orders, String(decoding: try enc.encode(old.tiers), as: UTF8.self),
-                        String(decoding: try enc.encode(new.tiers), as: UTF8.self),
-                    ])
+                var change = TierChangeRecord(
+                    at: now, staffId: staffID, reason: reason, orders: orders, oldTiers: String(decoding: try enc.encode(old.tiers), as: UTF8.self),
+                    newTiers: String(decoding: try enc.encode(new.tiers), as: UTF8.self))
+                try change.insert(db)
                 try AuditLog.append(
                     db, kind: "tiers_changed", TierAudit(reason: reason, orders: orders, before: old.tiers, after: new.tiers, staffId: staffID))
             }
             if let templateJSON { try Self.setSetting(db, Self.templateKey, templateJSON) }
             for change in EventEditRules.stockChanges(old: old, new: new) {
-                try db.execute(
-                    sql: "INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id) VALUES (?, ?, ?, ?, ?, ?)",
-                    arguments: [change.prizeID, change.old, change.new, spins, now, staffID])
+                var stored = StockChangeRecord(
+                    prizeId: change.prizeID, oldStock: change.old, newStock: change.new, afterSpin: spins, at: now, staffId: staffID)
+                try stored.insert(db)
                 try AuditLog.append(
                     db, kind: "stock_change",
                     StockAudit(
@@ -135,10 +133,10 @@ extension AppDatabase {
     /// Wheel stock changes in the order they were made (for the wheel record the verifier replays).
     func stockChanges() async throws -> [DrawVerifier.WheelRecord.StockChange] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT prize_id, old_stock, new_stock, after_spin, returned_spin, reason FROM stock_change ORDER BY id").map {
+            try StockChangeRecord.order(StockChangeRecord.Columns.id).fetchAll(db).map {
                 .init(
-                    afterSpin: $0["after_spin"], prize: $0["prize_id"], oldStock: $0["old_stock"], stock: $0["new_stock"],
-                    returnedSpin: $0["returned_spin"], reason: $0["reason"])
+                    afterSpin: $0.afterSpin, prize: $0.prizeId, oldStock: $0.oldStock, stock: $0.newStock, returnedSpin: $0.returnedSpin,
+                    reason: $0.reason)
             }
         }
     }

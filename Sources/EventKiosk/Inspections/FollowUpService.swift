@@ -75,12 +75,12 @@ extension AppDatabase {
     /// Records one call (or the closing SMS) and returns the follow-up as it now stands.
     func recordFollowUp(id: Int64, outcome: FollowUpOutcome, note: String?, staff: String) async throws -> FollowUpView {
         try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM followup WHERE id = ?", arguments: [id]) else {
+            guard var followUp = try FollowUpRecord.fetchOne(db, key: id) else {
                 throw DomainError.notFound("没有这条回访 / No follow-up with id \(id)")
             }
-            let current = (row["outcome"] as String?).flatMap(FollowUpOutcome.init(rawValue:))
-            let attempts: Int = row["attempts"]
-            if FollowUpRule.nextStep(outcome: current, attempts: attempts, smsSent: row["sms_sent_at"] != nil) == "done" {
+            let current = followUp.outcome.flatMap(FollowUpOutcome.init(rawValue:))
+            let attempts = followUp.attempts
+            if FollowUpRule.nextStep(outcome: current, attempts: attempts, smsSent: followUp.smsSentAt != nil) == "done" {
                 throw DomainError(.conflict, "followup_done", "这条回访已完成（\(current?.rawValue ?? "")）/ This follow-up is already finished")
             }
             if outcome == .smsSent && attempts < FollowUpRule.callsBeforeSMS {
@@ -89,16 +89,15 @@ extension AppDatabase {
                     "请先在不同时间打满 \(FollowUpRule.callsBeforeSMS) 次电话，再发短信 / Call three times at different times before the SMS")
             }
             let now = Self.writeTime
-            try db.execute(
-                sql: "INSERT INTO followup_attempt(followup_id, outcome, note, staff, at) VALUES (?,?,?,?,?)",
-                arguments: [id, outcome.rawValue, note, staff, now])
+            var attempt = FollowUpAttemptRecord(followupId: id, outcome: outcome.rawValue, note: note, staff: staff, at: now)
+            try attempt.insert(db)
             if outcome == .smsSent {
-                try db.execute(sql: "UPDATE followup SET sms_sent_at = ?, note = COALESCE(?, note) WHERE id = ?", arguments: [now, note, id])
+                followUp.smsSentAt = now
             } else {
-                try db.execute(
-                    sql: "UPDATE followup SET attempts = attempts + 1, outcome = ?, note = COALESCE(?, note), last_attempt_at = ? WHERE id = ?",
-                    arguments: [outcome.rawValue, note, now, id])
+                followUp.attempts += 1; followUp.outcome = outcome.rawValue; followUp.lastAttemptAt = now
             }
+            followUp.note = note ?? followUp.note
+            try followUp.update(db)
             return ()
         }
         guard let view = try await followUps().first(where: { $0.id == id }) else { throw DomainError.notFound("没有这条回访 / No follow-up with id \(id)") }

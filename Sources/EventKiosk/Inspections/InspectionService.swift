@@ -98,9 +98,9 @@ extension AppDatabase {
                 }
                 invitee = found
             } else if let plate {
-                invitee = try InviteeRecord.filter(Column("plate") == plate).fetchOne(db)
+                invitee = try InviteeRecord.filter(InviteeRecord.Columns.plate == plate).fetchOne(db)
             } else if let vin {
-                invitee = try InviteeRecord.filter(Column("vin") == vin).fetchOne(db)
+                invitee = try InviteeRecord.filter(InviteeRecord.Columns.vin == vin).fetchOne(db)
             }
             if let invitee {
                 inviteeID = invitee.id
@@ -120,10 +120,12 @@ extension AppDatabase {
                 ])
             let id = db.lastInsertedRowID
             for (item, data) in c.photos.sorted(by: { $0.key < $1.key }) {
-                try db.execute(sql: "INSERT INTO inspection_photo(inspection_id, item_id, data) VALUES (?,?,?)", arguments: [id, item, data])
+                var photo = InspectionPhotoRecord(inspectionId: id, itemId: item, data: data)
+                try photo.insert(db)
             }
             // Dealer practice: every inspected customer is called back within a week (质量跟踪回访).
-            try db.execute(sql: "INSERT INTO followup(inspection_id, due) VALUES (?, ?)", arguments: [id, now.addingTimeInterval(7 * 86_400)])
+            var followUp = FollowUpRecord(inspectionId: id, due: now.addingTimeInterval(7 * 86_400))
+            try followUp.insert(db)
             return (try Self.inspection(db, id: id)!, true)
         }
     }

@@ -26,7 +26,7 @@ extension AppDatabase {
             case .success(let d): draft = d
             case .failure(let f): throw DomainError(.invalid, "invalid_invitee", f.message)
             }
-            if draft.phone != r.phone, try InviteeRecord.filter(Column("phone") == draft.phone).fetchCount(db) > 0 {
+            if draft.phone != r.phone, try InviteeRecord.filter(InviteeRecord.Columns.phone == draft.phone).fetchCount(db) > 0 {
                 throw DomainError(.conflict, "phone_taken", "另一位来宾已使用手机号 \(draft.phone) / Another invitee already has phone \(draft.phone)")
             }
             let before = InviteeAuditView(r)
@@ -45,8 +45,7 @@ extension AppDatabase {
     /// Gives an invitee a new code (a lost or forwarded invitation): the old card then answers `revoked` at the door.
     func reissueCode(id: Int64, staffID: Int64?) async throws -> InviteeView {
         try await changeInvitee(id: id, audit: "code_reissued", staffID: staffID) { db, r in
-            try db.execute(
-                sql: "INSERT INTO retired_code(code, invitee_id, at, staff_id) VALUES (?, ?, ?, ?)", arguments: [r.code, id, Self.writeTime, staffID])
+            try RetiredCodeRecord(code: r.code, inviteeId: id, at: Self.writeTime, staffId: staffID).insert(db)
             r.code = try Self.freshCode(db)
         }
     }

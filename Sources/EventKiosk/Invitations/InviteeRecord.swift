@@ -4,6 +4,24 @@ import GRDB
 /// An invited (or walk-in) guest as stored.
 struct InviteeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
     static let databaseTableName = "invitee"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let id = Column("id")
+        static let name = Column("name")
+        static let phone = Column("phone")
+        static let plate = Column("plate")
+        static let vin = Column("vin")
+        static let model = Column("model")
+        static let consultant = Column("consultant")
+        static let partySize = Column("party_size")
+        static let code = Column("code")
+        static let status = Column("status")
+        static let walkIn = Column("walk_in")
+        static let createdAt = Column("created_at")
+        static let updatedAt = Column("updated_at")
+        static let invitation = Column("invitation")
+    }
     var id: Int64?
     var name: String
     var phone: String
@@ -20,11 +38,6 @@ struct InviteeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
     var updatedAt: Date
     /// Where the invitation stands before the day: not_contacted, invited, confirmed, declined, no_answer (issue 16).
     var invitation: String = InvitationOutcome.notContacted
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, phone, plate, vin, model, consultant, code, status, invitation
-        case partySize = "party_size", walkIn = "walk_in", createdAt = "created_at", updatedAt = "updated_at"
-    }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -51,4 +64,19 @@ public struct InviteeView: Codable, Sendable, Equatable {
         consultant = r.consultant; partySize = r.partySize; code = r.code; status = r.status; walkIn = r.walkIn
         invitation = r.invitation
     }
+}
+
+/// A check-in code replaced by a reissue: the old card then answers `revoked` at the door.
+struct RetiredCodeRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+    static let databaseTableName = "retired_code"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let code = Column("code")
+        static let inviteeId = Column("invitee_id")
+    }
+    var code: String
+    var inviteeId: Int64
+    var at: Date
+    var staffId: Int64?
 }

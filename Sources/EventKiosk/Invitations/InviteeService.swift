@@ -55,7 +55,7 @@ extension AppDatabase {
     /// The guest with this phone number, or a new walk-in made from the draft: the one rule that the door's walk-ins and
     /// the sales page's new customers share (a phone number is one guest).
     static func findOrCreateWalkIn(_ db: Database, _ draft: InviteeDraft, at now: Date = Self.writeTime) throws -> InviteeRecord {
-        if let existing = try InviteeRecord.filter(Column("phone") == draft.phone).fetchOne(db) { return existing }
+        if let existing = try InviteeRecord.filter(InviteeRecord.Columns.phone == draft.phone).fetchOne(db) { return existing }
         var record = InviteeRecord(
             id: nil, name: draft.name, phone: draft.phone, plate: draft.plate, vin: draft.vin, model: draft.model,
             consultant: draft.consultant, partySize: draft.partySize, code: try freshCode(db),
@@ -68,7 +68,7 @@ extension AppDatabase {
     static func freshCode(_ db: Database) throws -> String {
         while true {
             let code = CheckInCode.generate()
-            if try InviteeRecord.filter(Column("code") == code).fetchCount(db) == 0 { return code }
+            if try InviteeRecord.filter(InviteeRecord.Columns.code == code).fetchCount(db) == 0 { return code }
         }
     }
 
@@ -99,7 +99,7 @@ extension AppDatabase {
                 request = request.filter(sql: sql, arguments: StatementArguments(args))
             }
             let total = try request.fetchCount(db)
-            var items = try request.order(Column("id")).limit(limit, offset: offset).fetchAll(db).map(InviteeView.init)
+            var items = try request.order(InviteeRecord.Columns.id).limit(limit, offset: offset).fetchAll(db).map(InviteeView.init)
             // Who is here: the first check-in not undone of each guest on the page.
             let ids = items.map(\.id)
             if !ids.isEmpty {
@@ -122,11 +122,11 @@ extension AppDatabase {
     }
 
     func invitee(code: String) async throws -> InviteeView? {
-        try await read { db in try InviteeRecord.filter(Column("code") == code).fetchOne(db).map(InviteeView.init) }
+        try await read { db in try InviteeRecord.filter(InviteeRecord.Columns.code == code).fetchOne(db).map(InviteeView.init) }
     }
 
     func allInvitees() async throws -> [InviteeView] {
-        try await read { db in try InviteeRecord.order(Column("id")).fetchAll(db).map(InviteeView.init) }
+        try await read { db in try InviteeRecord.order(InviteeRecord.Columns.id).fetchAll(db).map(InviteeView.init) }
     }
 }
 

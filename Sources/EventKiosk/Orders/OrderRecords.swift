@@ -4,6 +4,17 @@ import GRDB
 /// An order as stored. A void is a row of its own (`OrderVoidRecord`); the order row never changes.
 struct OrderRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
     static let databaseTableName = "sale_order"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let id = Column("id")
+        static let inviteeId = Column("invitee_id")
+        static let model = Column("model")
+        static let consultant = Column("consultant")
+        static let createdAt = Column("created_at")
+        static let staffId = Column("staff_id")
+        static let nonce = Column("nonce")
+    }
     var id: Int64?
     var inviteeId: Int64
     var model: String
@@ -11,11 +22,6 @@ struct OrderRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
     var createdAt: Date
     var staffId: Int64?
     var nonce: String?
-
-    enum CodingKeys: String, CodingKey {
-        case id, model, consultant, nonce
-        case inviteeId = "invitee_id", createdAt = "created_at", staffId = "staff_id"
-    }
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     static func valid() -> QueryInterfaceRequest<OrderRecord> {
@@ -25,11 +31,18 @@ struct OrderRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
 
 struct OrderVoidRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "order_void"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let orderId = Column("order_id")
+        static let reason = Column("reason")
+        static let at = Column("at")
+        static let staffId = Column("staff_id")
+    }
     var orderId: Int64
     var reason: String
     var at: Date
     var staffId: Int64?
-    enum CodingKeys: String, CodingKey { case reason, at, orderId = "order_id", staffId = "staff_id" }
 }
 
 /// An order as staff see it.
@@ -53,4 +66,23 @@ public struct PublicOrder: Codable, Sendable, Equatable {
     public let consultant: String
     public let at: Date
     init(_ o: OrderView) { id = o.id; name = NameMask.mask(o.name); model = o.model; consultant = o.consultant; at = o.createdAt }
+}
+
+/// A change of the rebate tiers after the first order, with its reason: printed on the rebate statement.
+struct TierChangeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "tier_change"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let id = Column("id")
+    }
+    var id: Int64?
+    var at: Date
+    var staffId: Int64?
+    var reason: String
+    var orders: Int
+    /// The tiers before and after, as JSON.
+    var oldTiers: String
+    var newTiers: String
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

@@ -24,7 +24,7 @@ extension AppDatabase {
         tiers: RebateTiers
     ) async throws -> OrderChange {
         try await write { db in
-            if let nonce, let earlier = try OrderRecord.filter(Column("nonce") == nonce).fetchOne(db) {
+            if let nonce, let earlier = try OrderRecord.filter(OrderRecord.Columns.nonce == nonce).fetchOne(db) {
                 let n = try OrderRecord.valid().fetchCount(db)
                 return OrderChange(
                     order: try Self.orderView(db, earlier), tally: tiers.tally(orders: n), tierMove: 0, version: try Self.orderVersion(db))
@@ -68,7 +68,7 @@ extension AppDatabase {
         return try await write { db in
             try Self.requireOpen(db)
             guard let order = try OrderRecord.fetchOne(db, key: id) else { throw DomainError.notFound("没有这个订单 / No order with id \(id)") }
-            if try OrderVoidRecord.filter(Column("order_id") == id).fetchCount(db) > 0 {
+            if try OrderVoidRecord.filter(OrderVoidRecord.Columns.orderId == id).fetchCount(db) > 0 {
                 throw DomainError(.conflict, "already_voided", "此订单已作废 / This order was already voided")
             }
             let spin = try Row.fetchOne(db, sql: "SELECT number, prize_id, prize_name FROM spin WHERE order_id = ?", arguments: [id])
@@ -85,10 +85,10 @@ extension AppDatabase {
                 let old = event.wheel.prizes[i].stock
                 event.wheel.prizes[i].stock = old + 1
                 let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
-                try db.execute(
-                    sql: """
-                        INSERT INTO stock_change(prize_id, old_stock, new_stock, after_spin, at, staff_id, reason, returned_spin) VALUES (?,?,?,?,?,?,?,?)
-                        """, arguments: [event.wheel.prizes[i].id, old, old + 1, spins, now, staff?.staffID, reason, spin["number"] as Int])
+                var change = StockChangeRecord(
+                    prizeId: event.wheel.prizes[i].id, oldStock: old, newStock: old + 1, afterSpin: spins, at: now, staffId: staff?.staffID,
+                    reason: reason, returnedSpin: spin["number"] as Int)
+                try change.insert(db)
                 try Self.setSetting(db, Self.eventKey, String(decoding: try JSON.encoder.encode(event), as: UTF8.self))
                 returned = event.wheel.prizes[i].id
             }
@@ -116,7 +116,7 @@ extension AppDatabase {
     /// Every order (voided ones too), newest first, or only the latest `limit`.
     func orders(limit: Int? = nil, newestFirst: Bool = true) async throws -> [OrderView] {
         try await read { db in
-            var request = OrderRecord.order(newestFirst ? Column("id").desc : Column("id").asc)
+            var request = OrderRecord.order(newestFirst ? OrderRecord.Columns.id.desc : OrderRecord.Columns.id.asc)
             if let limit { request = request.limit(limit) }
             return try request.fetchAll(db).map { try Self.orderView(db, $0) }
         }
@@ -128,7 +128,7 @@ extension AppDatabase {
 
     static func orderView(_ db: Database, _ o: OrderRecord) throws -> OrderView {
         let invitee = try InviteeRecord.fetchOne(db, key: o.inviteeId)
-        let void = try OrderVoidRecord.filter(Column("order_id") == o.id).fetchOne(db)
+        let void = try OrderVoidRecord.filter(OrderVoidRecord.Columns.orderId == o.id).fetchOne(db)
         return OrderView(
             id: o.id!, inviteeId: o.inviteeId, name: invitee?.name ?? "", phone: invitee?.phone ?? "",
             model: o.model, consultant: o.consultant, createdAt: o.createdAt, voided: void != nil, voidReason: void?.reason)

@@ -9,6 +9,18 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 /// A staff member as stored. The PIN is kept only as a salted PBKDF2 hash.
 struct StaffRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
     static let databaseTableName = "staff"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let id = Column("id")
+        static let name = Column("name")
+        static let role = Column("role")
+        static let pinHash = Column("pin_hash")
+        static let pinSalt = Column("pin_salt")
+        static let builtin = Column("builtin")
+        static let createdAt = Column("created_at")
+        static let removedAt = Column("removed_at")
+    }
     var id: Int64?
     var name: String
     var role: Role
@@ -19,25 +31,24 @@ struct StaffRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
     var createdAt: Date
     var removedAt: Date?
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, role, builtin
-        case pinHash = "pin_hash", pinSalt = "pin_salt", createdAt = "created_at", removedAt = "removed_at"
-    }
-
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
 
 /// A sign-in session. Only the token's SHA-256 is stored, so a copied database holds no usable token.
 struct SessionRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
     static let databaseTableName = "session"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let tokenHash = Column("token_hash")
+        static let staffId = Column("staff_id")
+        static let createdAt = Column("created_at")
+        static let expiresAt = Column("expires_at")
+    }
     var tokenHash: String
     var staffId: Int64
     var createdAt: Date
     var expiresAt: Date
-
-    enum CodingKeys: String, CodingKey {
-        case tokenHash = "token_hash", staffId = "staff_id", createdAt = "created_at", expiresAt = "expires_at"
-    }
 }
 
 /// The signed-in staff member behind a request.

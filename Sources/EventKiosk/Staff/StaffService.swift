@@ -34,12 +34,12 @@ extension AppDatabase {
             throw DomainError(.badInput, "invalid_pin", "KIOSK_ADMIN_PIN must be 4 to 12 digits (8 or more on the day)")
         }
         return try await write { db in
-            if var admin = try StaffRecord.filter(Column("builtin") == true).fetchOne(db) {
+            if var admin = try StaffRecord.filter(StaffRecord.Columns.builtin == true).fetchOne(db) {
                 if let envPIN, !PinHasher.verify(pin: envPIN, hash: admin.pinHash, salt: admin.pinSalt) {
                     admin.pinSalt = PinHasher.newSalt()
                     admin.pinHash = PinHasher.hash(pin: envPIN, salt: admin.pinSalt)
                     try admin.update(db)
-                    try SessionRecord.filter(Column("staff_id") == admin.id).deleteAll(db)
+                    try SessionRecord.filter(SessionRecord.Columns.staffId == admin.id).deleteAll(db)
                 }
                 return nil
             }
@@ -84,7 +84,7 @@ extension AppDatabase {
     /// Gives a staff member a new PIN (a forgotten PIN, or one that was overheard) and signs them out everywhere.
     func changePIN(id: Int64, pin: String) async throws -> StaffView {
         defer { memo.forgetSessions(staffID: id) }  // signed out everywhere, once the sessions' delete has committed
-        guard let current = try await read({ db in try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) }) else {
+        guard let current = try await read({ db in try StaffRecord.filter(key: id).filter(StaffRecord.Columns.removedAt == nil).fetchOne(db) }) else {
             throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
         }
         guard PinHasher.isAcceptedAsNew(pin, for: current.role) else { throw StaffError.badPin(role: current.role) }
@@ -92,13 +92,13 @@ extension AppDatabase {
         let salt = PinHasher.newSalt()
         let hash = try await PinHasher.pool.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
-            guard var record = try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) else {
+            guard var record = try StaffRecord.filter(key: id).filter(StaffRecord.Columns.removedAt == nil).fetchOne(db) else {
                 throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
             }
             record.pinSalt = salt
             record.pinHash = hash
             try record.update(db)
-            try SessionRecord.filter(Column("staff_id") == id).deleteAll(db)
+            try SessionRecord.filter(SessionRecord.Columns.staffId == id).deleteAll(db)
             // The PIN itself, old or new, is never written anywhere but as its hash.
             try AuditLog.append(
                 db, kind: "staff_pin_changed", StaffAudit(staffId: id, changes: try AuditDiff(before: ["pin": "(old)"], after: ["pin": "(new)"])))
@@ -108,14 +108,14 @@ extension AppDatabase {
 
     /// A PIN alone may sign in, so two active staff may not share one. Hashed off the writer.
     private func requirePINUnused(_ pin: String, except id: Int64?) async throws {
-        let others = try await read { db in try StaffRecord.filter(Column("removed_at") == nil).fetchAll(db).filter { $0.id != id } }
+        let others = try await read { db in try StaffRecord.filter(StaffRecord.Columns.removedAt == nil).fetchAll(db).filter { $0.id != id } }
         let taken = try await PinHasher.pool.runIfActive { others.contains { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) } }
         if taken { throw StaffError.pinTaken() }
     }
 
     func listStaff() async throws -> [StaffView] {
         try await read { db in
-            try StaffRecord.filter(Column("removed_at") == nil).order(Column("id")).fetchAll(db).map(StaffView.init)
+            try StaffRecord.filter(StaffRecord.Columns.removedAt == nil).order(StaffRecord.Columns.id).fetchAll(db).map(StaffView.init)
         }
     }
 
@@ -123,14 +123,14 @@ extension AppDatabase {
     func removeStaff(id: Int64) async throws {
         defer { memo.forgetSessions(staffID: id) }
         try await write { db in
-            guard var record = try StaffRecord.filter(key: id).filter(Column("removed_at") == nil).fetchOne(db) else {
+            guard var record = try StaffRecord.filter(key: id).filter(StaffRecord.Columns.removedAt == nil).fetchOne(db) else {
                 throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
             }
             if record.builtin { throw StaffError.builtin() }
             let before = StaffAuditView(record)
             record.removedAt = Self.writeTime
             try record.update(db)
-            try SessionRecord.filter(Column("staff_id") == id).deleteAll(db)
+            try SessionRecord.filter(SessionRecord.Columns.staffId == id).deleteAll(db)
             try AuditLog.append(
                 db, kind: "staff_removed", StaffAudit(staffId: id, changes: try AuditDiff(before: before, after: StaffAuditView(record))))
         }
@@ -144,7 +144,7 @@ extension AppDatabase {
         // Hash on NIO's blocking pool, outside any transaction: 60,000 PBKDF2 rounds per account must never hold the
         // database writer (door scans wait on it).
         let candidates = try await read { db in
-            var request = StaffRecord.filter(Column("removed_at") == nil)
+            var request = StaffRecord.filter(StaffRecord.Columns.removedAt == nil)
             if let staffID { request = request.filter(key: staffID) }
             return try request.fetchAll(db)
         }
@@ -170,13 +170,13 @@ extension AppDatabase {
                 tokenHash: sha256Hex(token), staffId: staffID, createdAt: now,
                 expiresAt: now.addingTimeInterval(Self.sessionLifetime)
             ).insert(db)
-            try SessionRecord.filter(Column("expires_at") < now).deleteAll(db)
+            try SessionRecord.filter(SessionRecord.Columns.expiresAt < now).deleteAll(db)
             return token
         }
     }
 
     func activeStaffCount() async throws -> Int {
-        try await read { db in try StaffRecord.filter(Column("removed_at") == nil).fetchCount(db) }
+        try await read { db in try StaffRecord.filter(StaffRecord.Columns.removedAt == nil).fetchCount(db) }
     }
 
     /// The live session behind a bearer token, or nil if unknown, expired or its staff member removed.

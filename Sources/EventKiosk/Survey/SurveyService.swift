@@ -49,24 +49,49 @@ struct SurveyAnswer: Sendable {
     var isComplaint: Bool { ratings.values.contains { $0 <= 2 } || (callbackPhone != nil && comment != nil) }
 }
 
+/// One guest's answers as stored; a complaint (a low rating or a call-back request) is handled later by staff.
+struct SurveyAnswerRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+    static let databaseTableName = "survey_answer"
+    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
+    enum Columns {
+        static let id = Column("id")
+        static let code = Column("code")
+        static let complaint = Column("complaint")
+    }
+    var id: Int64?
+    var code: String?
+    var inviteeId: Int64?
+    /// The ratings by question id, as JSON.
+    var ratings: String
+    var comment: String?
+    var callbackPhone: String?
+    var complaint: Bool
+    var at: Date
+    var handledBy: String?
+    var handledAt: Date?
+    var handledNote: String?
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
 extension AppDatabase {
     /// Stores an answer; a second answer with the same invitation code replaces the first.
     func saveSurveyAnswer(_ a: SurveyAnswer) async throws -> Int64 {
         try await write { db in
             var inviteeID: Int64?
             if let code = a.code {
-                guard let invitee = try InviteeRecord.filter(Column("code") == code).fetchOne(db) else {
+                guard let invitee = try InviteeRecord.filter(InviteeRecord.Columns.code == code).fetchOne(db) else {
                     throw DomainError(.invalid, "unknown_code", "邀请码无效 / Unknown invitation code")
                 }
                 inviteeID = invitee.id
-                try db.execute(sql: "DELETE FROM survey_answer WHERE code = ?", arguments: [code])
+                try SurveyAnswerRecord.filter(SurveyAnswerRecord.Columns.code == code).deleteAll(db)
             }
             let ratings = String(decoding: try JSONEncoder().encode(a.ratings), as: UTF8.self)
-            try db.execute(
-                sql: """
-                    INSERT INTO survey_answer(code, invitee_id, ratings, comment, callback_phone, complaint, at) VALUES (?,?,?,?,?,?,?)
-                    """, arguments: [a.code, inviteeID, ratings, a.comment, a.callbackPhone, a.isComplaint, Self.writeTime])
-            return db.lastInsertedRowID
+            var record = SurveyAnswerRecord(
+                code: a.code, inviteeId: inviteeID, ratings: ratings, comment: a.comment, callbackPhone: a.callbackPhone,
+                complaint: a.isComplaint, at: Self.writeTime)
+            try record.insert(db)
+            return record.id!
         }
     }
 
