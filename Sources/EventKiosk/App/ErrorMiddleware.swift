@@ -83,13 +83,13 @@ struct StorageTrouble {
             code = "disk_full"; status = .init(code: 507, reasonPhrase: "Insufficient Storage")
             message =
                 "笔记本磁盘已满，这次没有保存。请删除无用文件或换盘后重试；已保存的数据完好，查询照常 / "
-                    + "The laptop's disk is full: this was not saved. Free some space and try again; everything saved so far is intact and can still be viewed"
+                + "The laptop's disk is full: this was not saved. Free some space and try again; everything saved so far is intact and can still be viewed"
             log = "disk full: writes are refused until space is freed (reads still served, nothing saved was lost)"
         case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_IOERR, .SQLITE_PERM:
             code = "storage_read_only"; status = .serviceUnavailable
             message =
                 "数据文件夹现在无法写入，这次没有保存。请检查磁盘或 U 盘；已保存的数据完好，查询照常 / "
-                    + "The data folder cannot be written now: this was not saved. Check the disk; everything saved so far is intact and can still be viewed"
+                + "The data folder cannot be written now: this was not saved. Check the disk; everything saved so far is intact and can still be viewed"
             log = "data folder cannot be written (\(error.resultCode)): writes are refused (reads still served)"
         default:
             return nil

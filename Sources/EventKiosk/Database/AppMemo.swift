@@ -34,9 +34,15 @@ final class AppMemo: Sendable {
         }
     }
 
-    func forgetSession(_ hash: String) { state.withLock { s in s.generation += 1; s.sessions[hash] = nil } }
+    func forgetSession(_ hash: String) {
+        state.withLock { s in
+            s.generation += 1; s.sessions[hash] = nil
+        }
+    }
     func forgetSessions(staffID: Int64) {
-        state.withLock { s in s.generation += 1; s.sessions = s.sessions.filter { $0.value.session.staffID != staffID } }
+        state.withLock { s in
+            s.generation += 1; s.sessions = s.sessions.filter { $0.value.session.staffID != staffID }
+        }
     }
 
     func forgetAll() { state.withLock { s in s = State(generation: s.generation + 1) } }
@@ -46,5 +52,9 @@ final class AppMemo: Sendable {
     func remember(event value: EventConfig?, readAt generation: Int) {
         state.withLock { s in if s.generation == generation { s.event = .some(value) } }
     }
-    func forgetEvent() { state.withLock { s in s.generation += 1; s.event = nil } }
+    func forgetEvent() {
+        state.withLock { s in
+            s.generation += 1; s.event = nil
+        }
+    }
 }

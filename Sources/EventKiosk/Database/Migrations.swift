@@ -339,10 +339,11 @@ extension AppDatabase {
         // Issue 18: each counting rule written once, as a view every query reads: a check-in that has not been undone,
         // an order that has not been voided.
         migrator.registerMigration("v13 counting rules as views") { db in
-            try db.execute(sql: """
-                CREATE VIEW active_checkin AS SELECT * FROM checkin WHERE id NOT IN (SELECT checkin_id FROM checkin_undo);
-                CREATE VIEW valid_order AS SELECT * FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE VIEW active_checkin AS SELECT * FROM checkin WHERE id NOT IN (SELECT checkin_id FROM checkin_undo);
+                    CREATE VIEW valid_order AS SELECT * FROM sale_order WHERE id NOT IN (SELECT order_id FROM order_void);
+                    """)
         }
         migrator.registerMigration("v14 inspection car model") { db in
             try db.alter(table: "inspection") { t in t.add(column: "model", .text) }

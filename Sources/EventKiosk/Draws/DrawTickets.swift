@@ -29,7 +29,11 @@ extension AppDatabase {
     static func issueTickets(_ db: Database, inviteeID: Int64, pool: String, draws known: [String]? = nil) throws {
         let draws = try known ?? (event(db)?.draws.filter { $0.pool == pool }.map(\.name) ?? [])
         for draw in draws {
-            if try DrawTicketRecord.filter(DrawTicketRecord.Columns.draw == draw).filter(DrawTicketRecord.Columns.inviteeId == inviteeID).fetchCount(db) > 0 { continue }
+            if try DrawTicketRecord.filter(DrawTicketRecord.Columns.draw == draw).filter(DrawTicketRecord.Columns.inviteeId == inviteeID).fetchCount(
+                db) > 0
+            {
+                continue
+            }
             let next = (try Int.fetchOne(db, sql: "SELECT MAX(number) FROM draw_ticket WHERE draw = ?", arguments: [draw]) ?? 0) + 1
             try DrawTicketRecord(draw: draw, inviteeId: inviteeID, number: next, at: Self.writeTime).insert(db)
         }

@@ -142,7 +142,9 @@ extension AppDatabase {
     func grantSpin(inviteeID: Int64, reason: String, staffID: Int64?) async throws -> Int64 {
         try await write { db in
             try Self.requireOpen(db)
-            guard try InviteeRecord.fetchOne(db, key: inviteeID) != nil else { throw DomainError.notFound("没有这位来宾 / No invitee with id \(inviteeID)") }
+            guard try InviteeRecord.fetchOne(db, key: inviteeID) != nil else {
+                throw DomainError.notFound("没有这位来宾 / No invitee with id \(inviteeID)")
+            }
             guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
             let mine = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE invitee_id = ?", arguments: [inviteeID]) ?? 0
             if mine >= event.wheel.perGuestLimit {
@@ -176,7 +178,9 @@ extension AppDatabase {
                 id = try Int64.fetchOne(db, sql: "SELECT invitee_id FROM sale_order WHERE id = ?", arguments: [order])
             } else if let grant = spin.grantId {
                 id = try Int64.fetchOne(db, sql: "SELECT invitee_id FROM wheel_grant WHERE id = ?", arguments: [grant])
-            } else { id = nil }
+            } else {
+                id = nil
+            }
             guard let id, let invitee = try InviteeRecord.fetchOne(db, key: id) else { return nil }
             return "\(NameMask.mask(invitee.name)) · 尾号\(invitee.phone.suffix(4))"
         }

@@ -29,7 +29,7 @@ public enum EventEditRules {
                         field: "wheel.prizes[\(i)].stock",
                         message:
                             "「\(prize.name)」已送出 \(given) 件，库存不能少于 \(given) / "
-                                + "\(given) already given out, so the stock cannot be below \(given) (got \(prize.stock))"
+                            + "\(given) already given out, so the stock cannot be below \(given) (got \(prize.stock))"
                     ))
             }
         }
@@ -94,7 +94,7 @@ extension AppDatabase {
                         field: "tiers",
                         message:
                             "已有 \(orders) 张订单，返利档位只能在填写原因后修改 / "
-                                + "\(orders) order(s) exist: the rebate tiers change only with a reason (tiers_change_reason)"
+                            + "\(orders) order(s) exist: the rebate tiers change only with a reason (tiers_change_reason)"
                     ))
             }
             guard problems.isEmpty else { throw DomainError.invalidEvent(problems) }

@@ -100,7 +100,9 @@ extension AppDatabase {
             try followUp.update(db)
             return ()
         }
-        guard let view = try await followUps().first(where: { $0.id == id }) else { throw DomainError.notFound("没有这条回访 / No follow-up with id \(id)") }
+        guard let view = try await followUps().first(where: { $0.id == id }) else {
+            throw DomainError.notFound("没有这条回访 / No follow-up with id \(id)")
+        }
         return view
     }
 }

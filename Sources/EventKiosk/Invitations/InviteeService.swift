@@ -105,7 +105,9 @@ extension AppDatabase {
             if !ids.isEmpty {
                 let arrived = Dictionary(
                     try Row.fetchAll(
-                        db, sql: "SELECT invitee_id, MIN(at) AS at FROM active_checkin WHERE invitee_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
+                        db,
+                        sql:
+                            "SELECT invitee_id, MIN(at) AS at FROM active_checkin WHERE invitee_id IN (\(ids.map { _ in "?" }.joined(separator: ",")))"
                             + " GROUP BY invitee_id", arguments: StatementArguments(ids)
                     ).map { ($0["invitee_id"] as Int64, $0["at"] as Date) }, uniquingKeysWith: { a, _ in a })
                 for n in items.indices { items[n].arrivedAt = arrived[items[n].id] }

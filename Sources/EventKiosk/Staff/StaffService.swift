@@ -68,7 +68,8 @@ extension AppDatabase {
         let salt = PinHasher.newSalt()
         let hash = try await PinHasher.pool.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
-            var record = StaffRecord(id: nil, name: name, role: role, pinHash: hash, pinSalt: salt, builtin: false, createdAt: Self.writeTime, removedAt: nil)
+            var record = StaffRecord(
+                id: nil, name: name, role: role, pinHash: hash, pinSalt: salt, builtin: false, createdAt: Self.writeTime, removedAt: nil)
             try record.insert(db)
             try AuditLog.append(
                 db, kind: "staff_added",
