@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 
 /// One call or message to an invited guest: when, by whom, and how it went.
-struct ContactRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct ContactRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "contact"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     var id: Int64?
     var inviteeId: Int64
     var at: Date
@@ -24,7 +22,7 @@ struct ContactRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
 }
 
 /// Where a consultant works on the day (阵地): at the venue or in the showroom.
-struct ConsultantPostRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct ConsultantPostRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "consultant_post"
     enum Columns {
         static let name = Column("name")
@@ -35,10 +33,8 @@ struct ConsultantPostRecord: Codable, FetchableRecord, PersistableRecord, Sendab
 }
 
 /// A reminder round (SMS batch or call round) done, for one consultant's guests or for everyone (`*`).
-struct ReminderDoneRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct ReminderDoneRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "reminder_done"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let round = Column("round")
         static let consultant = Column("consultant")

@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 
 /// A guest boarding a bus: scanned at the bus with the same codes and the same door page. Boarding is not arrival.
-struct BoardingRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct BoardingRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "boarding"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let inviteeId = Column("invitee_id")

@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 
 /// One check-in at a door. Undone check-ins keep their row; the undo is a `CheckInUndoRecord`.
-struct CheckInRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct CheckInRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "checkin"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let inviteeId = Column("invitee_id")
@@ -33,10 +31,8 @@ struct CheckInRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendab
     }
 }
 
-struct CheckInUndoRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct CheckInUndoRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "checkin_undo"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let checkinId = Column("checkin_id")
         static let at = Column("at")
@@ -47,10 +43,8 @@ struct CheckInUndoRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
     var staffId: Int64?
 }
 
-struct ScanFailureRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct ScanFailureRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "scan_failure"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let at = Column("at")
         static let door = Column("door")

@@ -3,10 +3,8 @@ import GRDB
 
 /// Draw tickets (分发奖票): a guest who enters a planned draw's pool (checks in, or orders for an orders pool) gets
 /// that draw's next ticket number, shown at the door and on their own page, and on the draw screen when they win.
-struct DrawTicketRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct DrawTicketRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "draw_ticket"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let draw = Column("draw")
         static let inviteeId = Column("invitee_id")

@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 
 /// One spin of the lucky wheel. Its number is the row's key: 1, 2, … in the order spins are made (the verifier's input).
-struct SpinRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct SpinRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "spin"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let number = Column("number")
         static let orderId = Column("order_id")
@@ -23,10 +21,8 @@ struct SpinRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
 }
 
 /// A bonus spin the MC granted (夺宝令牌), with why and by whom.
-struct WheelGrantRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct WheelGrantRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "wheel_grant"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let inviteeId = Column("invitee_id")
@@ -41,10 +37,8 @@ struct WheelGrantRecord: Codable, FetchableRecord, MutablePersistableRecord, Sen
 
 /// A change of a wheel prize's stock: an edit of the event, or a prize handed back by a voided order (`returnedSpin`).
 /// The verifier replays them.
-struct StockChangeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct StockChangeRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "stock_change"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
     }
@@ -61,10 +55,8 @@ struct StockChangeRecord: Codable, FetchableRecord, MutablePersistableRecord, Se
 }
 
 /// An absent draw winner's prize handed to the next alternate, with the reason.
-struct DrawReplacementRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct DrawReplacementRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "draw_replacement"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let drawId = Column("draw_id")

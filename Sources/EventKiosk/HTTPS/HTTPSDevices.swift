@@ -3,7 +3,7 @@ import GRDB
 import Hummingbird
 
 /// A tablet or phone that has reached the kiosk over HTTPS: it trusts the kiosk's CA, so its camera works.
-struct HTTPSDeviceRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct HTTPSDeviceRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "https_device"
     var address: String
     var userAgent: String
@@ -12,8 +12,6 @@ struct HTTPSDeviceRecord: Codable, FetchableRecord, PersistableRecord, Sendable 
     enum Columns {
         static let address = Column("address")
     }
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
 /// Remembers which devices have come in over HTTPS, for the readiness checklist. One write per address per start.

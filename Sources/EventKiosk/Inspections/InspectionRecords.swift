@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 
 /// A defect's photo, one per item of an inspection.
-struct InspectionPhotoRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct InspectionPhotoRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "inspection_photo"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let inspectionId = Column("inspection_id")
         static let itemId = Column("item_id")
@@ -18,10 +16,8 @@ struct InspectionPhotoRecord: Codable, FetchableRecord, MutablePersistableRecord
 }
 
 /// The call back within a week that every inspection brings (质量跟踪回访).
-struct FollowUpRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct FollowUpRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "followup"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let inspectionId = Column("inspection_id")
@@ -38,10 +34,8 @@ struct FollowUpRecord: Codable, FetchableRecord, MutablePersistableRecord, Senda
 }
 
 /// One call (or the closing SMS) of a follow-up, with who made it.
-struct FollowUpAttemptRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct FollowUpAttemptRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "followup_attempt"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let followupId = Column("followup_id")
     }

@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 
 /// An invited (or walk-in) guest as stored.
-struct InviteeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct InviteeRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "invitee"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let name = Column("name")
@@ -67,10 +65,8 @@ public struct InviteeView: Codable, Sendable, Equatable {
 }
 
 /// A check-in code replaced by a reissue: the old card then answers `revoked` at the door.
-struct RetiredCodeRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct RetiredCodeRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "retired_code"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let code = Column("code")
         static let inviteeId = Column("invitee_id")

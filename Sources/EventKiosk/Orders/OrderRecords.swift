@@ -2,10 +2,8 @@ import Foundation
 import GRDB
 
 /// An order as stored. A void is a row of its own (`OrderVoidRecord`); the order row never changes.
-struct OrderRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct OrderRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "sale_order"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let inviteeId = Column("invitee_id")
@@ -29,10 +27,8 @@ struct OrderRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
     }
 }
 
-struct OrderVoidRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct OrderVoidRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "order_void"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let orderId = Column("order_id")
         static let reason = Column("reason")
@@ -69,10 +65,8 @@ public struct PublicOrder: Codable, Sendable, Equatable {
 }
 
 /// A change of the rebate tiers after the first order, with its reason: printed on the rebate statement.
-struct TierChangeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct TierChangeRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "tier_change"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
     }

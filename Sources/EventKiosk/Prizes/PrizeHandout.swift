@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// A tick on the prize desk's list: this prize was handed to its winner, when and by whom.
-struct PrizeHandoutRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct PrizeHandoutRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "prize_handout"
     /// "spin:12" (wheel spin number 12) or "draw:3:45" (draw 3, entrant 45).
     var key: String
@@ -11,8 +11,6 @@ struct PrizeHandoutRecord: Codable, FetchableRecord, PersistableRecord, Sendable
     enum Columns {
         static let key = Column(CodingKeys.key)
     }
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 }
 
 /// One prize won today, as the evening's hand-out list shows it: the prize, who won it (in full, for staff), their

@@ -7,10 +7,8 @@ public enum Role: String, Codable, Sendable, CaseIterable {
 }
 
 /// A staff member as stored. The PIN is kept only as a salted PBKDF2 hash.
-struct StaffRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct StaffRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "staff"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let name = Column("name")
@@ -35,10 +33,8 @@ struct StaffRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable
 }
 
 /// A sign-in session. Only the token's SHA-256 is stored, so a copied database holds no usable token.
-struct SessionRecord: Codable, FetchableRecord, PersistableRecord, Sendable {
+struct SessionRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "session"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let tokenHash = Column("token_hash")
         static let staffId = Column("staff_id")

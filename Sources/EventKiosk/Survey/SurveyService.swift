@@ -50,10 +50,8 @@ struct SurveyAnswer: Sendable {
 }
 
 /// One guest's answers as stored; a complaint (a low rating or a call-back request) is handled later by staff.
-struct SurveyAnswerRecord: Codable, FetchableRecord, MutablePersistableRecord, Sendable {
+struct SurveyAnswerRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
     static let databaseTableName = "survey_answer"
-    static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-    static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
     enum Columns {
         static let id = Column("id")
         static let code = Column("code")
