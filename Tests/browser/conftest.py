@@ -92,12 +92,17 @@ def server():
     s.cleanup()
 
 
-def make_browser(extra_args=(), home=None, size="1280,900"):
+def make_browser(extra_args=(), home=None, size="1280,900", phone=None):
     """Headless Chromium. `home` points chromedriver (and so Chromium) at a HOME whose ~/.pki/nssdb holds the
     certificates it trusts, the way a tablet trusts the kiosk's CA once it is installed."""
     opts = Options()
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={size}", "--lang=zh-CN", *extra_args):
         opts.add_argument(arg)
+    if phone:
+        # A real phone's viewport: a headless window cannot be narrower than about 500 px, so emulate the device.
+        width, height = phone
+        opts.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 3},
+                                                         "userAgent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Mobile"})
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium:
         opts.binary_location = chromium

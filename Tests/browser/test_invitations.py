@@ -18,7 +18,7 @@ def test_a_consultant_records_three_calls_on_the_phone_and_the_admin_reads_the_b
     mine = [i for i in page["items"] if i["consultant"] == "陈杰"]
     assert len(mine) >= 3
 
-    phone = make_browser(size="390,844")
+    phone = make_browser(phone=(390, 844))
     try:
         sign_in(phone, server, "/invite.html", "369036")
         wait = WebDriverWait(phone, 10, ignored_exceptions=(StaleElementReferenceException,))

@@ -74,7 +74,7 @@ def test_the_mc_screen_follows_orders_and_celebrates_tier_up(server, browser):
 def test_an_order_and_its_spin_take_five_taps_on_a_phone_in_two_clear_steps(server):
     """The consultant on a 390×844 phone: guest, model, confirm (the order's answer is step ①), spin (step ②, the
     prize), done. A second order's spin is left for later and started from the order list."""
-    browser = make_browser(size="390,844")
+    browser = make_browser(phone=(390, 844))
     try:
         admin = login(server)
         add_staff(server, admin, "李强", "sales", "369036")
@@ -119,6 +119,8 @@ def test_an_order_and_its_spin_take_five_taps_on_a_phone_in_two_clear_steps(serv
         cell = browser.find_element(By.CSS_SELECTOR, "#orders tr td:nth-child(2)")
         lines = browser.execute_script("const r = document.createRange(); r.selectNodeContents(arguments[0]); return r.getClientRects().length", cell)
         assert lines == 1, f"the name {cell.text!r} wraps onto {lines} lines"
+        wide = browser.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 1, f"the page is {wide} px wider than the phone"
 
         # A second order whose spin is left for later, then started from the list.
         browser.find_element(By.ID, "search").send_keys(second["name"])
