@@ -85,4 +85,15 @@ def test_the_rules_page_lists_prizes_and_how_they_are_drawn(server, browser):
     browser.get(server.base + "/rules")
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "行车记录仪" in body and "港澳双人游" in body and "¥8000" in body and "50000" in body
+    # The rebate scale as the room reads it (it once printed a database type's description instead).
+    assert "3–5 台：每台 ¥500" in body and "21+ 台：每台 ¥2500" in body and "SQL(" not in body, body[:400]
     screenshot(browser, "33-rules")
+    # A guest opens the rules on their own phone: nothing runs off the side of the screen.
+    from conftest import make_browser
+    phone = make_browser(phone=(390, 844))
+    try:
+        phone.get(server.base + "/rules")
+        wide = phone.execute_script("return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert wide <= 1, f"the rules page is {wide} px wider than a phone"
+    finally:
+        phone.quit()

@@ -11,7 +11,8 @@ enum RulesPage {
         let drawRows = event.draws.map {
             "<tr><td>\(e($0.name))</td><td>¥\($0.value)</td><td>\($0.winners)</td><td>\($0.pool == "orders" ? "当日订车客户 / customers who ordered today" : "到场来宾 / guests checked in")</td></tr>"
         }.joined()
-        let tiers = event.tiers.enumerated().map { i, t in
+        // Typed as String: an untyped literal here can be inferred as GRDB's `SQL`, which printed its own description.
+        let tiers: String = event.tiers.enumerated().map { i, t -> String in
             let upper = i + 1 < event.tiers.count ? "–\(event.tiers[i + 1].from - 1)" : "+"
             return "<li>\(t.from)\(upper) 台：每台 ¥\(t.rebate) / \(t.from)\(upper) orders: ¥\(t.rebate) per car</li>"
         }.joined()
