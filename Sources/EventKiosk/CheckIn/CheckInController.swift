@@ -66,7 +66,9 @@ struct CheckInController {
         let codes = Set(texts.compactMap(CheckInCode.extract(from:)))
         guard !texts.isEmpty else {
             throw APIError(
-                .unprocessableContent, "no_code", "照片里没有找到二维码：请对准邀请函上的二维码再拍 / No QR code could be read in the photo: aim at the card's code")
+                .unprocessableContent, "no_code",
+                "照片里没有找到二维码：请对准邀请函上的二维码再拍 / "
+                    + "No QR code could be read in the photo: aim at the card's code")
         }
         guard codes.count <= 1 else {
             throw APIError(
@@ -93,9 +95,7 @@ struct CheckInController {
         }
         let scanned = try await batcher.checkIn(scan)
         let outcome = scanned.outcome
-        if case .ok(let checkin, let invitee) = outcome, let status = scanned.status {
-            await feed.publish("checkin", PublicCheckIn(checkin: checkin, invitee: invitee, status: status))
-        }
+        await publish(outcome, status: scanned.status)
         var response = Self.answer(outcome)
         // A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票).
         if case .ok(_, let invitee) = outcome, event?.draws.contains(where: { $0.pool == "checked_in" }) == true {
@@ -159,7 +159,10 @@ struct CheckInController {
         case .alreadyUndone:
             throw APIError(.conflict, "already_undone", "这条签到已撤销 / This check-in was already undone")
         case .tooLate:
-            throw APIError(.forbidden, "undo_window_passed", "签到已超过 15 分钟，请管理员撤销 / More than 15 minutes have passed; ask an admin to undo it")
+            throw APIError(
+                .forbidden, "undo_window_passed",
+                "签到已超过 15 分钟，请管理员撤销 / "
+                    + "More than 15 minutes have passed; ask an admin to undo it")
         }
     }
 
@@ -172,18 +175,8 @@ struct CheckInController {
         let id = try context.id()
         let body = try await request.decodeJSON(as: PartySizeBody.self, context: context)
         guard let size = body.partySize, (1...20).contains(size) else { throw Self.badPartySize }
-        let checkin: CheckInView
-        do {
-            checkin = try await db.correctPartySize(
-                checkinID: id, to: size, staffID: staff.staffID, maxAge: staff.role == .admin ? nil : Self.greeterUndoWindow)
-        } catch let refusal as AppDatabase.PartySizeRefusal {
-            switch refusal {
-            case .notFound: throw APIError.notFound("没有这条签到记录 / No check-in with id \(id)")
-            case .undone: throw APIError(.conflict, "already_undone", "这条签到已撤销 / This check-in was undone")
-            case .tooLate:
-                throw APIError(.forbidden, "undo_window_passed", "签到已超过 15 分钟，请管理员更改 / More than 15 minutes have passed; ask an admin")
-            }
-        }
+        let checkin = try await db.correctPartySize(
+            checkinID: id, to: size, staffID: staff.staffID, maxAge: staff.role == .admin ? nil : Self.greeterUndoWindow)
         let status = try await db.arrivalStatus()
         await feed.publish("status", status)
         return .json(PartySizeAnswer(checkin: checkin, status: status))
@@ -219,8 +212,12 @@ struct CheckInController {
         }
     }
 
-    func publish(_ outcome: CheckInOutcome) async {
-        guard case .ok(let checkin, let invitee) = outcome, let status = try? await db.arrivalStatus() else { return }
+    /// Tells the screens of a check-in, with the counts read in its own transaction when the caller has them.
+    func publish(_ outcome: CheckInOutcome, status known: ArrivalStatus? = nil) async {
+        guard case .ok(let checkin, let invitee) = outcome else { return }
+        var status = known
+        if status == nil { status = try? await db.arrivalStatus() }
+        guard let status else { return }
         await feed.publish("checkin", PublicCheckIn(checkin: checkin, invitee: invitee, status: status))
     }
 
@@ -247,7 +244,11 @@ struct CheckInController {
         case .unknown:
             return .json(Answer(status: "unknown", error: "unknown", message: "查无此码 / Unknown code"), status: .notFound)
         case .revoked(let i):
-            return .json(Answer(status: "revoked", invitee: i, error: "revoked", message: "此邀请已取消 / This invitation was cancelled"), status: .gone)
+            return .json(
+                Answer(
+                    status: "revoked", invitee: i, error: "revoked",
+                    message: "此邀请已取消 / "
+                        + "This invitation was cancelled"), status: .gone)
         case .invalid(let why):
             return .json(Answer(status: "invalid", error: "invalid", message: why), status: .badRequest)
         }

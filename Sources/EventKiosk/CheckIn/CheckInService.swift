@@ -171,16 +171,21 @@ extension AppDatabase {
 
     struct PartySizeAudit: Encodable { let checkinId: Int64; let staffId: Int64?; let changes: AuditDiff }
 
-    /// Why a party size cannot be corrected.
-    enum PartySizeRefusal: Error, Equatable { case notFound, undone, tooLate }
-
     /// The greeter corrects how many came with a guest (on the answer screen, or from the recent list), within the
     /// same window as an undo; the arrival counters follow through a trigger (migration v16).
     func correctPartySize(checkinID id: Int64, to size: Int, staffID: Int64?, maxAge: TimeInterval?) async throws -> CheckInView {
         try await write { db in
-            guard var record = try CheckInRecord.fetchOne(db, key: id) else { throw PartySizeRefusal.notFound }
-            if try CheckInUndoRecord.filter(CheckInUndoRecord.Columns.checkinId == id).fetchCount(db) > 0 { throw PartySizeRefusal.undone }
-            if let maxAge, Self.writeTime.timeIntervalSince(record.at) > maxAge { throw PartySizeRefusal.tooLate }
+            guard var record = try CheckInRecord.fetchOne(db, key: id) else {
+                throw DomainError.notFound("没有这条签到记录 / No check-in with id \(id)")
+            }
+            if try CheckInUndoRecord.filter(CheckInUndoRecord.Columns.checkinId == id).fetchCount(db) > 0 {
+                throw DomainError(.conflict, "already_undone", "这条签到已撤销 / This check-in was undone")
+            }
+            if let maxAge, Self.writeTime.timeIntervalSince(record.at) > maxAge {
+                throw DomainError(
+                    .forbidden, "undo_window_passed",
+                    "签到已超过 15 分钟，请管理员更改 / " + "More than 15 minutes have passed; ask an admin")
+            }
             let before = record.partySize
             guard before != size else { return CheckInView(record) }
             record.partySize = size

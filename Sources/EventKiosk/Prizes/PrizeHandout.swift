@@ -34,24 +34,12 @@ public struct HandoutList: Codable, Sendable, Equatable {
     public let total: Int
 }
 
-/// Why a tick cannot be made.
-enum HandoutError: Error, Equatable {
-    case unknownPrize(String)
-}
-
 extension AppDatabase {
     /// Every prize won today: wheel spins not given back by a void, and each draw's current winners (after
     /// replacements). Draw winners first, then spins in the order they were made.
     func prizeHandouts() async throws -> HandoutList {
         try await read { db in
-            let ticks = Dictionary(
-                try Row.fetchAll(
-                    db, sql: "SELECT h.key, h.at, s.name FROM prize_handout h LEFT JOIN staff s ON s.id = h.staff_id"
-                ).map { ($0["key"] as String, ($0["at"] as Date, $0["name"] as String?)) }, uniquingKeysWith: { a, _ in a })
-            var items = try Self.drawPrizes(db) + Self.spinPrizes(db)
-            for n in items.indices {
-                if let tick = ticks[items[n].key] { items[n].handedAt = tick.0; items[n].handedBy = tick.1 }
-            }
+            let items = try Self.handoutItems(db)
             return HandoutList(items: items, handed: items.filter { $0.handedAt != nil }.count, total: items.count)
         }
     }
@@ -59,8 +47,8 @@ extension AppDatabase {
     /// Ticks (or, with `handed: false`, unticks) one prize. Unknown keys are refused; a second tick keeps the first.
     func markHandout(key: String, handed: Bool, staffID: Int64?) async throws -> HandoutItem {
         try await write { db in
-            guard try (Self.drawPrizes(db) + Self.spinPrizes(db)).contains(where: { $0.key == key }) else {
-                throw HandoutError.unknownPrize(key)
+            guard try Self.handoutItems(db).contains(where: { $0.key == key }) else {
+                throw DomainError.notFound("没有这个中奖记录 / No prize won with key \(key.prefix(40))")
             }
             let existing = try PrizeHandoutRecord.fetchOne(db, key: key)
             if handed, existing == nil {
@@ -69,12 +57,20 @@ extension AppDatabase {
                 _ = try PrizeHandoutRecord.deleteOne(db, key: key)
             }
             try AuditLog.append(db, kind: handed ? "prize_handed" : "prize_unhanded", ["key": key, "staff_id": staffID.map { "\($0)" } ?? ""])
-            let ticks = try Row.fetchOne(
-                db, sql: "SELECT h.at, s.name FROM prize_handout h LEFT JOIN staff s ON s.id = h.staff_id WHERE h.key = ?", arguments: [key])
-            var item = try (Self.drawPrizes(db) + Self.spinPrizes(db)).first { $0.key == key }!
-            item.handedAt = ticks?["at"]; item.handedBy = ticks?["name"]
-            return item
+            return try Self.handoutItems(db).first { $0.key == key }!
         }
+    }
+
+    /// The prizes with their ticks (when, and who ticked).
+    static func handoutItems(_ db: Database) throws -> [HandoutItem] {
+        let ticks = Dictionary(
+            try Row.fetchAll(db, sql: "SELECT h.key, h.at, s.name FROM prize_handout h LEFT JOIN staff s ON s.id = h.staff_id")
+                .map { ($0["key"] as String, ($0["at"] as Date, $0["name"] as String?)) }, uniquingKeysWith: { a, _ in a })
+        var items = try drawPrizes(db) + spinPrizes(db)
+        for n in items.indices {
+            if let tick = ticks[items[n].key] { items[n].handedAt = tick.0; items[n].handedBy = tick.1 }
+        }
+        return items
     }
 
     static func spinPrizes(_ db: Database) throws -> [HandoutItem] {

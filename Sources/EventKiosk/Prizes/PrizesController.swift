@@ -13,11 +13,7 @@ struct PrizesController {
             guard let key = body.key, !key.isEmpty else {
                 throw APIError(.unprocessableContent, "invalid_body", "请给出奖品 key / give the prize's key")
             }
-            do {
-                return .json(try await db.markHandout(key: key, handed: body.handed ?? true, staffID: staff.staffID))
-            } catch HandoutError.unknownPrize(let key) {
-                throw APIError.notFound("没有这个中奖记录 / No prize won with key \(key.prefix(40))")
-            }
+            return .json(try await db.markHandout(key: key, handed: body.handed ?? true, staffID: staff.staffID))
         }
     }
 
