@@ -59,7 +59,8 @@ async function loadInvitees() {
     if (!q) document.getElementById('invitee-count').textContent = page.total;
     shown = page.items;
     document.getElementById('page-where').textContent = page.total
-      ? t(`第 ${offset + 1}–${offset + page.items.length} 位，共 ${page.total} 位`, `${offset + 1}–${offset + page.items.length} of ${page.total}`) : '';
+      ? t(`第 ${offset + 1}–${offset + page.items.length} 位，共 ${page.total} 位`,
+        `${offset + 1}–${offset + page.items.length} of ${page.total}`) : '';
     document.getElementById('page-prev').disabled = offset === 0;
     document.getElementById('page-next').disabled = offset + page.items.length >= page.total;
     document.getElementById('invitee-rows').innerHTML = page.items.map((i) => `
@@ -67,7 +68,8 @@ async function loadInvitees() {
       <td>${esc(i.plate || '—')}<br><small>${esc(i.model || '')}</small></td>
       <td>${esc(i.consultant || '')}</td><td>${i.party_size}</td>
       <td class="arrived">${i.arrived_at ? `<span class="badge ok">✓ ${esc(hhmm(i.arrived_at))}</span>` : ''}
-        ${i.status === 'revoked' ? `<span class="badge bad">${t('已取消', 'Cancelled')}</span>` : i.walk_in ? `<span class="badge">${t('现场', 'Walk-in')}</span>` : ''}</td>
+        ${i.status === 'revoked' ? `<span class="badge bad">${t('已取消', 'Cancelled')}</span>`
+    : i.walk_in ? `<span class="badge">${t('现场', 'Walk-in')}</span>` : ''}</td>
       <td><div class="actions"><a href="/c/${esc(i.code)}" target="_blank">${t('邀请函', 'Card')}</a>
         <button class="secondary" data-act="edit">${t('修改', 'Edit')}</button>
         <button class="secondary" data-act="reissue">${t('换码', 'New code')}</button>
@@ -143,7 +145,8 @@ let pinSheet = [];
 function renderPinSheet() {
   document.getElementById('pin-sheet-row').classList.toggle('hidden', !pinSheet.length);
   document.getElementById('print-pins').textContent = t(`打印 PIN 单（${pinSheet.length} 人）`, `Print the PIN slips (${pinSheet.length})`);
-  document.getElementById('pin-sheet').innerHTML = `<h2>${esc(t('员工 PIN 单（沿虚线剪开，各自保管）', 'Staff PINs (cut along the lines; each keeps their own)'))}</h2>`
+  const title = t('员工 PIN 单（沿虚线剪开，各自保管）', 'Staff PINs (cut along the lines; each keeps their own)');
+  document.getElementById('pin-sheet').innerHTML = `<h2>${esc(title)}</h2>`
     + pinSheet.map((p) => `<div class="slip"><span>${esc(p.name)}</span><span>${esc(roleName(p.role))}</span>
       <span>PIN <b>${esc(p.pin)}</b></span><span class="muted">${esc(location.host)}</span></div>`).join('');
 }

@@ -52,7 +52,8 @@ function notifySent(item, result) {
   const answer = result.answer || { status: 0, data: {} };
   const el = $('sent');
   const what = result.verdict === REFUSED ? result.why : ({ 201: t('已签到 ✓', 'checked in ✓'), 409: t('此前已签到', 'was already checked in'),
-    404: t('查无此码', 'unknown code'), 410: t('邀请已取消', 'invitation cancelled') }[answer.status] || inLanguage(answer.data.message) || `HTTP ${answer.status}`);
+    404: t('查无此码', 'unknown code'), 410: t('邀请已取消', 'invitation cancelled') }[answer.status]
+    || inLanguage(answer.data.message) || `HTTP ${answer.status}`);
   el.textContent = `${t('已补发', 'Sent')}: ${item.label} — ${what}`;
   el.classList.remove('hidden');
   if (item.local && item.local !== kindOf(answer.status)) {

@@ -259,7 +259,8 @@ function renderFinish() {
       <span class="r">${esc(t('紧急', 'Urgent'))} ${count('urgent')}</span><span class="muted">${esc(t('不适用', 'N/A'))} ${count('na')}</span></p>
     ${vehicleProblems.length + problems.length ? `<h3>${esc(t('还差这些：', 'Still to do:'))}</h3><ul class="missing">
       ${vehicleProblems.map((p) => `<li><button type="button" class="secondary" data-goto="vehicle">${esc(p)} ›</button></li>`).join('')}
-      ${problems.map((p) => `<li><button type="button" class="secondary" data-goto-item="${p.item}">${esc(lang() === 'en' ? p.en : p.zh)} ›</button></li>`)
+      ${problems.map((p) => `<li><button type="button" class="secondary" data-goto-item="${p.item}">${
+    esc(lang() === 'en' ? p.en : p.zh)} ›</button></li>`)
     .join('')}</ul>` : `<p class="ok">${esc(t('21 项已全部检查', 'Every item is checked'))}</p>`}
   </section>
   ${urgent.length ? `<section class="panel sig-box"><h2>${esc(t('客户签字确认', "Customer's signature"))}</h2>
@@ -332,7 +333,8 @@ function renderPadExtras() {
   const list = suggestAdvice(template, item, status).slice(0, 4); // the rest are on the item's card
   box.innerHTML = `<span class="${status === 'urgent' ? 'r' : 'y'}">${esc(`${item.no} ${itemName(item)} · ${statusText(status, item)}`)}
     — ${esc(t('选择建议：', 'advice:'))}</span>${list.map((p, n) => `<button type="button" data-np-advice="${esc(p)}"
-    class="${st.advice === p ? 'on' : ''} ${n === 0 && !st.advice ? 'suggested' : ''}">${n === 0 && !st.advice ? '★ ' : ''}${esc(p)}</button>`).join('')}`;
+    class="${st.advice === p ? 'on' : ''} ${n === 0 && !st.advice ? 'suggested' : ''}">${
+    n === 0 && !st.advice ? '★ ' : ''}${esc(p)}</button>`).join('')}`;
 }
 
 /** The value typed before `key` in the same item, or null. */

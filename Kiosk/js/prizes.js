@@ -15,13 +15,15 @@ function render() {
   const shown = list.items.filter((x) => !($('open-only').checked && x.handed_at)
     && (!q || x.guest.includes(q) || x.phone_last4.includes(q) || x.prize.includes(q)));
   $('rows').innerHTML = shown.map((x) => `<tr class="${x.handed_at ? 'done' : ''}" data-key="${esc(x.key)}">
-    <td><strong>${esc(x.prize)}</strong><br><small class="muted">${esc(x.kind === 'draw' ? t('抽奖', 'grand draw') : t('转盘', 'wheel'))} · ${esc(time(x.won_at))}</small></td>
+    <td><strong>${esc(x.prize)}</strong><br><small class="muted">${
+    esc(x.kind === 'draw' ? t('抽奖', 'grand draw') : t('转盘', 'wheel'))} · ${esc(time(x.won_at))}</small></td>
     <td>${esc(x.guest)}<br><small>${esc(t('尾号', 'ends'))} ${esc(x.phone_last4)}</small></td>
     <td>${esc(x.consultant || '—')}</td>
     <td><button type="button" class="tick ${x.handed_at ? 'on' : ''}" data-tick="${esc(x.key)}" aria-pressed="${!!x.handed_at}">
       ${x.handed_at ? `✓ ${esc(time(x.handed_at))}` : esc(t('领取 ☐', 'Hand over ☐'))}</button>
       ${x.handed_by ? `<br><small class="muted">${esc(x.handed_by)}</small>` : ''}</td></tr>`).join('')
-    || `<tr><td colspan="4" class="muted">${esc(list.total ? t('没有符合的奖品', 'No prize matches') : t('今天还没有人中奖', 'Nobody has won yet today'))}</td></tr>`;
+    || `<tr><td colspan="4" class="muted">${
+      esc(list.total ? t('没有符合的奖品', 'No prize matches') : t('今天还没有人中奖', 'Nobody has won yet today'))}</td></tr>`;
 }
 
 async function load() {

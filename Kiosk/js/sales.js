@@ -134,7 +134,8 @@ async function loadOrders() {
     // A spin can also be started later, from here: every valid order that has not spun shows its button.
     $('orders').innerHTML = orders.slice(0, 15).map((o) => `<tr>
       <td>${o.id}</td><td>${esc(o.name)}</td><td>${esc(o.model)}</td><td>${esc(o.consultant)}</td>
-      <td>${o.voided ? `<span class="muted">${esc(t('已作废', 'voided'))}</span>` : `${spun.has(o.id) ? '' : `<button class="secondary" data-spin="${o.id}" data-name="${esc(o.name)}">${
+      <td>${o.voided ? `<span class="muted">${esc(t('已作废', 'voided'))}</span>` : `${spun.has(o.id) ? ''
+    : `<button class="secondary" data-spin="${o.id}" data-name="${esc(o.name)}">${
         esc(t('转盘',
           'Spin'))}</button> `}<button class="danger" data-void="${o.id}" data-what="${esc(`${o.name} · ${o.model}`)}">${esc(t('作废', 'Void'))}</button>`}</td></tr>`).join('');
   } catch { /* the list is a convenience */ }

@@ -14,7 +14,8 @@ const JOBS = [
     'Calls within 7 days, weekly table'] },
   { page: '/complaints.html', icon: '待', zh: '今日待处理', en: 'To follow up today', roles: ['greeter', 'sales', 'mc', 'technician'],
     hint: ['低分评价与回电请求', 'Low ratings and call-back requests'] },
-  { page: '/prizes.html', icon: '领', zh: '奖品发放', en: 'Prize desk', roles: ['mc'], hint: ['中奖名单，领取时打勾', 'Winners; tick when handed over'] },
+  { page: '/prizes.html', icon: '领', zh: '奖品发放', en: 'Prize desk', roles: ['mc'],
+    hint: ['中奖名单，领取时打勾', 'Winners; tick when handed over'] },
   { page: '/report', icon: '表', zh: '活动报表', en: 'Report', roles: ['admin'], hint: ['当日汇总', 'End-of-day report'] },
 ];
 

@@ -96,7 +96,9 @@ public func runServer(_ config: AppConfig, logger: Logger) async throws {
         config.readOnlyReason = "\(error)"
         logger.critical(
             "STORAGE: data folder \(config.dataDir.path) cannot be written (\(error)): serving READ-ONLY; nothing can be saved until it is fixed")
-        say("⚠ 数据文件夹无法写入，只能查看，不能保存 / The data folder cannot be written: viewing only, nothing can be saved (\(config.dataDir.path))")
+        say(
+            "⚠ 数据文件夹无法写入，只能查看，不能保存 / "
+                + "The data folder cannot be written: viewing only, nothing can be saved (\(config.dataDir.path))")
     }
     if let folder = config.snapshotDir, BackupTarget.isInside(folder, config.kioskDir) {
         throw BackupTarget.servedFolderRefused(folder.path)

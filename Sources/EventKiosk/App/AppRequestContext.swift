@@ -56,7 +56,9 @@ extension Request {
         do {
             return try JSON.decoder.decode(T.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
-            throw APIError.badRequest("请求内容无效 / Invalid request body: \(ErrorMiddleware<AppRequestContext>.describe(error))", code: "invalid_json")
+            throw APIError.badRequest(
+                "请求内容无效 / "
+                    + "Invalid request body: \(ErrorMiddleware<AppRequestContext>.describe(error))", code: "invalid_json")
         }
     }
 

@@ -34,11 +34,16 @@ enum RequestInput {
         guard let text = text?.trimmed, !text.isEmpty else { return nil }
         guard let date = AppDatabase.stamp(text) ?? ISO8601DateFormatter().date(from: text) else {
             throw APIError(
-                .unprocessableContent, "invalid_scanned_at", "scanned_at 须为 RFC 3339 时间 / scanned_at must be an RFC 3339 time, got \(text.prefix(40))"
+                .unprocessableContent, "invalid_scanned_at",
+                "scanned_at 须为 RFC 3339 时间 / "
+                    + "scanned_at must be an RFC 3339 time, got \(text.prefix(40))"
             )
         }
         guard date <= now.addingTimeInterval(120) else {
-            throw APIError(.unprocessableContent, "invalid_scanned_at", "扫码时间在未来：请检查平板的时钟 / scanned_at is in the future: check the tablet's clock")
+            throw APIError(
+                .unprocessableContent, "invalid_scanned_at",
+                "扫码时间在未来：请检查平板的时钟 / "
+                    + "scanned_at is in the future: check the tablet's clock")
         }
         guard date >= now.addingTimeInterval(-24 * 3600) else {
             throw APIError(.unprocessableContent, "invalid_scanned_at", "扫码时间超过 24 小时 / scanned_at is more than 24 hours ago")

@@ -47,7 +47,8 @@ extension AppDatabase {
             if staff.role != .admin, invitee.consultant != staff.name {
                 throw DomainError(
                     .forbidden, "not_your_guest",
-                    "这位来宾的顾问是「\(invitee.consultant ?? "（未分配）")」，不是您 / This guest's consultant is \(invitee.consultant ?? "nobody"), not you")
+                    "这位来宾的顾问是「\(invitee.consultant ?? "（未分配）")」，不是您 / "
+                        + "This guest's consultant is \(invitee.consultant ?? "nobody"), not you")
             }
             var contact = ContactRecord(
                 id: nil, inviteeId: inviteeID, at: Self.writeTime, staffId: staff.staffID, byName: staff.name, outcome: outcome,

@@ -116,7 +116,9 @@ extension AppDatabase {
             guard draw["state"] == "frozen" else {
                 throw DomainError(
                     .conflict, "wrong_state",
-                    draw["state"] == "created" ? "请先冻结名单 / Freeze the entrants first" : "抽奖已完成，不能重抽 / This draw has been run; it cannot be run again")
+                    draw["state"] == "created"
+                        ? "请先冻结名单 / "
+                            + "Freeze the entrants first" : "抽奖已完成，不能重抽 / This draw has been run; it cannot be run again")
             }
             let entrants = try JSONDecoder().decode([String].self, from: Data((draw["entrants"] as String).utf8))
             let winners: Int = draw["winners_count"], alternates: Int = draw["alternates_count"]

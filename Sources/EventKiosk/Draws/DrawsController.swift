@@ -58,7 +58,12 @@ struct DrawsController {
     @Sendable func grant(_ request: Request, context: AppRequestContext) async throws -> Response {
         let staff = try context.requireStaff()
         let body = try await request.decodeJSON(as: GrantBody.self, context: context)
-        guard let invitee = body.inviteeId else { throw APIError(.unprocessableContent, "missing_invitee", "缺少 invitee_id / invitee_id is required") }
+        guard let invitee = body.inviteeId else {
+            throw APIError(
+                .unprocessableContent, "missing_invitee",
+                "缺少 invitee_id / "
+                    + "invitee_id is required")
+        }
         let reason = String((body.reason?.trimmed).flatMap { $0.isEmpty ? nil : $0 }?.prefix(100) ?? "夺宝令牌")
         let id = try await db.grantSpin(inviteeID: invitee, reason: reason, staffID: staff.staffID)
         if let view = try await db.grants(id: id).first { await feed.publish("grant", view) }

@@ -155,7 +155,10 @@ extension AppDatabase {
                 )
             }
             if let total = event.wheel.bonusSpins, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant") ?? 0 >= total {
-                throw DomainError(.conflict, "grant_limit", "今天的 \(total) 次奖励转盘已全部发出 / All \(total) bonus spins of the day have been granted")
+                throw DomainError(
+                    .conflict, "grant_limit",
+                    "今天的 \(total) 次奖励转盘已全部发出 / "
+                        + "All \(total) bonus spins of the day have been granted")
             }
             var grant = WheelGrantRecord(inviteeId: inviteeID, reason: reason, at: Self.writeTime, staffId: staffID)
             try grant.insert(db)

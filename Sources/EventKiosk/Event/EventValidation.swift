@@ -73,7 +73,10 @@ extension EventConfig {
             let f = "buses[\(i)]"
             check(!bus.name.trimmed.isEmpty && bus.name.count <= 30, "\(f).name", "须为 1–30 个字 / must be 1 to 30 characters")
             check(!doors.contains(bus.name), "\(f).name", "不能与门口同名 / must not be the name of a door")
-            check(Self.isValidTime(bus.departs), "\(f).departs", "发车时间须为 HH:MM / must be a time written HH:MM, got \"\(bus.departs.prefix(20))\"")
+            check(
+                Self.isValidTime(bus.departs), "\(f).departs",
+                "发车时间须为 HH:MM / "
+                    + "must be a time written HH:MM, got \"\(bus.departs.prefix(20))\"")
             check(bus.seats >= 1 && bus.seats <= 100, "\(f).seats", "座位须为 1–100 / a bus needs 1 to 100 seats, got \(bus.seats)")
             check(!bus.meetingPoint.trimmed.isEmpty, "\(f).meeting_point", "请填写集合地点 / the meeting point is missing")
         }
@@ -151,7 +154,7 @@ extension EventConfig {
                     field: "wheel.prizes",
                     message:
                         "一单可中的转盘最高奖加抽奖最高奖 ¥\(topWheel + topDraw) 超过 ¥\(limit) / "
-                            + "the largest wheel prize plus the top draw prize one order can win (¥\(topWheel + topDraw)) is more than ¥\(limit)"
+                        + "the largest wheel prize plus the top draw prize one order can win (¥\(topWheel + topDraw)) is more than ¥\(limit)"
                 ))
         }
         return problems

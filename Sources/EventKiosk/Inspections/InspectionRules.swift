@@ -106,7 +106,12 @@ public enum InspectionRules {
         // Vehicle and customer
         let plate = s.vehicle?.plate.map(Plate.normalize).flatMap { $0.isEmpty ? nil : $0 }
         let vin = s.vehicle?.vin.map { $0.uppercased().filter { !$0.isWhitespace } }.flatMap { $0.isEmpty ? nil : $0 }
-        if s.inviteeId == nil && plate == nil && vin == nil { problem(nil, "请选择来宾，或填写车牌或车架号 / give invitee_id, or a vehicle plate or VIN") }
+        if s.inviteeId == nil && plate == nil && vin == nil {
+            problem(
+                nil,
+                "请选择来宾，或填写车牌或车架号 / "
+                    + "give invitee_id, or a vehicle plate or VIN")
+        }
         if let plate, !(2...12).contains(plate.count) { problem(nil, "车牌无效：\(plate.prefix(20)) / plate must be 2 to 12 characters") }
         if let vin, vin.range(of: "^[A-HJ-NPR-Z0-9]{17}$", options: .regularExpression) == nil {
             problem(nil, "车架号须为 17 位（不含 I、O、Q）：\(vin.prefix(30)) / VIN must be 17 letters and digits without I, O, Q")
@@ -145,7 +150,10 @@ public enum InspectionRules {
             let name = label(item)
             guard let input = byID[item.id] else { problem(item.id, "\(name): 未检查 / item is missing"); continue }
             guard let techStatus = input.status.flatMap(InspectionStatus.init(rawValue:)) else {
-                problem(item.id, "\(name): 状态须为 ok / advise / urgent / na，收到 \"\(input.status?.prefix(20) ?? "")\" / status is missing or unknown");
+                problem(
+                    item.id,
+                    "\(name): 状态须为 ok / "
+                        + "advise / urgent / na，收到 \"\(input.status?.prefix(20) ?? "")\" / status is missing or unknown");
                 continue
             }
             if techStatus == .na {

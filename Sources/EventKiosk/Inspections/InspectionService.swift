@@ -70,7 +70,9 @@ extension AppDatabase {
             try Self.requireOpen(db)
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") == 0 else {
                 throw DomainError(
-                    .conflict, "template_in_use", "已有检测记录，检测表不能再换 / Inspections have been saved with the current form, so it can no longer be changed"
+                    .conflict, "template_in_use",
+                    "已有检测记录，检测表不能再换 / "
+                        + "Inspections have been saved with the current form, so it can no longer be changed"
                 )
             }
             try Self.setSetting(db, Self.templateKey, json)

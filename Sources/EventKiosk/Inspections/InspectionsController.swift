@@ -138,7 +138,12 @@ struct InspectionsController {
                 "结果须为 reached / no_answer / wrong_number / sms_sent / outcome must be one of reached, no_answer, wrong_number, sms_sent")
         }
         let note = body.note?.trimmedOrNil
-        if let note, note.count > 300 { throw APIError(.unprocessableContent, "invalid_note", "备注最多 300 字 / note is longer than 300 characters") }
+        if let note, note.count > 300 {
+            throw APIError(
+                .unprocessableContent, "invalid_note",
+                "备注最多 300 字 / "
+                    + "note is longer than 300 characters")
+        }
         return .json(try await db.recordFollowUp(id: try context.id(), outcome: outcome, note: note, staff: staff.name))
     }
 

@@ -27,7 +27,10 @@ extension AppDatabase {
             case .failure(let f): throw DomainError(.invalid, "invalid_invitee", f.message)
             }
             if draft.phone != r.phone, try InviteeRecord.filter(InviteeRecord.Columns.phone == draft.phone).fetchCount(db) > 0 {
-                throw DomainError(.conflict, "phone_taken", "另一位来宾已使用手机号 \(draft.phone) / Another invitee already has phone \(draft.phone)")
+                throw DomainError(
+                    .conflict, "phone_taken",
+                    "另一位来宾已使用手机号 \(draft.phone) / "
+                        + "Another invitee already has phone \(draft.phone)")
             }
             let before = InviteeAuditView(r)
             r.name = draft.name; r.phone = draft.phone; r.plate = draft.plate; r.vin = draft.vin

@@ -60,12 +60,14 @@ public struct InviteeImport: Sendable {
             throw Failure(
                 message:
                     "第 \(header.line) 行表头缺少必填列：\(missing.joined(separator: "、")) / "
-                        + "The header row lacks the required column(s) \(missing.joined(separator: ", "))"
+                    + "The header row lacks the required column(s) \(missing.joined(separator: ", "))"
             )
         }
         let body = table.records.dropFirst()
         guard body.count <= Self.maxRows else {
-            throw Failure(message: "行数过多（\(body.count)），一次最多 \(Self.maxRows) 行 / Too many rows (\(body.count)); at most \(Self.maxRows) per file")
+            throw Failure(
+                message: "行数过多（\(body.count)），一次最多 \(Self.maxRows) 行 / "
+                    + "Too many rows (\(body.count)); at most \(Self.maxRows) per file")
         }
 
         var rows: [(Int, InviteeDraft)] = []

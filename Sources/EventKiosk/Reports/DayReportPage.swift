@@ -39,7 +39,8 @@ public enum DayReportPage {
 
             <section id="orders"><h2>2. 订单与返利 Orders and rebate</h2>
             <div class="kpis">\(kpi("有效订单 Orders", r.tally.orders))\(kpi("作废 Voided", r.orders.count - r.validOrders.count))\(kpi("当前档位 Tier", r.tally.tier))\(kpi("每台返利 Rebate / order", r.tally.rebatePerOrder, prefix: "¥"))\(kpi("返利合计 Total rebate", r.tally.totalRebate, prefix: "¥"))\(kpi("每百组到场成交 Orders per 100 arrivals", r.status.arrived > 0 ? r.tally.orders * 100 / r.status.arrived : 0))</div>
-            <p>\(r.tally.nextTier.map { "下一档：再 \($0.more) 单，每台 ¥\($0.rebate) / Next tier: \($0.more) more orders for ¥\($0.rebate) each" } ?? (r.tally.tier > 0 ? "已到最高档 / Top tier reached" : ""))</p>
+            <p>\(r.tally.nextTier.map { "下一档：再 \($0.more) 单，每台 ¥\($0.rebate) / "
+                    + "Next tier: \($0.more) more orders for ¥\($0.rebate) each" } ?? (r.tally.tier > 0 ? "已到最高档 / Top tier reached" : ""))</p>
             <h3>订单累计 Orders over the day</h3>
             \(SVGChart.runningTotal(QuarterHours.runningTotal(r.validOrders.map(\.createdAt)),
                                 marks: tiers.tiers.map { ($0.from, "¥\($0.rebate)") }, title: "订单累计 Orders over the day"))
