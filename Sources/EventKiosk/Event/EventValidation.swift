@@ -3,6 +3,10 @@ import Foundation
 extension EventConfig {
     /// Lottery-style promotions in China may not offer more than ¥50,000 (Anti-Unfair Competition Law, art. 10).
     public static let promotionPrizeLimit = 50_000
+    /// The largest amount in yuan and the largest count the file may name: every sum the day makes of them (a rebate
+    /// times the orders, the wheel's total stock) stays far inside a 64-bit integer, so no file can overflow one.
+    public static let maxYuan = 1_000_000
+    public static let maxCount = 100_000
 
     /// Every problem in the file, each naming its field. Empty when the event can go live.
     public func validate() -> [EventProblem] {
@@ -32,7 +36,9 @@ extension EventConfig {
 
         for (i, tier) in tiers.enumerated() {
             check(tier.from >= 1, "tiers[\(i)].from", "must be 1 or more, got \(tier.from)")
+            check(tier.from <= Self.maxCount, "tiers[\(i)].from", "must be at most \(Self.maxCount), got \(tier.from)")
             check(tier.rebate >= 0, "tiers[\(i)].rebate", "must not be negative, got \(tier.rebate)")
+            check(tier.rebate <= Self.maxYuan, "tiers[\(i)].rebate", "must be at most ¥\(Self.maxYuan), got \(tier.rebate)")
             if i > 0 {
                 let prev = tiers[i - 1]
                 check(tier.from > prev.from, "tiers[\(i)].from", "must be larger than the tier before (\(prev.from)), got \(tier.from)")
@@ -53,16 +59,21 @@ extension EventConfig {
             check(prizeIDs.insert(prize.id).inserted, "\(f).id", "\"\(prize.id)\" is used twice")
             check(!prize.name.trimmed.isEmpty, "\(f).name", "must not be empty")
             check(prize.value >= 0, "\(f).value", "must not be negative, got \(prize.value)")
+            check(prize.value <= Self.maxYuan, "\(f).value", "must be at most ¥\(Self.maxYuan), got \(prize.value)")
             check(prize.stock >= 0, "\(f).stock", "must not be negative, got \(prize.stock)")
+            check(prize.stock <= Self.maxCount, "\(f).stock", "must be at most \(Self.maxCount), got \(prize.stock)")
         }
 
         for (i, draw) in draws.enumerated() {
             let f = "draws[\(i)]"
             check(!draw.name.trimmed.isEmpty, "\(f).name", "must not be empty")
             check(draw.value >= 0, "\(f).value", "must not be negative, got \(draw.value)")
+            check(draw.value <= Self.maxYuan, "\(f).value", "must be at most ¥\(Self.maxYuan), got \(draw.value)")
             check(["orders", "checked_in"].contains(draw.pool), "\(f).pool", "must be \"orders\" or \"checked_in\", got \"\(draw.pool)\"")
             check(draw.winners >= 1, "\(f).winners", "must be 1 or more, got \(draw.winners)")
+            check(draw.winners <= 1000, "\(f).winners", "must be at most 1000, got \(draw.winners)")
             check(draw.alternates >= 0, "\(f).alternates", "must not be negative, got \(draw.alternates)")
+            check(draw.alternates <= 1000, "\(f).alternates", "must be at most 1000, got \(draw.alternates)")
         }
 
         check(
@@ -123,7 +134,7 @@ extension EventConfig {
             ("must not be empty", "不能为空"), ("is longer than", "太长"), ("must be a date written", "日期须写成 年-月-日（如 2026-12-06）"),
             ("must be HH:MM", "时间须写成 时:分（如 09:30）"), ("must list at least one door", "至少要有一个门口"),
             ("must be a name of", "名称长度不对"), ("is listed twice", "重复了"), ("is used twice", "重复了"),
-            ("must be 1 or more", "至少为 1"), ("must not be negative", "不能为负数"),
+            ("must be 1 or more", "至少为 1"), ("must not be negative", "不能为负数"), ("must be at most", "超出上限"),
             ("must be larger than the tier before", "必须比上一档大"), ("must be 0 to 10000", "须为 0–10000"),
             ("must list at least one prize", "至少要有一个奖品"), ("must be 1 to 40 of a-z", "代码只能用小写字母、数字、_ 或 -（1–40 个）"),
             ("must be \"orders\" or \"checked_in\"", "须为 orders（下单客户）或 checked_in（到场来宾）"),
@@ -138,8 +149,9 @@ extension EventConfig {
     /// The promotion-law check: the top draw prize, and the most one order can win, stay within the limit.
     func promotionProblems() -> [EventProblem] {
         let limit = Self.promotionPrizeLimit
-        let topDraw = draws.map(\.value).max() ?? 0
-        let topWheel = wheel.prizes.map(\.value).max() ?? 0
+        // Clamped, so the sum below cannot overflow before the bounds above have refused the file.
+        let topDraw = min(draws.map(\.value).max() ?? 0, Self.maxYuan + 1)
+        let topWheel = min(wheel.prizes.map(\.value).max() ?? 0, Self.maxYuan + 1)
         var problems: [EventProblem] = []
         if let i = draws.firstIndex(where: { $0.value > limit }) {
             problems.append(

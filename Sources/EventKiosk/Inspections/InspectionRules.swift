@@ -265,7 +265,13 @@ public enum InspectionRules {
         }
     }
 
-    static func format(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+    /// A value as a person reads it: whole numbers without ".0". Any double is safe here, however large (a value of
+    /// 1e19 is shown in a refusal, and once stopped the server by converting it to `Int`).
+    static func format(_ x: Double) -> String {
+        guard x.isFinite else { return String(x) }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+        return abs(x) >= 1e15 ? String(format: "%.6g", x) : String(x)
+    }
 
     /// Decodes a `data:` URL, checking its type against the bytes and its size.
     static func image(_ url: String, allowed: [String], limit: Int) -> Result<Data, ImageProblem> {
