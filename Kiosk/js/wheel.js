@@ -31,6 +31,21 @@ function renderPrizes(wheel) {
   // A short fingerprint on the public screen; the full commitment is in the title and in /api/wheel/record.
   $('commitment').textContent = `${wheel.commitment.slice(0, 8)}…${wheel.commitment.slice(-4)}`;
   $('commitment').title = wheel.commitment;
+  renderStockChanges(wheel);
+}
+
+/** Stock changed after the first spin moves everyone's odds: the room sees each change, removals marked (issue 23). */
+function renderStockChanges(wheel) {
+  const changes = wheel.stock_changes || [];
+  const name = (id) => (prizes.find((p) => p.id === id) || { name: id }).name;
+  $('stock-changes-box').classList.toggle('hidden', changes.length === 0);
+  $('stock-changes').innerHTML = changes.map((c) => {
+    const removal = c.stock < c.old_stock && c.returned_spin == null;
+    const kind = c.returned_spin != null ? t('作废退回', 'returned by a void')
+      : removal ? `${t('减少', 'removed')}：${c.reason || ''}` : t('增加', 'added');
+    return `<li class="${removal ? 'removal' : ''}"><span>${esc(name(c.prize))} ${c.old_stock} → ${c.stock}</span>
+      <span>${esc(kind)} · ${esc(t(`第 ${c.after_spin} 次后`, `after spin ${c.after_spin}`))}</span></li>`;
+  }).join('');
 }
 
 /** Turns the wheel so that the server's prize ends under the pointer. */
@@ -71,6 +86,7 @@ async function init() {
   await refresh();
   connectLive({
     grant: () => renderGrants(),
+    stock_change: () => refresh(),
     spin: (e) => {
       const sp = e.spin;
       const who = e.guest || (sp.order_id ? t(`订单 ${sp.order_id}`, `Order ${sp.order_id}`) : t('奖励转盘', 'Bonus spin'));

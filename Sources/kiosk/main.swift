@@ -86,7 +86,7 @@ struct VerifyDraw: ParsableCommand {
             FileHandle.standardError.write(Data("cannot read \(file)\n".utf8)); throw ExitCode(2)
         }
         let (ok, lines) = DrawVerifier.verify(fileData: data)
-        for line in lines { print(ok ? line : "MISMATCH: \(line)") }
+        for line in lines { print(line) }
         if !ok { throw ExitCode(1) }
     }
 }

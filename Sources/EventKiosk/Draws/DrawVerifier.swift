@@ -88,9 +88,8 @@ extension DrawVerifier {
                 return (false, ["the wheel record is missing fields (commitment, seed, prizes[id, stock], spins[number, prize.id])"])
             }
             let problems = verify(wheel: wheel)
-            return (
-                problems.isEmpty, problems.isEmpty ? ["OK: wheel commitment matches the seed and all \(wheel.spins.count) spins recompute"] : problems
-            )
+            let verdict = problems.isEmpty ? ["OK: wheel commitment matches the seed and all \(wheel.spins.count) spins recompute"] : problems
+            return (problems.isEmpty, verdict.map { problems.isEmpty ? $0 : "MISMATCH: \($0)" } + stockChangeLines(wheel))
         }
         func strings(_ k: String) -> [String]? { (obj[k] as? [Any])?.map { "\($0)" } }
         let winners = strings("winners"), alternates = strings("alternates")
@@ -108,7 +107,26 @@ extension DrawVerifier {
                 ? [
                     "OK: commitment, entrants digest (\(draw.count ?? 0) entrants), winners \(winners ?? []) and alternates \(alternates ?? []) all recompute"
                 ]
-                : problems
+                : problems.map { "MISMATCH: \($0)" }
         )
+    }
+}
+
+extension DrawVerifier {
+    /// Every stock change of the day, one line each, so a person reading the verdict sees how the odds were moved:
+    /// additions, prizes handed back by a void, and removals after the first spin, which are flagged.
+    static func stockChangeLines(_ wheel: WheelRecord) -> [String] {
+        (wheel.stockChanges ?? []).map { c in
+            let kind: String
+            if c.returnedSpin != nil {
+                kind = "returned by a void of spin \(c.returnedSpin!)"
+            } else if c.stock < c.oldStock {
+                kind = c.afterSpin > 0 ? "REMOVAL after the wheel had spun" : "lowered before the first spin"
+            } else {
+                kind = "addition"
+            }
+            let why = c.reason.map { ", reason: \($0)" } ?? ""
+            return "stock change after spin \(c.afterSpin): \(c.prize) \(c.oldStock) → \(c.stock) (\(kind)\(why))"
+        }
     }
 }

@@ -8,6 +8,21 @@ enum RulesPage {
         let e = HTML.escape
         let prizeRows = wheel.prizes.map { "<tr><td>\(e($0.name))</td><td>¥\($0.value)</td><td>\($0.stock)</td><td>\($0.remaining)</td></tr>" }
             .joined()
+        let names = Dictionary(event.wheel.prizes.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let changeRows = wheel.stockChanges.map { c -> String in
+            let kind =
+                c.returnedSpin != nil ? "作废退回 returned by a void" : c.stock < c.oldStock ? "减少 removed（\(e(c.reason ?? ""))）" : "增加 added"
+            return "<tr><td>第 \(c.afterSpin) 次转盘后 after spin \(c.afterSpin)</td><td>\(e(names[c.prize] ?? c.prize))</td>"
+                + "<td>\(c.oldStock) → \(c.stock)</td><td>\(kind)</td></tr>"
+        }.joined()
+        let changes =
+            changeRows.isEmpty
+            ? ""
+            : """
+            <h3>开转后的库存变更 · Stock changed after the first spin</h3>
+            <table id="stock-changes"><thead><tr><th>何时 When</th><th>奖品 Prize</th><th>数量 Count</th><th>类型 Kind</th></tr></thead>
+            <tbody>\(changeRows)</tbody></table>
+            """
         let drawRows = event.draws.map {
             "<tr><td>\(e($0.name))</td><td>¥\($0.value)</td><td>\($0.winners)</td><td>\($0.pool == "orders" ? "当日订车客户 / customers who ordered today" : "到场来宾 / guests checked in")</td></tr>"
         }.joined()
@@ -25,7 +40,7 @@ enum RulesPage {
             <p>当日有效订单越多，全场每一台的优惠越高；作废订单不计。The more valid orders today, the bigger the rebate on every car; voided orders do not count.</p></section>
             <section class="panel"><h2>幸运大转盘 · Lucky wheel</h2>
             <p>每张有效订单可转一次，夺宝令牌可获主持人奖励转盘一次；每次必中一件精品，奖品送完即止。Every valid order spins once; a treasure token can earn a bonus spin. Every spin wins an accessory while stock lasts.</p>
-            <table><thead><tr><th>奖品 Prize</th><th>价值 Value</th><th>数量 Count</th><th>剩余 Left</th></tr></thead><tbody>\(prizeRows)</tbody></table>
+            <table><thead><tr><th>奖品 Prize</th><th>价值 Value</th><th>数量 Count</th><th>剩余 Left</th></tr></thead><tbody>\(prizeRows)</tbody></table>\(changes)
             <p>中奖由服务器决定：开场时公布种子承诺 <code>\(e(wheel.commitment))</code>，活动结束后公布种子，任何人都可按公开算法复核每一次转盘。每次转盘的中奖概率等于各奖品剩余数量所占比例。
             The server decides each spin from a seed whose SHA-256 commitment above is published before the first spin; the seed is revealed when the event closes, so anyone can recompute every spin. Each prize's chance equals its share of the stock left.</p></section>
             <section class="panel"><h2>幸运抽奖 · Grand draw</h2>

@@ -41,6 +41,7 @@ struct StockChangeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sn
     static let databaseTableName = "stock_change"
     enum Columns {
         static let id = Column("id")
+        static let afterSpin = Column("after_spin")
     }
     var id: Int64?
     var prizeId: String
@@ -52,6 +53,11 @@ struct StockChangeRecord: Codable, FetchableRecord, MutablePersistableRecord, Sn
     var reason: String?
     var returnedSpin: Int?
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// As the wheel record, the wheel screen and `verify-draw` show it.
+    var published: DrawVerifier.WheelRecord.StockChange {
+        .init(afterSpin: afterSpin, prize: prizeId, oldStock: oldStock, stock: newStock, returnedSpin: returnedSpin, reason: reason)
+    }
 }
 
 /// An absent draw winner's prize handed to the next alternate, with the reason.

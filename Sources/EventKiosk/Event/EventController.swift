@@ -99,14 +99,19 @@ struct EventController {
                 throw DomainError.invalidEvent([EventProblem(field: "inspection_template", message: "\(error)")])
             }
         }
-        struct Reason: Decodable { let tiersChangeReason: String? }
-        let reason = (try? JSON.decoder.decode(Reason.self, from: Data(bytes)))?.tiersChangeReason?.trimmed
+        struct Reasons: Decodable { let tiersChangeReason: String?; let stockChangeReason: String? }
+        let reasons = try? JSON.decoder.decode(Reasons.self, from: Data(bytes))
+        func given(_ s: String?) -> String? { s?.trimmedOrNil.map { String($0.prefix(200)) } }
+        let before = try await db.stockChanges().count
         let saved = try await db.updateEvent(
             new, template: template, staffID: context.staff?.staffID,
-            tiersChangeReason: reason.flatMap { $0.isEmpty ? nil : String($0.prefix(200)) })
+            tiersChangeReason: given(reasons?.tiersChangeReason), stockChangeReason: given(reasons?.stockChangeReason))
         context.logger.notice("event edited", metadata: ["event": "\(saved.name)"])
         // The MC screen shows the tiers and the rebate: the new ones, now.
         await feed.publish("event", PublicEvent(saved))
+        // A stock change after the first spin is shown on the wheel screen at once (and on /rules, which reads the record).
+        let changes = try await db.stockChanges()
+        if changes.count > before { await feed.publish("stock_change", ["changes": Array(changes.dropFirst(before))]) }
         if let tally = try? await tally() { await feed.publish("tally", tally) }
         return try await editorView(request, context: context)
     }

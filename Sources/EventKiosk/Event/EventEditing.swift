@@ -36,6 +36,55 @@ public enum EventEditRules {
         return problems
     }
 
+    /// Removals after the first spin, over the whole day, are at most this share of the stock the wheel held at
+    /// its first spin (at least one): a missing prize is an incident, not a way to reshape the odds.
+    public static let removalShare = 0.10
+
+    /// The most stock that may be removed after the first spin, given the wheel's total stock then.
+    public static func removalAllowance(stockAtFirstSpin: Int) -> Int { max(1, Int((Double(stockAtFirstSpin) * removalShare).rounded(.up))) }
+
+    /// The rule that keeps the wheel from being steered through its stock (issue 23). Once a spin is made:
+    /// - a prize's stock is lowered only with a reason (a prize that is physically missing), never silently;
+    /// - removals over the day stay within `removalAllowance` of the stock at the first spin;
+    /// - no edit leaves fewer than two prizes with stock left where two or more had some (one prize left would make the
+    ///   next spins certain), so a remaining distribution of one prize cannot be reached by edits, only by spins.
+    /// Additions (a new prize, more stock) are allowed: they are public at once on the wheel screen and the rules page.
+    public static func stockProblems(
+        old: EventConfig, new: EventConfig, won: [String: Int], spins: Int, reason: String?, removedSoFar: Int, stockAtFirstSpin: Int
+    ) -> [EventProblem] {
+        guard spins > 0 else { return [] }
+        var problems: [EventProblem] = []
+        let changes = stockChanges(old: old, new: new)
+        let removed = changes.reduce(0) { $0 + max(0, $1.old - $1.new) }
+        if removed > 0, reason == nil {
+            let i = new.wheel.prizes.firstIndex { p in changes.contains { $0.prizeID == p.id && $0.new < $0.old } } ?? 0
+            problems.append(
+                EventProblem(
+                    field: "wheel.prizes[\(i)].stock",
+                    message: "已开始转盘，减少库存须写明原因（奖品缺失）/ "
+                        + "the wheel has spun: stock is lowered only with a reason, a prize that is missing (stock_change_reason)"))
+        }
+        let allowance = removalAllowance(stockAtFirstSpin: stockAtFirstSpin)
+        if removed > 0, removedSoFar + removed > allowance {
+            problems.append(
+                EventProblem(
+                    field: "wheel.prizes",
+                    message: "开转后全天最多减少 \(allowance) 件库存（首转时的 10%），已减少 \(removedSoFar) 件，本次 \(removed) 件 / "
+                        + "after the first spin at most \(allowance) prizes (10% of the stock then) may be removed in the day; "
+                        + "\(removedSoFar) were, this edit removes \(removed)"))
+        }
+        func inStock(_ e: EventConfig) -> Int { e.wheel.prizes.filter { $0.stock - (won[$0.id] ?? 0) > 0 }.count }
+        let before = inStock(old), after = inStock(new)
+        if before >= 2, after < 2 {
+            problems.append(
+                EventProblem(
+                    field: "wheel.prizes",
+                    message: "修改后只剩 \(after) 种奖品有库存，下一次转盘的结果就被定了；至少保留两种 / "
+                        + "this edit would leave \(after) prize(s) with stock, which decides the next spins; keep at least two"))
+        }
+        return problems
+    }
+
     /// Every prize whose stock the edit changes, in the new event's order.
     public static func stockChanges(old: EventConfig, new: EventConfig) -> [StockChange] {
         let before = Dictionary(old.wheel.prizes.map { ($0.id, $0.stock) }, uniquingKeysWith: { a, _ in a })
@@ -69,7 +118,8 @@ extension AppDatabase {
     /// Rebate tiers are a promise to every buyer: once the first order exists they change only with a reason
     /// (`tiersChangeReason`), which is kept, audited and printed on the rebate statement.
     func updateEvent(
-        _ new: EventConfig, template: InspectionTemplate? = nil, staffID: Int64?, tiersChangeReason: String? = nil
+        _ new: EventConfig, template: InspectionTemplate? = nil, staffID: Int64?, tiersChangeReason: String? = nil,
+        stockChangeReason: String? = nil
     ) async throws -> EventConfig {
         defer { memo.forgetEvent() }
         let templateJSON = try template.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) }
@@ -80,7 +130,17 @@ extension AppDatabase {
                 uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT prize_id, COUNT(*) AS n FROM spin GROUP BY prize_id")
                     .map { row -> (String, Int) in (row["prize_id"], row["n"]) })
             let spins = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM spin") ?? 0
+            let removedSoFar =
+                try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(SUM(old_stock - new_stock), 0) FROM stock_change WHERE after_spin > 0 AND new_stock < old_stock") ?? 0
+            let addedSince = try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(new_stock - old_stock), 0) FROM stock_change WHERE after_spin > 0") ?? 0
+            let stockAtFirstSpin = old.wheel.prizes.reduce(0) { $0 + $1.stock } - addedSince
             var problems = new.validate() + EventEditRules.problems(old: old, new: new, won: won, spins: spins)
+            if problems.isEmpty {
+                problems += EventEditRules.stockProblems(
+                    old: old, new: new, won: won, spins: spins, reason: stockChangeReason, removedSoFar: removedSoFar,
+                    stockAtFirstSpin: stockAtFirstSpin)
+            }
             if templateJSON != nil, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inspection") ?? 0 > 0 {
                 problems.append(
                     EventProblem(
@@ -110,14 +170,16 @@ extension AppDatabase {
             }
             if let templateJSON { try Self.setSetting(db, Self.templateKey, templateJSON) }
             for change in EventEditRules.stockChanges(old: old, new: new) {
+                // A removal keeps its reason; an addition keeps one too when the admin gave it.
                 var stored = StockChangeRecord(
-                    prizeId: change.prizeID, oldStock: change.old, newStock: change.new, afterSpin: spins, at: now, staffId: staffID)
+                    prizeId: change.prizeID, oldStock: change.old, newStock: change.new, afterSpin: spins, at: now, staffId: staffID,
+                    reason: stockChangeReason)
                 try stored.insert(db)
                 try AuditLog.append(
                     db, kind: "stock_change",
                     StockAudit(
                         prizeId: change.prizeID, oldStock: change.old, newStock: change.new,
-                        afterSpin: spins, staffId: staffID))
+                        afterSpin: spins, staffId: staffID, reason: stockChangeReason))
             }
             try Self.setSetting(db, Self.eventKey, String(decoding: try JSON.encoder.encode(new), as: UTF8.self))
             try Self.setSetting(db, Self.eventChangedKey, Self.stamp(now))
@@ -133,15 +195,13 @@ extension AppDatabase {
     /// Wheel stock changes in the order they were made (for the wheel record the verifier replays).
     func stockChanges() async throws -> [DrawVerifier.WheelRecord.StockChange] {
         try await read { db in
-            try StockChangeRecord.order(StockChangeRecord.Columns.id).fetchAll(db).map {
-                .init(
-                    afterSpin: $0.afterSpin, prize: $0.prizeId, oldStock: $0.oldStock, stock: $0.newStock, returnedSpin: $0.returnedSpin,
-                    reason: $0.reason)
-            }
+            try StockChangeRecord.order(StockChangeRecord.Columns.id).fetchAll(db).map(\.published)
         }
     }
 
-    private struct StockAudit: Encodable { let prizeId: String; let oldStock: Int; let newStock: Int; let afterSpin: Int; let staffId: Int64? }
+    private struct StockAudit: Encodable {
+        let prizeId: String; let oldStock: Int; let newStock: Int; let afterSpin: Int; let staffId: Int64?; let reason: String?
+    }
     private struct EventAudit: Encodable { let name: String; let date: String; let staffId: Int64?; let changes: AuditDiff }
     private struct TierAudit: Encodable {
         let reason: String; let orders: Int; let before: [EventConfig.Tier]; let after: [EventConfig.Tier]; let staffId: Int64?
