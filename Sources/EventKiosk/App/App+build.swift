@@ -217,7 +217,7 @@ public func buildRouter(
         return Response.json(["status": "ok", "version": Install.version])
     }
     let api = APIRouter(router: router, closed: closed)
-    StaffController(db: db, gate: LoginGate(policy: config.loginPolicy, clock: db.clock)).register(on: api)
+    StaffController(db: db, gate: LoginGate(policy: config.loginPolicy, clock: db.clock), httpsPort: tls?.httpsPort).register(on: api)
     let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
     EventController(
         db: db, config: config, backup: backup, feed: feed, closed: closed, httpsOn: tls != nil,

@@ -11,7 +11,8 @@ struct AuthMiddleware: RouterMiddleware {
         if let token = Self.bearerToken(request) ?? Self.cookieToken(request) {
             context.staff = try await db.session(token: token)
         }
-        return try await next(request, context)
+        let actor = context.staff.map { AuditLog.Actor(staffID: $0.staffID, role: $0.role) }
+        return try await AuditLog.$actor.withValue(actor) { try await next(request, context) }
     }
 
     /// Printable pages open by plain navigation, which sends no header; they may use the sign-in cookie.

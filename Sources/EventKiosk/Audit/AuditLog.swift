@@ -16,6 +16,14 @@ public enum AuditLog {
         return e
     }()
 
+    /// The same canonical form for an entry whose data is already JSON (no key conversion: its keys are final).
+    static let plainEncoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return e
+    }()
+
     struct Entry<T: Encodable>: Encodable {
         let seq: Int64
         let at: Date
@@ -23,12 +31,29 @@ public enum AuditLog {
         let data: T
     }
 
-    /// Appends one entry inside the caller's transaction.
+    /// The staff member whose request is being served: bound per request (`AuthMiddleware`) and carried into the
+    /// write transaction (`AppDatabase.write`, `GroupCommit`), so every entry written for their action names them.
+    public struct Actor: Sendable, Equatable { public let staffID: Int64; public let role: Role }
+    @TaskLocal static var actor: Actor?
+
+    /// Appends one entry inside the caller's transaction. When a staff member's request wrote it, its data carries
+    /// their `staff_id` and `role` (issue 23: the chain, not only the tables, says who did it).
     static func append(_ db: Database, kind: String, _ data: some Encodable) throws {
         let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
         let seq: Int64 = (last?["seq"] ?? 0) + 1
         let prev: String = last?["hash"] ?? genesis
-        let json = String(decoding: try encoder.encode(Entry(seq: seq, at: AppDatabase.writeTime, kind: kind, data: data)), as: UTF8.self)
+        let at = AppDatabase.writeTime
+        let encoded: Data
+        if let actor, case .object(var fields) = try JSON.decoder.decode(JSONValue.self, from: try encoder.encode(data)) {
+            if fields["staff_id"] == nil || fields["staff_id"] == .null || fields["staff_id"] == .string("") {
+                fields["staff_id"] = .int(Int(actor.staffID))
+            }
+            if fields["role"] == nil { fields["role"] = .string(actor.role.rawValue) }
+            encoded = try plainEncoder.encode(Entry(seq: seq, at: at, kind: kind, data: JSONValue.object(fields)))
+        } else {
+            encoded = try encoder.encode(Entry(seq: seq, at: at, kind: kind, data: data))
+        }
+        let json = String(decoding: encoded, as: UTF8.self)
         try db.cachedStatement(sql: "INSERT INTO audit(seq, entry, prev_hash, hash) VALUES (?, ?, ?, ?)")
             .execute(arguments: [seq, json, prev, sha256Hex(prev + json)])
     }

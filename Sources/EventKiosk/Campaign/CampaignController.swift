@@ -40,7 +40,7 @@ struct CampaignController {
         let staff = try context.requireStaff()
         let body = try await request.decodeJSON(as: ContactBody.self, context: context)
         let (contact, invitee) = try await db.recordContact(inviteeID: try context.id(), outcome: body.outcome ?? "", note: body.note, staff: staff)
-        return .json(ContactAnswer(contact: contact, invitee: invitee), status: .created)
+        return .json(ContactAnswer(contact: contact, invitee: invitee.seen(by: staff)), status: .created)
     }
 
     struct PostBody: Decodable { let name: String?; let post: String? }

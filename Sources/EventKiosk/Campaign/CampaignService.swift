@@ -117,7 +117,7 @@ extension AppDatabase {
                         """
                 ).map { ($0["consultant"] as String, $0["n"] as Int) }, uniquingKeysWith: +)
             let posts = Dictionary(try ConsultantPostRecord.fetchAll(db).map { ($0.name, $0.post) }, uniquingKeysWith: { a, _ in a })
-            let sales = try StaffRecord.filter(StaffRecord.Columns.removedAt == nil).filter(StaffRecord.Columns.role == Role.sales.rawValue).fetchAll(
+            let sales = try StaffRecord.active().filter(StaffRecord.Columns.role == Role.sales.rawValue).fetchAll(
                 db
             ).map(\.name)
             return CampaignBoard.build(

@@ -33,18 +33,26 @@ struct CheckInController {
         api.get("/api/checkins/failures", .only(.greeter)) { _, _ in .json(try await db.scanFailures(limit: 200).map(FailureView.init)) }
     }
 
-    struct CheckInBody: Decodable { let code: String?; let door: String?; let nonce: String?; let partySize: Int?; let scannedAt: String? }
+    /// `invitee_id` instead of `code`: a guest found by name at the door, whose code the greeter does not see (issue 23).
+    struct CheckInBody: Decodable {
+        let code: String?; let inviteeId: Int64?; let door: String?; let nonce: String?; let partySize: Int?; let scannedAt: String?
+    }
 
     /// Checks a scanned code in: 201 ok, 409 already here, 404 unknown, 410 revoked, 400 invalid.
     @Sendable func checkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let staff = try context.requireStaff()
         let body: CheckInBody
         do { body = try await request.decodeJSON(as: CheckInBody.self, context: context) } catch let e as APIError where e.status == .badRequest {
-            return Self.answer(CheckInOutcome.invalid(e.message))
+            return Self.answer(CheckInOutcome.invalid(e.message), for: staff)
         }
         let (scan, event) = try await scanInput(
             door: body.door, nonce: body.nonce, partySize: body.partySize, scannedAt: body.scannedAt, staff: staff)
-        return try await checkIn(scan, scanned: body.code ?? "", event: event)
+        var scanned = body.code ?? ""
+        if body.code == nil, let id = body.inviteeId {
+            guard let code = try? await db.invitee(id: id).code else { return Self.answer(.unknown, for: staff) }
+            scanned = code
+        }
+        return try await checkIn(scan, scanned: scanned, event: event, staff: staff)
     }
 
     /// A photo or camera frame of the guest's code: the laptop reads it and checks it in exactly as a typed scan.
@@ -77,7 +85,7 @@ struct CheckInController {
         }
         // One check-in code, or none among texts that are something else (then the usual `invalid` answer).
         let text = texts.first(where: { CheckInCode.extract(from: $0) != nil }) ?? texts[0]
-        return try await checkIn(scan, scanned: text, event: event)
+        return try await checkIn(scan, scanned: text, event: event, staff: staff)
     }
 
     /// `POST /api/qr/decode`: every QR code in an image, for the pages' live camera and the inspection page.
@@ -86,21 +94,21 @@ struct CheckInController {
     }
 
     /// One scan, with the event read once for it (by `scanInput`): the door's check, a bus, draw tickets.
-    private func checkIn(_ scan: ScanInput, scanned: String, event: EventConfig?) async throws -> Response {
+    private func checkIn(_ scan: ScanInput, scanned: String, event: EventConfig?, staff: StaffSession) async throws -> Response {
         var scan = scan
         scan.scanned = scanned
         // A bus is a door too: scanning there is boarding, not arrival.
         if let buses = event?.buses, buses.contains(where: { $0.name == scan.door }) {
-            return Self.answer(try await db.board(scan, bus: scan.door))
+            return Self.answer(try await db.board(scan, bus: scan.door), for: staff)
         }
         let scanned = try await batcher.checkIn(scan)
         let outcome = scanned.outcome
         await publish(outcome, status: scanned.status)
-        var response = Self.answer(outcome)
+        var response = Self.answer(outcome, for: staff)
         // A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票).
         if case .ok(_, let invitee) = outcome, event?.draws.contains(where: { $0.pool == "checked_in" }) == true {
             let tickets = try await db.tickets(inviteeID: invitee.id)
-            if !tickets.isEmpty { response = Self.answer(outcome, tickets: tickets) }
+            if !tickets.isEmpty { response = Self.answer(outcome, tickets: tickets, for: staff) }
         }
         return response
     }
@@ -144,7 +152,7 @@ struct CheckInController {
         }
         let outcome = try await db.walkIn(WalkInRequest(draft: draft, door: door, nonce: nonce), staffID: staff.staffID)
         await publish(outcome)
-        return Self.answer(outcome)
+        return Self.answer(outcome, for: staff)
     }
 
     /// Undoes a check-in: a greeter within 15 minutes of it, an admin any time. The undo is a new record.
@@ -232,8 +240,9 @@ struct CheckInController {
         var tickets: [TicketView]? = nil
     }
 
-    static func answer(_ outcome: CheckInOutcome, tickets: [TicketView]? = nil) -> Response {
-        switch outcome {
+    /// The door's answer; the guest in it as the signed-in staff member may see them (`PersonalDataAccess`).
+    static func answer(_ outcome: CheckInOutcome, tickets: [TicketView]? = nil, for staff: StaffSession?) -> Response {
+        switch outcome.seen(by: staff) {
         case .ok(let c, let i):
             return .json(Answer(status: "ok", checkin: c, invitee: i, tickets: tickets), status: .created)
         case .alreadyCheckedIn(let first, let i):
@@ -264,22 +273,35 @@ struct CheckInController {
         var message: String? = nil
     }
 
-    static func answer(_ outcome: BoardingOutcome) -> Response {
+    static func answer(_ outcome: BoardingOutcome, for staff: StaffSession?) -> Response {
         switch outcome {
-        case .boarded(let bus, let at, let i): return .json(BoardingAnswer(status: "ok", bus: bus, at: at, invitee: i), status: .created)
+        case .boarded(let bus, let at, let i):
+            return .json(BoardingAnswer(status: "ok", bus: bus, at: at, invitee: i.seen(by: staff)), status: .created)
         case .already(let bus, let at, let i):
             return .json(
                 BoardingAnswer(
-                    status: "already_boarded", bus: bus, at: at, invitee: i, error: "already_boarded",
+                    status: "already_boarded", bus: bus, at: at, invitee: i.seen(by: staff), error: "already_boarded",
                     message: "已在 \(bus) 上车 / Already on board \(bus)"), status: .conflict)
-        case .unknown: return answer(CheckInOutcome.unknown)
-        case .revoked(let i): return answer(CheckInOutcome.revoked(i))
-        case .invalid(let why): return answer(CheckInOutcome.invalid(why))
+        case .unknown: return answer(CheckInOutcome.unknown, for: staff)
+        case .revoked(let i): return answer(CheckInOutcome.revoked(i), for: staff)
+        case .invalid(let why): return answer(CheckInOutcome.invalid(why), for: staff)
         }
     }
 
     struct FailureView: Encodable {
         let at: Date, door: String, reason: String, scanned: String
         init(_ r: ScanFailureRecord) { at = r.at; door = r.door; reason = r.reason; scanned = r.scanned }
+    }
+}
+
+extension CheckInOutcome {
+    /// The same outcome with its guest as `staff` may see them.
+    func seen(by staff: StaffSession?) -> CheckInOutcome {
+        switch self {
+        case .ok(let c, let i): return .ok(c, i.seen(by: staff))
+        case .alreadyCheckedIn(let first, let i): return .alreadyCheckedIn(first: first, invitee: i.seen(by: staff))
+        case .revoked(let i): return .revoked(i.seen(by: staff))
+        case .unknown, .invalid: return self
+        }
     }
 }

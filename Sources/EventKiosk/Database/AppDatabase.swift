@@ -119,7 +119,10 @@ public struct AppDatabase: Sendable {
     /// Runs a write transaction. Feature services build their named writes on this.
     func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
         let clock = self.clock
-        return try await dbWriter.write { db in try KioskClock.$writeTime.withValue(clock.now()) { try updates(db) } }
+        let actor = AuditLog.actor  // the request's staff member, read here where the request's task-locals are visible
+        return try await dbWriter.write { db in
+            try AuditLog.$actor.withValue(actor) { try KioskClock.$writeTime.withValue(clock.now()) { try updates(db) } }
+        }
     }
 
     func read<T: Sendable>(_ value: @Sendable @escaping (Database) throws -> T) async throws -> T {

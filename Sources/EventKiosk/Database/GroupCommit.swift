@@ -8,7 +8,7 @@ import GRDB
 /// Order is kept: writes run in the order they arrived, so spin numbers follow the order of the requests.
 actor GroupCommit<Input: Sendable, Output: Sendable> {
     typealias Work = @Sendable (Database, Input) throws -> Output
-    private struct Waiting { let input: Input; let continuation: CheckedContinuation<Output, any Error> }
+    private struct Waiting { let input: Input; let actor: AuditLog.Actor?; let continuation: CheckedContinuation<Output, any Error> }
 
     let db: AppDatabase
     /// The most writes one transaction takes, so a burst cannot make one commit arbitrarily long.
@@ -24,8 +24,9 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
     }
 
     func run(_ input: Input) async throws -> Output {
-        try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiting(input: input, continuation: continuation))
+        let actor = AuditLog.actor  // each write keeps its own staff member, whichever batch it joins
+        return try await withCheckedThrowingContinuation { continuation in
+            waiting.append(Waiting(input: input, actor: actor, continuation: continuation))
             if !draining {
                 draining = true
                 Task { await drain() }
@@ -37,15 +38,15 @@ actor GroupCommit<Input: Sendable, Output: Sendable> {
         while !waiting.isEmpty {
             let batch = Array(waiting.prefix(maxBatch))
             waiting.removeFirst(batch.count)
-            let inputs = batch.map(\.input)
+            let inputs = batch.map { ($0.input, $0.actor) }
             let work = self.work
             do {
                 let results = try await db.write { db in
-                    inputs.map { input -> Result<Output, any Error> in
+                    inputs.map { input, actor -> Result<Output, any Error> in
                         var outcome: Result<Output, any Error> = .failure(CancellationError())
                         do {
                             try db.inSavepoint {
-                                outcome = .success(try work(db, input))
+                                outcome = .success(try AuditLog.$actor.withValue(actor) { try work(db, input) })
                                 return .commit
                             }
                         } catch { outcome = .failure(error) }

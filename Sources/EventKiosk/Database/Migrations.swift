@@ -364,6 +364,7 @@ extension AppDatabase {
                     END;
                     """)
         }
+        migrator.registerMigration(V17FairPlay.name, migrate: V17FairPlay.migrate)
         return migrator
     }
 }

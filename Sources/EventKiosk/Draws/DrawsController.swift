@@ -64,7 +64,11 @@ struct DrawsController {
                 "缺少 invitee_id / "
                     + "invitee_id is required")
         }
-        let reason = String((body.reason?.trimmed).flatMap { $0.isEmpty ? nil : $0 }?.prefix(100) ?? "夺宝令牌")
+        guard let reason = body.reason?.trimmedOrNil.map({ String($0.prefix(100)) }) else {
+            throw APIError(
+                .unprocessableContent, "missing_reason",
+                "请写明奖励原因（如：夺宝令牌）/ a bonus spin needs a reason, for example the treasure token the guest won")
+        }
         let id = try await db.grantSpin(inviteeID: invitee, reason: reason, staffID: staff.staffID)
         if let view = try await db.grants(id: id).first { await feed.publish("grant", view) }
         return .json(["grant": ["id": id]], status: .created)

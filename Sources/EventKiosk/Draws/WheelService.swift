@@ -9,6 +9,9 @@ public struct WheelView: Codable, Sendable {
     public let seed: String?
     /// Valid orders that have not spun yet (an addition: the admin page warns when stock is short).
     public let unspunOrders: Int
+    /// Every stock change made after the first spin (additions, removals with their reason, prizes a void handed back):
+    /// the room sees at once how the odds moved (issue 23).
+    public let stockChanges: [DrawVerifier.WheelRecord.StockChange]
     public struct Prize: Codable, Sendable {
         public let id: String; public let name: String; public let value: Int; public let stock: Int; public let remaining: Int
     }
@@ -18,6 +21,7 @@ public struct WheelView: Codable, Sendable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(commitment, forKey: .commitment); try c.encode(prizes, forKey: .prizes); try c.encode(spins, forKey: .spins)
         try c.encode(seed, forKey: .seed); try c.encode(unspunOrders, forKey: .unspunOrders)
+        try c.encode(stockChanges, forKey: .stockChanges)
     }
 }
 
@@ -71,10 +75,11 @@ extension AppDatabase {
                         SELECT COUNT(*) FROM valid_order
                         WHERE id NOT IN (SELECT order_id FROM spin WHERE order_id IS NOT NULL)
                         """) ?? 0
+            let changes = try StockChangeRecord.filter(StockChangeRecord.Columns.afterSpin > 0).order(StockChangeRecord.Columns.id).fetchAll(db)
             return WheelView(
                 commitment: try Self.wheelCommitment(db),
                 prizes: zip(event.wheel.prizes, remaining).map { .init(id: $0.id, name: $0.name, value: $0.value, stock: $0.stock, remaining: $1) },
-                spins: spins, seed: try Self.revealedWheelSeed(db), unspunOrders: unspun)
+                spins: spins, seed: try Self.revealedWheelSeed(db), unspunOrders: unspun, stockChanges: changes.map(\.published))
         }
     }
 
@@ -144,6 +149,11 @@ extension AppDatabase {
             try Self.requireOpen(db)
             guard try InviteeRecord.fetchOne(db, key: inviteeID) != nil else {
                 throw DomainError.notFound("没有这位来宾 / No invitee with id \(inviteeID)")
+            }
+            guard try CheckInRecord.active().filter(CheckInRecord.Columns.inviteeId == inviteeID).fetchCount(db) > 0 else {
+                throw DomainError(
+                    .conflict, "not_checked_in",
+                    "这位来宾还没有签到，不能获得奖励转盘 / This guest has not checked in: bonus spins go to guests in the room")
             }
             guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
             let mine = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM wheel_grant WHERE invitee_id = ?", arguments: [inviteeID]) ?? 0

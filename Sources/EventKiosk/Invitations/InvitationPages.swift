@@ -6,7 +6,7 @@ struct InvitationPages {
     let db: AppDatabase
 
     func register(on api: APIRouter) {
-        api.get("/invitations", .staff, invitationSheet)
+        api.get("/invitations", .only(.sales), invitationSheet)
         api.get("/c/{code}", .everyone, personalPage)
         api.get("/c/{code}/qr.svg", .everyone) { _, context in
             let invitee = try await guestByCode(context)
@@ -27,7 +27,9 @@ struct InvitationPages {
     @Sendable func invitationSheet(_ request: Request, context: AppRequestContext) async throws -> Response {
         guard let event = try await db.event() else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
         let q = request.uri.queryParameters.get("q")
-        let invitees = try await db.invitees(query: q, limit: 10_000, offset: 0).items.filter { $0.status == "active" && !$0.walkIn }
+        // Sales print their own guests' cards; an admin prints everyone's.
+        let invitees = try await db.invitees(query: q, limit: 10_000, offset: 0).items
+            .filter { $0.status == "active" && !$0.walkIn && $0.seen(by: context.staff).visibleCode != nil }
         let e = HTML.escape
         let when = [event.date, event.startTime].compactMap { $0 }.joined(separator: " ")
         let cards = try invitees.map { i in

@@ -9,7 +9,7 @@ struct InvitationsController {
         api.post("/api/invitees/import", .only(.sales), importCSV)
         api.get("/api/invitees", .staff, list)
         api.get("/api/invitees/export.csv", .only(.sales), exportCSV)
-        api.get("/api/invitees/{id}", .staff) { _, context in .json(try await db.invitee(id: try context.id())) }
+        api.get("/api/invitees/{id}", .staff) { _, context in .json(try await db.invitee(id: try context.id()).seen(by: context.staff)) }
         api.patch("/api/invitees/{id}", .admin) { request, context in
             .json(
                 try await db.updateInvitee(
@@ -25,12 +25,20 @@ struct InvitationsController {
         api.post("/api/invitees/{id}/restore", .admin) { _, context in
             .json(try await db.restoreInvitation(id: try context.id(), staffID: context.staff?.staffID))
         }
-        api.get("/api/invitees/{id}/qr.svg", .staff) { _, context in
-            Self.svgResponse(try QRCode(try await db.invitee(id: try context.id()).code))
+        // A guest's QR code is their invitation: for admin and the guest's own consultant only.
+        api.get("/api/invitees/{id}/qr.svg", .only(.sales)) { _, context in Self.svgResponse(try QRCode(try await ownCode(context))) }
+        api.get("/api/invitees/{id}/qr.png", .only(.sales)) { _, context in Self.pngResponse(try QRCode(try await ownCode(context))) }
+    }
+
+    /// The check-in code of the guest in the path, if the signed-in staff member may hand out their invitation.
+    func ownCode(_ context: AppRequestContext) async throws -> String {
+        let invitee = try await db.invitee(id: try context.id())
+        guard let code = invitee.seen(by: context.staff).visibleCode else {
+            throw APIError(
+                .forbidden, "not_your_guest",
+                "这位来宾属于其他销售顾问 / This guest belongs to another consultant: only they or an admin hand out the invitation")
         }
-        api.get("/api/invitees/{id}/qr.png", .staff) { _, context in
-            Self.pngResponse(try QRCode(try await db.invitee(id: try context.id()).code))
-        }
+        return code
     }
 
     /// Imports a CSV (UTF-8 or GBK); bad rows are listed, good rows are kept.
@@ -41,7 +49,7 @@ struct InvitationsController {
         do { parsed = try InviteeImport(bytes: bytes) } catch let e as InviteeImport.Failure {
             throw APIError(.unprocessableContent, "invalid_csv", e.message)
         }
-        let result = try await db.importInvitees(parsed)
+        let result = try await db.importInvitees(parsed, by: try context.requireStaff())
         context.logger.info(
             "invitee import",
             metadata: [
@@ -59,14 +67,16 @@ struct InvitationsController {
         let q = request.uri.queryParameters.get("q")
         if let q, q.count > 100 { throw APIError.badRequest("搜索词过长 / Search text is longer than 100 characters") }
         let (total, items) = try await db.invitees(query: q, limit: limit, offset: offset)
-        return .json(Page(total: total, limit: limit, offset: offset, items: items))
+        return .json(Page(total: total, limit: limit, offset: offset, items: items.map { $0.seen(by: context.staff) }))
     }
 
     /// Names, phones and personal check-in links, for the dealer's SMS platform.
     @Sendable func exportCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
         let base = Self.baseURL(request)
-        let rows = try await db.allInvitees().filter { $0.status == "active" }.map { i in
-            [i.name, i.phone, i.plate ?? "", i.model ?? "", i.consultant ?? "", String(i.partySize), i.code, "\(base)/c/\(i.code)"]
+        // Sales export their own guests only; an admin exports everyone.
+        let rows = try await db.allInvitees().filter { $0.status == "active" }.compactMap { i -> [String]? in
+            guard let code = i.seen(by: context.staff).visibleCode else { return nil }
+            return [i.name, i.phone, i.plate ?? "", i.model ?? "", i.consultant ?? "", String(i.partySize), code, "\(base)/c/\(code)"]
         }
         let data = CSVWriter.document(header: ["姓名", "手机", "车牌", "车型", "销售顾问", "人数", "签到码", "签到链接"], rows: rows)
         return CSVWriter.response(data, filename: "invitees-sms.csv")

@@ -9,6 +9,8 @@ public struct InviteeDraft: Sendable, Equatable {
     public var model: String?
     public var consultant: String?
     public var partySize: Int
+    /// False when the file gave no party size (no 人数 column, or an empty cell): an import then keeps the stored one.
+    public var partySizeGiven = true
 }
 
 /// A row that could not be used, and why.
@@ -72,6 +74,7 @@ public struct InviteeImport: Sendable {
 
         var rows: [(Int, InviteeDraft)] = []
         var rejected: [ImportRejection] = []
+        var firstLine: [String: Int] = [:]  // phone → the line it first appeared on
         for record in body {
             if record.fields.allSatisfy({ $0.trimmed.isEmpty }) { continue }
             func value(_ f: Field) -> String? {
@@ -83,7 +86,18 @@ public struct InviteeImport: Sendable {
                 name: value(.name), phone: value(.phone), plate: value(.plate), vin: value(.vin),
                 model: value(.model), consultant: value(.consultant), partySize: value(.partySize))
             {
-            case .success(let draft): rows.append((record.line, draft))
+            case .success(var draft):
+                // The same phone twice in one file: the later row is reported, never silently put over the earlier one.
+                if let earlier = firstLine[draft.phone] {
+                    rejected.append(
+                        ImportRejection(
+                            line: record.line,
+                            reason: "手机号与第 \(earlier) 行重复，未导入 / the phone repeats line \(earlier) of this file; not imported"))
+                    continue
+                }
+                firstLine[draft.phone] = record.line
+                draft.partySizeGiven = value(.partySize) != nil
+                rows.append((record.line, draft))
             case .failure(let reason): rejected.append(ImportRejection(line: record.line, reason: reason.message))
             }
         }

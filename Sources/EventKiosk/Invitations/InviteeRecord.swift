@@ -43,12 +43,12 @@ struct InviteeRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeC
 /// An invitee as staff see it through the API.
 public struct InviteeView: Codable, Sendable, Equatable {
     public let id: Int64
-    public let name: String
-    public let phone: String
-    public let plate: String?
-    public let vin: String?
-    public let model: String?
-    public let consultant: String?
+    public internal(set) var name: String
+    public internal(set) var phone: String
+    public internal(set) var plate: String?
+    public internal(set) var vin: String?
+    public internal(set) var model: String?
+    public internal(set) var consultant: String?
     public let partySize: Int
     public let code: String
     public let status: String
@@ -56,6 +56,24 @@ public struct InviteeView: Codable, Sendable, Equatable {
     public let invitation: String
     /// When the guest checked in (not undone); only in the admin's list, absent elsewhere.
     public var arrivedAt: Date?
+    /// Set for roles that do not hand out invitations (`PersonalDataAccess`): `code` is then left out of the JSON.
+    var codeHidden = false
+    /// The check-in code, when the viewer may hand out this guest's invitation.
+    var visibleCode: String? { codeHidden ? nil : code }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, phone, plate, vin, model, consultant, partySize, code, status, walkIn, invitation, arrivedAt
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id); try c.encode(name, forKey: .name); try c.encode(phone, forKey: .phone)
+        try c.encodeIfPresent(plate, forKey: .plate); try c.encodeIfPresent(vin, forKey: .vin); try c.encodeIfPresent(model, forKey: .model)
+        try c.encodeIfPresent(consultant, forKey: .consultant); try c.encode(partySize, forKey: .partySize)
+        if !codeHidden { try c.encode(code, forKey: .code) }
+        try c.encode(status, forKey: .status); try c.encode(walkIn, forKey: .walkIn); try c.encode(invitation, forKey: .invitation)
+        try c.encodeIfPresent(arrivedAt, forKey: .arrivedAt)
+    }
 
     init(_ r: InviteeRecord) {
         id = r.id ?? 0; name = r.name; phone = r.phone; plate = r.plate; vin = r.vin; model = r.model

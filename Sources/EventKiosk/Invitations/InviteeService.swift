@@ -11,7 +11,9 @@ public struct ImportResult: Codable, Sendable, Equatable {
 
 extension AppDatabase {
     /// Stores an import in one transaction: a new phone adds an invitee with a fresh code; a known phone updates it.
-    func importInvitees(_ parsed: InviteeImport) async throws -> ImportResult {
+    /// A field the file leaves empty (or has no column for) keeps its stored value. A sales import cannot touch a guest
+    /// of another consultant (issue 23): that row is reported, and the guest stays as they were.
+    func importInvitees(_ parsed: InviteeImport, by staff: StaffSession? = nil) async throws -> ImportResult {
         try await write { db in
             var imported = 0, updated = 0
             let now = Self.writeTime
@@ -19,15 +21,26 @@ extension AppDatabase {
             var byPhone = Dictionary(try InviteeRecord.fetchAll(db).map { ($0.phone, $0) }, uniquingKeysWith: { a, _ in a })
             var codes = Set(byPhone.values.map(\.code))
             var added: [Int64] = [], changed: [ImportAudit.Changed] = []
-            for (_, draft) in parsed.rows {
+            var rejected = parsed.rejected
+            let salesName = staff?.role == .sales ? staff?.name : nil
+            for (line, var draft) in parsed.rows {
+                if let salesName { draft.consultant = draft.consultant ?? salesName }
                 if var existing = byPhone[draft.phone] {
+                    if let salesName, let owner = existing.consultant, owner != salesName {
+                        rejected.append(
+                            ImportRejection(
+                                line: line,
+                                reason: "这位来宾属于销售顾问「\(owner)」，只有本人或管理员可以修改 / "
+                                    + "this guest belongs to consultant \(owner); only they or an admin may change them"))
+                        continue
+                    }
                     let before = existing
                     existing.name = draft.name
                     existing.plate = draft.plate ?? existing.plate
                     existing.vin = draft.vin ?? existing.vin
                     existing.model = draft.model ?? existing.model
                     existing.consultant = draft.consultant ?? existing.consultant
-                    existing.partySize = draft.partySize
+                    if draft.partySizeGiven { existing.partySize = draft.partySize }
                     existing.updatedAt = now
                     try existing.update(db)
                     byPhone[draft.phone] = existing
@@ -47,8 +60,9 @@ extension AppDatabase {
                     added.append(record.id ?? 0)
                 }
             }
-            try AuditLog.append(db, kind: "invitees_imported", ImportAudit(added: added, changed: changed, rejected: parsed.rejected.count))
-            return ImportResult(imported: imported, updated: updated, rejected: parsed.rejected, encoding: parsed.encoding.rawValue)
+            rejected.sort { $0.line < $1.line }
+            try AuditLog.append(db, kind: "invitees_imported", ImportAudit(added: added, changed: changed, rejected: rejected.count))
+            return ImportResult(imported: imported, updated: updated, rejected: rejected, encoding: parsed.encoding.rawValue)
         }
     }
 

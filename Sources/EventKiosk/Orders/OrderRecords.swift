@@ -20,6 +20,8 @@ struct OrderRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCas
     var createdAt: Date
     var staffId: Int64?
     var nonce: String?
+    /// Why a guest who already has a valid order orders again (a fleet buyer, 大客户); nil for a first order.
+    var reason: String? = nil
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     static func valid() -> QueryInterfaceRequest<OrderRecord> {
@@ -45,13 +47,16 @@ struct OrderVoidRecord: Codable, FetchableRecord, PersistableRecord, SnakeCaseCo
 public struct OrderView: Codable, Sendable, Equatable {
     public let id: Int64
     public let inviteeId: Int64
-    public let name: String
-    public let phone: String
+    public internal(set) var name: String
+    public internal(set) var phone: String
     public let model: String
     public let consultant: String
     public let createdAt: Date
     public let voided: Bool
     public let voidReason: String?
+    /// Why a guest who already had an order ordered again (大客户), and who entered the order.
+    public var reason: String? = nil
+    public var enteredBy: Int64? = nil
 }
 
 /// An order as the public screens see it: the name masked, no phone.

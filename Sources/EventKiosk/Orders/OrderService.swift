@@ -19,17 +19,29 @@ struct OrderChange: Sendable {
 
 extension AppDatabase {
     /// Records an order and returns the new tally. Idempotent per nonce when one is given.
+    /// `consultant` must be an active sales staff member, or the signed-in one (issue 23: a made-up name, or the MC,
+    /// raised the rebate for everyone); a second valid order for the same guest needs a `reason`.
     func recordOrder(
-        customer: OrderCustomer, model: String, consultant: String, nonce: String?, staffID: Int64?,
-        tiers: RebateTiers
+        customer: OrderCustomer, model: String, consultant: String, nonce: String?, staff: StaffSession,
+        tiers: RebateTiers, reason: String? = nil
     ) async throws -> OrderChange {
-        try await write { db in
+        let staffID: Int64? = staff.staffID
+        return try await write { db in
             if let nonce, let earlier = try OrderRecord.filter(OrderRecord.Columns.nonce == nonce).fetchOne(db) {
                 let n = try OrderRecord.valid().fetchCount(db)
                 return OrderChange(
                     order: try Self.orderView(db, earlier), tally: tiers.tally(orders: n), tierMove: 0, version: try Self.orderVersion(db))
             }
             try Self.requireOpen(db)
+            if consultant != staff.name {
+                let isSales = try StaffRecord.active().filter(StaffRecord.Columns.role == Role.sales.rawValue)
+                    .filter(StaffRecord.Columns.name == consultant).fetchCount(db) > 0
+                guard isSales else {
+                    throw DomainError(
+                        .invalid, "unknown_consultant",
+                        "销售顾问「\(consultant)」不是在职的销售人员 / consultant \"\(consultant)\" is not an active sales staff member")
+                }
+            }
             let inviteeID: Int64
             switch customer {
             case .invitee(let id):
@@ -43,17 +55,24 @@ extension AppDatabase {
             case .new(let draft):
                 inviteeID = try Self.findOrCreateWalkIn(db, draft).id!
             }
+            let earlier = try OrderRecord.valid().filter(OrderRecord.Columns.inviteeId == inviteeID).fetchCount(db)
+            if earlier > 0, reason == nil {
+                throw DomainError(
+                    .conflict, "second_order",
+                    "这位客户已有 \(earlier) 张有效订单；再下一单须写明原因（如大客户）/ "
+                        + "This customer already has \(earlier) valid order(s); another needs a reason (e.g. a fleet buyer)")
+            }
             let before = try OrderRecord.valid().fetchCount(db)
             var order = OrderRecord(
                 id: nil, inviteeId: inviteeID, model: model, consultant: consultant, createdAt: Self.writeTime,
-                staffId: staffID, nonce: nonce)
+                staffId: staffID, nonce: nonce, reason: earlier > 0 ? reason : nil)
             try order.insert(db)
             try Self.issueTickets(db, inviteeID: inviteeID, pool: "orders")
             try AuditLog.append(
                 db, kind: "order",
                 OrderAudit(
                     orderId: order.id!, inviteeId: inviteeID, model: model, consultant: consultant,
-                    validOrders: before + 1))
+                    validOrders: before + 1, reason: order.reason))
             return OrderChange(
                 order: try Self.orderView(db, order), tally: tiers.tally(orders: before + 1),
                 tierMove: tiers.change(from: before, to: before + 1), version: try Self.orderVersion(db))
@@ -104,7 +123,9 @@ extension AppDatabase {
         }
     }
 
-    struct OrderAudit: Encodable { let orderId: Int64; let inviteeId: Int64; let model: String; let consultant: String; let validOrders: Int }
+    struct OrderAudit: Encodable {
+        let orderId: Int64; let inviteeId: Int64; let model: String; let consultant: String; let validOrders: Int; let reason: String?
+    }
     struct OrderVoidAudit: Encodable {
         let orderId: Int64; let reason: String; let validOrders: Int; let staffId: Int64?; let returnedPrize: String?; let returnedSpin: Int?
     }
@@ -131,6 +152,7 @@ extension AppDatabase {
         let void = try OrderVoidRecord.filter(OrderVoidRecord.Columns.orderId == o.id).fetchOne(db)
         return OrderView(
             id: o.id!, inviteeId: o.inviteeId, name: invitee?.name ?? "", phone: invitee?.phone ?? "",
-            model: o.model, consultant: o.consultant, createdAt: o.createdAt, voided: void != nil, voidReason: void?.reason)
+            model: o.model, consultant: o.consultant, createdAt: o.createdAt, voided: void != nil, voidReason: void?.reason,
+            reason: o.reason, enteredBy: o.staffId)
     }
 }

@@ -9,7 +9,7 @@ struct OrdersController {
     func register(on api: APIRouter) {
         api.post("/api/orders", .only(.sales), create)
         api.post("/api/orders/{id}/void", .only(.sales), void)
-        api.get("/api/orders", .staff) { _, _ in .json(try await db.orders()) }
+        api.get("/api/orders", .staff) { _, context in .json(try await db.orders().map { $0.seen(by: context.staff) }) }
         api.get("/api/orders/latest", .everyone) { _, _ in .json(try await db.orders(limit: 20).filter { !$0.voided }.prefix(8).map(PublicOrder.init))
         }
         api.get("/api/orders/statement.csv", .admin, statement)
@@ -31,6 +31,8 @@ struct OrdersController {
         let model: String?
         let consultant: String?
         let nonce: String?
+        /// Why a guest who already has a valid order orders again (大客户).
+        let reason: String?
         struct Customer: Decodable { let name: String?; let phone: String?; let plate: String? }
     }
 
@@ -42,6 +44,13 @@ struct OrdersController {
         let body = try await request.decodeJSON(as: CreateBody.self, context: context)
         guard let model = body.model?.trimmed, (1...40).contains(model.count) else {
             throw APIError(.unprocessableContent, "invalid_model", "请填写车型（1–40 字）/ model is required (1 to 40 characters)")
+        }
+        let event = try await db.event()
+        if let models = event?.models, !models.isEmpty, !models.contains(model) {
+            throw APIError(
+                .unprocessableContent, "invalid_model",
+                "车型「\(model.prefix(40))」不在本次活动的车型里：\(models.joined(separator: "、")) / "
+                    + "model \"\(model.prefix(40))\" is not one of the event's models (\(models.joined(separator: ", ")))")
         }
         let consultant = String((body.consultant?.trimmed).flatMap { $0.isEmpty ? nil : $0 }?.prefix(30) ?? Substring(staff.name))
         let customer: OrderCustomer
@@ -58,10 +67,10 @@ struct OrdersController {
         let nonce = try body.nonce.map { try RequestInput.nonce($0) }
         let change = try await db.recordOrder(
             customer: customer, model: model, consultant: consultant, nonce: nonce,
-            staffID: staff.staffID, tiers: try await tiers())
+            staff: staff, tiers: try await tiers(), reason: body.reason?.trimmedOrNil.map { String($0.prefix(200)) })
         await notifier.publish(change, kind: "order")
         context.logger.info("order", metadata: ["order": "\(change.order.id)", "orders": "\(change.tally.orders)"])
-        return .json(Created(order: change.order, tally: change.tally), status: .created)
+        return .json(Created(order: change.order.seen(by: staff), tally: change.tally), status: .created)
     }
 
     struct VoidBody: Decodable { let reason: String? }
@@ -75,7 +84,7 @@ struct OrdersController {
         }
         let change = try await db.voidOrder(id: try context.id(), reason: reason, staff: staff, tiers: try await tiers())
         await notifier.publish(change, kind: "order_void")
-        return .json(Created(order: change.order, tally: change.tally))
+        return .json(Created(order: change.order.seen(by: staff), tally: change.tally))
     }
 
     /// Each order with the rebate it gets (the final tier's, for every valid order) and the total; Excel-ready.

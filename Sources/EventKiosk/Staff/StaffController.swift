@@ -5,6 +5,8 @@ import Hummingbird
 struct StaffController {
     let db: AppDatabase
     let gate: LoginGate
+    /// The HTTPS port, when HTTPS is on: sign-in cookies set there are `Secure`.
+    var httpsPort: Int? = nil
 
     func register(on api: APIRouter) {
         api.post("/api/login", .everyone, login)
@@ -29,12 +31,20 @@ struct StaffController {
     struct LoginResponse: Encodable { let token: String; let role: Role; let name: String; let expiresAt: Date }
 
     /// Exchanges a PIN for a bearer token. Each try is counted before it is checked (LoginThrottle): wrong PINs are
-    /// slowed down, then locked out (429); PIN hashing runs off the database writer.
+    /// slowed down, then locked out (429); PIN hashing runs off the database writer. A device that has signed this
+    /// staff member in before (its `kiosk_device` cookie) is never paused by other people's guessing.
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LoginRequest.self, context: context)
         let client = context.clientAddress
-        let cost = body.staffId != nil ? 1 : max(1, try await db.activeStaffCount())
-        switch await gate.admit(client: client, cost: cost) {
+        let accounts = try await db.activeStaffCount()
+        let device = request.cookies[Self.deviceCookie]?.value
+        let target: LoginThrottle.Target
+        if let id = body.staffId {
+            target = .account(id, accounts: accounts, trusted: try await db.isTrusted(device: device, for: id))
+        } else {
+            target = .anyAccount(accounts: accounts)
+        }
+        switch await gate.admit(client: client, target: target) {
         case .locked(let until):
             let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
             throw APIError(
@@ -44,36 +54,56 @@ struct StaffController {
             let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
             throw APIError(
                 .tooManyRequests, "sign_in_paused",
-                "有人在猜 PIN，登录暂停 \(seconds) 秒；已登录的设备不受影响 / "
-                    + "Someone is guessing PINs: sign-in is paused for \(seconds) s; devices already signed in keep working",
+                "有人在猜 PIN，只输 PIN 的登录暂停 \(seconds) 秒：请先选自己的名字再输 PIN / "
+                    + "Someone is guessing PINs: sign-in by PIN alone is paused for \(seconds) s; pick your name first, then type your PIN",
+                extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
+        case .accountPaused(let until):
+            let seconds = max(1, Int(until.timeIntervalSinceNow.rounded(.up)))
+            throw APIError(
+                .tooManyRequests, "account_paused",
+                "有人在猜这位员工的 PIN，新设备上的登录暂停 \(seconds) 秒；在平时用的设备上可以照常登录，或请管理员处理 / "
+                    + "Someone is guessing this person's PIN: sign-in from a new device is paused for \(seconds) s; "
+                    + "the device they usually use still signs in, or ask the admin",
                 extra: ["retry_after": .int(seconds)], headers: [.retryAfter: "\(seconds)"])
         case .delay(let seconds):
             try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
         case .allow:
             break
         }
-        let result: (token: String, session: StaffSession)?
-        do { result = try await db.login(pin: body.pin, staffID: body.staffId) } catch {
-            await gate.released(client: client, cost: cost)
+        let result: AppDatabase.SignIn?
+        do { result = try await db.login(pin: body.pin, staffID: body.staffId, device: device) } catch {
+            await gate.released(client: client, target: target)
             throw error
         }
-        guard let (token, session) = result else {
-            await gate.failed(client: client, cost: cost)
+        guard let result else {
+            await gate.failed(client: client, target: target)
             context.logger.warning("wrong PIN", metadata: ["client": "\(client)"])
             throw APIError(.unauthorized, "wrong_pin", "PIN 不正确 / Wrong PIN")
         }
-        await gate.succeeded(client: client, cost: cost)
+        await gate.succeeded(client: client, target: target)
+        let session = result.session
         context.logger.info("login", metadata: ["staff": "\(session.staffID)", "role": "\(session.role.rawValue)"])
         var response = Response.json(
             LoginResponse(
-                token: token, role: session.role, name: session.name,
+                token: result.token, role: session.role, name: session.name,
                 expiresAt: db.now().addingTimeInterval(AppDatabase.sessionLifetime)))
+        // Secure over HTTPS, so the browser never sends it back over plain HTTP (issue 23).
+        let secure = httpsPort != nil && context.localPort == httpsPort
         response.setCookie(
             .init(
-                name: "kiosk_token", value: token, maxAge: Int(AppDatabase.sessionLifetime), path: "/",
-                httpOnly: true, sameSite: .strict))
+                name: "kiosk_token", value: result.token, maxAge: Int(AppDatabase.sessionLifetime), path: "/",
+                secure: secure, httpOnly: true, sameSite: .strict))
+        if let deviceToken = result.deviceToken {
+            response.setCookie(
+                .init(
+                    name: Self.deviceCookie, value: deviceToken, maxAge: 90 * 24 * 3600, path: "/api/login",
+                    secure: secure, httpOnly: true, sameSite: .strict))
+        }
         return response
     }
+
+    /// The cookie that marks a device as one a staff member has signed in on before.
+    static let deviceCookie = "kiosk_device"
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let token = AuthMiddleware.bearerToken(request) { try await db.logout(token: token) }

@@ -30,6 +30,14 @@ struct StaffRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCas
     var removedAt: Date?
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Staff who have not been removed: the one rule every staff query reads.
+    static func active() -> QueryInterfaceRequest<StaffRecord> { all().active() }
+}
+
+extension DerivableRequest<StaffRecord> {
+    /// Staff who have not been removed.
+    func active() -> Self { filter(StaffRecord.Columns.removedAt == nil) }
 }
 
 /// A sign-in session. Only the token's SHA-256 is stored, so a copied database holds no usable token.

@@ -21,6 +21,11 @@ enum StaffError {
 /// Sign-ins made while the store could not be written (see `login`).
 private let memorySessions = Mutex<[String: (StaffSession, Date)]>([:])
 
+/// Drops the in-memory sign-ins of one staff member (or all), when they are removed or get a new PIN.
+private func forgetMemorySessions(staffID: Int64?) {
+    memorySessions.withLock { sessions in sessions = sessions.filter { staffID != nil && $0.value.0.staffID != staffID } }
+}
+
 extension AppDatabase {
     static let sessionLifetime: TimeInterval = 24 * 3600
 
@@ -29,7 +34,7 @@ extension AppDatabase {
     /// Makes sure the built-in admin exists and uses `envPIN` when given.
     /// Returns the PIN if one was generated now, so the caller prints it once.
     public func ensureAdmin(envPIN: String?) async throws -> String? {
-        defer { memo.forgetAll() }  // a new admin PIN at start signs the admin out
+        defer { memo.forgetAll(); forgetMemorySessions(staffID: nil) }  // a new admin PIN at start signs the admin out
         if let envPIN, !PinHasher.isWellFormed(envPIN) {
             throw DomainError(.badInput, "invalid_pin", "KIOSK_ADMIN_PIN must be 4 to 12 digits (8 or more on the day)")
         }
@@ -39,7 +44,7 @@ extension AppDatabase {
                     admin.pinSalt = PinHasher.newSalt()
                     admin.pinHash = PinHasher.hash(pin: envPIN, salt: admin.pinSalt)
                     try admin.update(db)
-                    try SessionRecord.filter(SessionRecord.Columns.staffId == admin.id).deleteAll(db)
+                    try Self.signOutEverywhere(db, staffID: admin.id!)
                 }
                 return nil
             }
@@ -84,8 +89,8 @@ extension AppDatabase {
 
     /// Gives a staff member a new PIN (a forgotten PIN, or one that was overheard) and signs them out everywhere.
     func changePIN(id: Int64, pin: String) async throws -> StaffView {
-        defer { memo.forgetSessions(staffID: id) }  // signed out everywhere, once the sessions' delete has committed
-        guard let current = try await read({ db in try StaffRecord.filter(key: id).filter(StaffRecord.Columns.removedAt == nil).fetchOne(db) }) else {
+        defer { memo.forgetSessions(staffID: id); forgetMemorySessions(staffID: id) }  // signed out everywhere, once committed
+        guard let current = try await read({ db in try StaffRecord.filter(key: id).active().fetchOne(db) }) else {
             throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
         }
         guard PinHasher.isAcceptedAsNew(pin, for: current.role) else { throw StaffError.badPin(role: current.role) }
@@ -93,13 +98,13 @@ extension AppDatabase {
         let salt = PinHasher.newSalt()
         let hash = try await PinHasher.pool.runIfActive { PinHasher.hash(pin: pin, salt: salt) }
         return try await write { db in
-            guard var record = try StaffRecord.filter(key: id).filter(StaffRecord.Columns.removedAt == nil).fetchOne(db) else {
+            guard var record = try StaffRecord.filter(key: id).active().fetchOne(db) else {
                 throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
             }
             record.pinSalt = salt
             record.pinHash = hash
             try record.update(db)
-            try SessionRecord.filter(SessionRecord.Columns.staffId == id).deleteAll(db)
+            try Self.signOutEverywhere(db, staffID: id)
             // The PIN itself, old or new, is never written anywhere but as its hash.
             try AuditLog.append(
                 db, kind: "staff_pin_changed", StaffAudit(staffId: id, changes: try AuditDiff(before: ["pin": "(old)"], after: ["pin": "(new)"])))
@@ -109,29 +114,29 @@ extension AppDatabase {
 
     /// A PIN alone may sign in, so two active staff may not share one. Hashed off the writer.
     private func requirePINUnused(_ pin: String, except id: Int64?) async throws {
-        let others = try await read { db in try StaffRecord.filter(StaffRecord.Columns.removedAt == nil).fetchAll(db).filter { $0.id != id } }
+        let others = try await read { db in try StaffRecord.active().fetchAll(db).filter { $0.id != id } }
         let taken = try await PinHasher.pool.runIfActive { others.contains { PinHasher.verify(pin: pin, hash: $0.pinHash, salt: $0.pinSalt) } }
         if taken { throw StaffError.pinTaken() }
     }
 
     func listStaff() async throws -> [StaffView] {
         try await read { db in
-            try StaffRecord.filter(StaffRecord.Columns.removedAt == nil).order(StaffRecord.Columns.id).fetchAll(db).map(StaffView.init)
+            try StaffRecord.active().order(StaffRecord.Columns.id).fetchAll(db).map(StaffView.init)
         }
     }
 
     /// Removes a staff member and signs them out everywhere. The row stays for the record.
     func removeStaff(id: Int64) async throws {
-        defer { memo.forgetSessions(staffID: id) }
+        defer { memo.forgetSessions(staffID: id); forgetMemorySessions(staffID: id) }
         try await write { db in
-            guard var record = try StaffRecord.filter(key: id).filter(StaffRecord.Columns.removedAt == nil).fetchOne(db) else {
+            guard var record = try StaffRecord.filter(key: id).active().fetchOne(db) else {
                 throw DomainError.notFound("没有这位员工 / No staff member with id \(id)")
             }
             if record.builtin { throw StaffError.builtin() }
             let before = StaffAuditView(record)
             record.removedAt = Self.writeTime
             try record.update(db)
-            try SessionRecord.filter(SessionRecord.Columns.staffId == id).deleteAll(db)
+            try Self.signOutEverywhere(db, staffID: id)
             try AuditLog.append(
                 db, kind: "staff_removed", StaffAudit(staffId: id, changes: try AuditDiff(before: before, after: StaffAuditView(record))))
         }
@@ -139,13 +144,24 @@ extension AppDatabase {
 
     // MARK: - Sessions
 
-    /// Checks a PIN against every active staff member; on a match, opens a 24-hour session.
-    func login(pin: String, staffID: Int64? = nil) async throws -> (token: String, session: StaffSession)? {
+    /// Ends a staff member's sessions and forgets their trusted devices (a new PIN or a removal).
+    static func signOutEverywhere(_ db: Database, staffID: Int64) throws {
+        try SessionRecord.filter(SessionRecord.Columns.staffId == staffID).deleteAll(db)
+        try db.execute(sql: "DELETE FROM trusted_device WHERE staff_id = ?", arguments: [staffID])
+    }
+
+    /// A sign-in: the session's token, who it is, and a device token when this device was not yet trusted for them.
+    struct SignIn: Sendable { let token: String; let session: StaffSession; let deviceToken: String? }
+
+    /// Checks a PIN against every active staff member (or the one named); on a match, opens a 24-hour session.
+    /// `device` is the device token this browser holds, if any: a device that has signed this person in before gets
+    /// no new one, and the throttle never pauses it for them (`LoginThrottle`).
+    func login(pin: String, staffID: Int64? = nil, device: String? = nil) async throws -> SignIn? {
         guard PinHasher.isWellFormed(pin) else { return nil }
         // Hash on NIO's blocking pool, outside any transaction: 60,000 PBKDF2 rounds per account must never hold the
         // database writer (door scans wait on it).
         let candidates = try await read { db in
-            var request = StaffRecord.filter(StaffRecord.Columns.removedAt == nil)
+            var request = StaffRecord.active()
             if let staffID { request = request.filter(key: staffID) }
             return try request.fetchAll(db)
         }
@@ -154,17 +170,24 @@ extension AppDatabase {
         }
         guard let staff = match, let staffID = staff.id else { return nil }
         let session = StaffSession(staffID: staffID, name: staff.name, role: staff.role)
-        do { return (try await storeSession(staffID: staffID), session) } catch let error as DatabaseError where StorageTrouble(error) != nil {
+        do {
+            guard let (token, deviceToken) = try await storeSession(staffID: staffID, pinHash: staff.pinHash, device: device) else { return nil }
+            return SignIn(token: token, session: session, deviceToken: deviceToken)
+        } catch let error as DatabaseError where StorageTrouble(error) != nil {
             // While nothing can be written (disk full, read-only folder) staff can still sign in to read the day's data:
             // the session is kept in memory only and is gone after a restart, which costs nothing but a new sign-in.
             let token = randomBytes(32).hexString
             memorySessions.withLock { $0[sha256Hex(token)] = (session, now().addingTimeInterval(Self.sessionLifetime)) }
-            return (token, session)
+            return SignIn(token: token, session: session, deviceToken: nil)
         }
     }
 
-    private func storeSession(staffID: Int64) async throws -> String {
+    /// Stores the session, re-checking in the same transaction that the staff member is still active and the PIN that
+    /// matched is still theirs (issue 23: a PIN change committed while this sign-in was being hashed must win).
+    /// Nil when either changed.
+    private func storeSession(staffID: Int64, pinHash: Data, device: String?) async throws -> (String, String?)? {
         try await write { db in
+            guard let current = try StaffRecord.filter(key: staffID).active().fetchOne(db), current.pinHash == pinHash else { return nil }
             let token = randomBytes(32).hexString
             let now = Self.writeTime
             try SessionRecord(
@@ -172,12 +195,29 @@ extension AppDatabase {
                 expiresAt: now.addingTimeInterval(Self.sessionLifetime)
             ).insert(db)
             try SessionRecord.filter(SessionRecord.Columns.expiresAt < now).deleteAll(db)
-            return token
+            if try Self.trustedStaff(db, device: device) == staffID { return (token, nil) }
+            let deviceToken = randomBytes(32).hexString
+            try db.execute(
+                sql: "INSERT INTO trusted_device(token_hash, staff_id, created_at) VALUES (?, ?, ?)",
+                arguments: [sha256Hex(deviceToken), staffID, now])
+            return (token, deviceToken)
         }
     }
 
+    /// The staff member a device token was given to, if it is still theirs.
+    static func trustedStaff(_ db: Database, device: String?) throws -> Int64? {
+        guard let device, device.count == 64 else { return nil }
+        return try Int64.fetchOne(db, sql: "SELECT staff_id FROM trusted_device WHERE token_hash = ?", arguments: [sha256Hex(device)])
+    }
+
+    /// Whether this device has signed `staffID` in before (and they have kept their PIN since).
+    func isTrusted(device: String?, for staffID: Int64) async throws -> Bool {
+        guard device != nil else { return false }
+        return try await read { db in try Self.trustedStaff(db, device: device) == staffID }
+    }
+
     func activeStaffCount() async throws -> Int {
-        try await read { db in try StaffRecord.filter(StaffRecord.Columns.removedAt == nil).fetchCount(db) }
+        try await read { db in try StaffRecord.active().fetchCount(db) }
     }
 
     /// The live session behind a bearer token, or nil if unknown, expired or its staff member removed.

@@ -13,7 +13,7 @@ import Testing
         let firstAt: String?
         let door: String?
         struct CheckIn: Decodable { let id: Int64; let at: String; let door: String; let partySize: Int }
-        struct Invitee: Decodable { let id: Int64; let name: String; let consultant: String?; let partySize: Int }
+        struct Invitee: Decodable { let id: Int64; let name: String; let phone: String; let consultant: String?; let partySize: Int }
     }
     struct Status: Decodable { let invited: Int; let arrived: Int; let arrivedPeople: Int; let walkins: Int; let byDoor: [String: Int] }
 
@@ -44,7 +44,9 @@ import Testing
             let (s1, a1) = try await scan(client, greeter, guest.code, partySize: 3)
             #expect(s1 == .created)
             #expect(a1?.status == "ok")
-            #expect(a1?.invitee?.name == guest.name)
+            // A greeter sees the guest masked (issue 23, PIPL art. 51): 张*明, 138****5678, no code.
+            #expect(a1?.invitee?.name == NameMask.mask(guest.name))
+            #expect(a1?.invitee?.phone == PhoneNumber.mask(guest.phone))
             #expect(a1?.checkin?.partySize == 3)
             #expect(a1?.checkin?.door == "正门")
 

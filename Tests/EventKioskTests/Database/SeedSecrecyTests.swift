@@ -53,6 +53,7 @@ import Testing
         var db: AppDatabase? = try AppDatabase.open(directory: data)
         try await db!.saveEvent(try EventConfig.load(file: TestApp.repoRoot.appendingPathComponent("Assets/demo-event.json")))
         _ = try await db!.importInvitees(try InviteeImport(bytes: Array("姓名,手机\n张三,13800000001\n".utf8)))
+        _ = try await db!.checkIn(scanned: try await db!.invitee(id: 1).code, door: "正门", nonce: "in-before-backup", partySize: nil, staffID: nil)
         let commitment = try await db!.wheel().commitment
         let backup = try db!.backup(toFolder: usb)
         db = nil

@@ -28,6 +28,7 @@ import Testing
         _ = try await t.db.updateEvent(event, staffID: nil)
         try await t.test { client in
             let mc = try await client.staffToken(admin: try await client.login("1234"), role: .mc, pin: "470047", name: "主持人小周")
+            try await t.checkIn(1...3)
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<5 { statuses.append(try await post(client, "/api/wheel/grants", mc, #"{"invitee_id":1,"reason":"夺宝令牌"}"#).0) }
             #expect(statuses == [.created, .created, .conflict, .conflict, .conflict], "the MC's five grants in a row")

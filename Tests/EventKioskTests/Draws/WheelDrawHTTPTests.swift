@@ -47,13 +47,14 @@ import Testing
         try await t.db.saveEvent(event)
         try await t.test { client in
             let admin = try await client.login("1234")
+            try await t.checkIn(1...40)
             var grants: [Int64] = []
             for i in 0..<200 {
                 let id = try await client.execute(
                     uri: "/api/wheel/grants", method: .post, headers: auth(admin),
-                    body: jsonBody(["invitee_id": Int64(i % 40 + 1)])
+                    body: ByteBuffer(string: #"{"invitee_id":\#(i % 40 + 1),"reason":"夺宝令牌"}"#)
                 ) { r in
-                    ((try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: [String: Int64]])["grant"]!["id"]!)
+                    try grantID(r)
                 }
                 grants.append(id)
             }

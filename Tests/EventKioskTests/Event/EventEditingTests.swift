@@ -121,11 +121,13 @@ import Testing
                 "bonus_spins_per_guest": 20,
             ]
             #expect(try await put(client, admin, e).0 == .ok)
+            try await t.checkIn(1...10)
             func spin(_ invitee: Int) async throws -> HTTPResponse.Status {
                 let grant = try await client.execute(
-                    uri: "/api/wheel/grants", method: .post, headers: auth(admin), body: jsonBody(["invitee_id": invitee])
+                    uri: "/api/wheel/grants", method: .post, headers: auth(admin),
+                    body: ByteBuffer(string: #"{"invitee_id":\#(invitee),"reason":"夺宝令牌"}"#)
                 ) { r in
-                    ((try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as! [String: [String: Int64]])["grant"]!["id"]!)
+                    try grantID(r)
                 }
                 return try await client.execute(
                     uri: "/api/wheel/spins", method: .post, headers: auth(admin),

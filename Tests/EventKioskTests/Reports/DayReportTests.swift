@@ -43,6 +43,9 @@ import Testing
         try await t.test { client in
             let admin = try await client.login("1234")
             let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "555555")
+            // An order's consultant is an active sales staff member (issue 23).
+            _ = try await client.staffToken(admin: admin, role: .sales, pin: "565656", name: "李娜")
+            _ = try await client.staffToken(admin: admin, role: .sales, pin: "575757", name: "王强")
             let guests = try await t.db.allInvitees()
             for (i, g) in guests.prefix(12).enumerated() {
                 try await client.execute(

@@ -40,39 +40,68 @@ import Testing
             switch throttle.admit(client: "insider", now: now) {
             case .allow, .delay:
                 if i % 3 == 0 { throttle.recordSuccess(client: "insider") } else { throttle.recordFailure(client: "insider", now: now); checked += 1 }
-            case .locked, .paused: break
+            case .locked, .paused, .accountPaused: break
             }
         }
         #expect(checked <= 10, "signing in with one's own PIN between guesses must not reset the count (\(checked) checked)")
     }
 
-    @Test func everyonesWrongPINsShareOneBudgetAndAPINAloneCostsEveryAccount() {
+    @Test func pinOnlyGuessesShareOneBudgetAndAPINAloneCostsEveryAccount() {
         var policy = LoginThrottle.Policy()
         policy.budget = 30
         var throttle = LoginThrottle(policy: policy)
         let now = Date(timeIntervalSince1970: 3_000_000)
-        // 20 devices, each naming a staff member (one account checked per try).
+        // 20 devices, each guessing with a PIN alone against one account.
         var checked = 0
         for device in 0..<20 {
             for _ in 0..<5 {
-                let d = throttle.admit(client: "dev\(device)", now: now, cost: 1)
+                let d = throttle.admit(client: "dev\(device)", now: now, target: .anyAccount(accounts: 1))
                 if case .paused = d { continue }
                 if case .locked = d { continue }
-                throttle.recordFailure(client: "dev\(device)", now: now, cost: 1); checked += 1
+                throttle.recordFailure(client: "dev\(device)", now: now, target: .anyAccount(accounts: 1)); checked += 1
             }
         }
         #expect(checked == 30)
         if case .paused(let until) = throttle.decide(client: "fresh", now: now) {
             #expect(until == now.addingTimeInterval(900))
         } else {
-            Issue.record("sign-in must pause once the budget is spent")
+            Issue.record("PIN-only sign-in must pause once its budget is spent")
         }
         #expect(throttle.decide(client: "fresh", now: now.addingTimeInterval(901)) == .allow)
+        // Named sign-ins draw on their own account's share, so the spent PIN-only budget does not stop them (issue 23).
+        #expect(throttle.decide(client: "fresh", now: now, target: .account(2, accounts: 5, trusted: false)) == .allow)
         // A PIN alone with 10 staff costs 10 of the budget.
         var fresh = LoginThrottle(policy: policy)
-        for _ in 0..<3 { _ = fresh.admit(client: "a", now: now, cost: 10); fresh.recordFailure(client: "a", now: now, cost: 10) }
-        if case .paused = fresh.decide(client: "b", now: now, cost: 10) {} else { Issue.record("three PIN-only guesses at 10 accounts spend 30") }
+        for _ in 0..<3 {
+            _ = fresh.admit(client: "a", now: now, target: .anyAccount(accounts: 10))
+            fresh.recordFailure(client: "a", now: now, target: .anyAccount(accounts: 10))
+        }
+        if case .paused = fresh.decide(client: "b", now: now, target: .anyAccount(accounts: 10)) {} else {
+            Issue.record("three PIN-only guesses at 10 accounts spend 30")
+        }
         #expect(fresh.alert(now: now).accountChecks == 30 && fresh.alert(now: now).pausedUntil != nil)
+    }
+
+    /// Issue 23: twelve PIN-only guesses from each of six addresses paused every sign-in for 15 minutes. Now guessing
+    /// at one name pauses only that name on new devices; the device a person has used before still signs them in.
+    @Test func guessingAtOneNamePausesOnlyThatNameAndNeverATrustedDevice() {
+        var policy = LoginThrottle.Policy()
+        policy.namedBudget = 100
+        var throttle = LoginThrottle(policy: policy)
+        let now = Date(timeIntervalSince1970: 4_000_000)
+        let target = LoginThrottle.Target.account(7, accounts: 10, trusted: false)  // a share of 10 per window
+        var checked = 0
+        for address in 0..<200 {
+            let d = throttle.admit(client: "10.0.0.\(address)", now: now, target: target)
+            guard d == .allow else { continue }
+            throttle.recordFailure(client: "10.0.0.\(address)", now: now, target: target); checked += 1
+        }
+        #expect(checked == 10, "200 addresses got \(checked) checks of one account")
+        #expect(throttle.decide(client: "new", now: now, target: target) == .accountPaused(until: now.addingTimeInterval(900)))
+        #expect(throttle.decide(client: "her-tablet", now: now, target: .account(7, accounts: 10, trusted: true)) == .allow)
+        #expect(throttle.decide(client: "colleague", now: now, target: .account(8, accounts: 10, trusted: false)) == .allow)
+        // Whatever the addresses, a window holds at most budget + namedBudget wrong checks: the README's arithmetic.
+        #expect(policy.budget + policy.namedBudget == 200)
     }
 
     @Test func newPINsAreSixDigitsForStaffAndEightForAdmins() async throws {
@@ -110,6 +139,55 @@ import Testing
             try await client.execute(uri: "/api/login/alert", method: .get, headers: auth(admin)) { r in
                 #expect(String(buffer: r.body).contains("\"wrong_pins\":1"))
             }
+        }
+    }
+
+    /// The same over HTTP: a device that signed 王芳 in before keeps doing so while someone guesses at her name; a new
+    /// device is told why it waits; guessing with a PIN alone does not touch named sign-ins at all.
+    @Test func aTrustedDeviceSignsInWhileSomeoneGuessesAtThatName() async throws {
+        var policy = LoginThrottle.Policy()
+        policy.maxChecked = 1_000; policy.lockAfter = 1_000; policy.freeAttempts = 1_000; policy.namedBudget = 6; policy.budget = 4
+        let t = try await TestApp(policy: policy)
+        try await t.test { client in
+            let admin = try await client.login("1234")
+            _ = try await client.staffToken(admin: admin, role: .greeter, pin: "258025", name: "王芳")
+            let named = ByteBuffer(string: #"{"pin":"258025","staff_id":2}"#)
+            let device = try await client.execute(uri: "/api/login", method: .post, body: named) { r -> String in
+                #expect(r.status == .ok)
+                let cookie = r.headers[values: .setCookie].first { $0.hasPrefix("kiosk_device=") } ?? ""
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+                return String(cookie.dropFirst("kiosk_device=".count).prefix { $0 != ";" })
+            }
+            #expect(device.count == 64)
+            // PIN-only guesses spend their own budget: then a PIN alone is paused, a named sign-in is not.
+            for i in 0..<4 {
+                try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["pin": "90000\(i)"])) { _ in }
+            }
+            try await client.execute(uri: "/api/login", method: .post, body: jsonBody(["pin": "258025"])) { r in
+                #expect(r.status == .tooManyRequests && errorCode(r) == "sign_in_paused")
+            }
+            try await client.execute(uri: "/api/login", method: .post, body: named) { #expect($0.status == .ok) }
+            // Guessing at her name (a share of 6 / 2 accounts = 3) pauses her name on new devices only.
+            for i in 0..<3 {
+                try await client.execute(uri: "/api/login", method: .post, body: ByteBuffer(string: #"{"pin":"11111\#(i)","staff_id":2}"#)) {
+                    #expect($0.status == .unauthorized)
+                }
+            }
+            try await client.execute(uri: "/api/login", method: .post, body: named) { r in
+                #expect(r.status == .tooManyRequests && errorCode(r) == "account_paused")
+                #expect(errorMessage(r).contains("平时用的设备"))
+            }
+            try await client.execute(uri: "/api/login", method: .post, headers: [.cookie: "kiosk_device=\(device)"], body: named) {
+                #expect($0.status == .ok, "her own tablet signs her in")
+            }
+            // A new PIN forgets the devices she had.
+            try await client.execute(
+                uri: "/api/staff/2/pin", method: .put, headers: auth(admin), body: jsonBody(["pin": "369369"])
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/api/login", method: .post, headers: [.cookie: "kiosk_device=\(device)"],
+                body: ByteBuffer(string: #"{"pin":"369369","staff_id":2}"#)
+            ) { #expect($0.status == .tooManyRequests) }
         }
     }
 }
