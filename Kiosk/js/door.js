@@ -80,7 +80,7 @@ async function submit(path, body, label) {
   // It waits: from now on it carries the time it was made, so the check-in keeps that time when it goes through.
   outbox.update(item.nonce, (x) => ({ ...x, body: { ...x.body, scanned_at: x.at } }));
   if (result.why === 'offline') setOnline(false);
-  if (result.why === 'offline' && path === '/api/checkins' && roster.size) {
+  if (result.why === 'offline' && path === '/api/checkins' && body.code && roster.size) {
     const local = roster.answer(body.code, item.at);
     outbox.update(item.nonce, (x) => ({ ...x, local: local.kind, label: local.entry ? local.entry.name : x.label }));
     showLocal(local);
@@ -105,9 +105,10 @@ function showLocal(local) {
   else showResult('bad', t('查无此码', 'Unknown code'), '', `${t('请用姓名查找或现场登记', 'Look the guest up or register a walk-in')} · ${offline}`);
 }
 
-function checkIn(code, label) {
+/** A scanned code, or (from the look-up) the guest's id. */
+function checkIn(code, label, inviteeID) {
   if (!door) { showResult('bad', t('请先选择门口', 'Choose the door first'), '', ''); return; }
-  const body = { code, door, nonce: uuid() };
+  const body = code ? { code, door, nonce: uuid() } : { invitee_id: inviteeID, door, nonce: uuid() };
   if (partySize) body.party_size = partySize;
   partySize = null; renderParty();
   submit('/api/checkins', body, label || code.slice(0, 24));
@@ -256,13 +257,14 @@ async function search() {
         ${inAt(i) ? `<span class="chip-in">✓ ${esc(t('已签到', 'here'))} ${esc(new Date(inAt(i)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }))}</span>` : ''}
         <small>${esc(t('手机尾号',
           'phone …'))}${esc(i.phone.slice(-4))} · ${esc(i.plate || '')} · ${esc(i.consultant || '')} · ${i.party_size}${esc(t('人', ' ppl'))}</small></span>
-        <button type="button" data-code="${esc(i.code)}" data-name="${esc(i.name)}">${esc(t('签到', 'Check in'))}</button></li>`).join('')
+        <button type="button" data-id="${i.id}" data-name="${esc(i.name)}">${esc(t('签到', 'Check in'))}</button></li>`).join('')
       || `<li class="muted">${esc(t('没有找到，可现场登记', 'Nobody found: register a walk-in below'))}</li>`;
   } catch { list.innerHTML = `<li class="error">${esc(t('连不上服务器', 'Cannot reach the laptop'))}</li>`; }
 }
 $('results').addEventListener('click', (e) => {
-  const b = e.target.closest('button[data-code]');
-  if (b) { checkIn(b.dataset.code, b.dataset.name); $('search').value = ''; $('results').innerHTML = ''; }
+  // A guest found by name is checked in by id: greeters see no check-in codes (issue 23).
+  const b = e.target.closest('button[data-id]');
+  if (b) { checkIn(null, b.dataset.name, Number(b.dataset.id)); $('search').value = ''; $('results').innerHTML = ''; }
 });
 
 // MARK: - Walk-ins

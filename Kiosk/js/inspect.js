@@ -457,7 +457,8 @@ function submissionBody() {
     client_id: draft.client_id, invitee_id: draft.invitee_id,
     vehicle: { plate: draft.vehicle.plate, vin: draft.vehicle.vin, model: draft.vehicle.model || null,
       mileage_km: draft.vehicle.mileage_km === '' ? null : Number(draft.vehicle.mileage_km) },
-    customer: { name: draft.customer.name, phone: draft.customer.phone }, technician: draft.technician,
+    // A guest from the list: the laptop has their phone (the technician sees it masked, issue 23), so none is sent.
+    customer: { name: draft.customer.name, phone: draft.invitee_id ? null : draft.customer.phone }, technician: draft.technician,
     items, signature_png: draft.signature,
   };
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import NIOCore
@@ -20,6 +21,8 @@ public struct AppConfig: Sendable {
     /// A keep-alive connection with nothing to do, or a client that sends half a request and stalls, is closed
     /// after this long, so it cannot hold a file descriptor forever. A response in progress (a live stream) is never idle.
     public var idleTimeout: Duration = .seconds(30)
+    /// A request that arrives slower than this has its connection closed (`RequestDeadlineHandler`).
+    public var requestPace = RequestPace()
     /// A second folder (a USB stick) for automatic snapshots; nil means none.
     public var snapshotDir: URL?
     public var snapshotEvery: Duration = .seconds(300)
@@ -44,10 +47,9 @@ public func buildServers(
     try await prepareFirstStart(db: db, config: config, logger: logger)
     let (router, _) = buildRouter(db: db, config: config, feed: feed, backup: backup, tls: tls)
     let responder = router.buildResponder()
-    let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout.components.seconds) * 1_000_000_000)
     let http = Application(
         responder: responder,
-        server: .http1(configuration: .init(idleTimeout: idle)),
+        server: .http1(configuration: httpConfiguration(config)),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "EventKiosk"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? config.port
@@ -64,7 +66,7 @@ public func buildServers(
     guard let tls else { return [http] }
     let https = Application(
         responder: responder,
-        server: try .tls(.http1(configuration: .init(idleTimeout: idle)), tlsConfiguration: tls.serverConfiguration()),
+        server: try .tls(.http1(configuration: httpConfiguration(config)), tlsConfiguration: tls.serverConfiguration()),
         configuration: .init(address: .hostname(config.host, port: tls.httpsPort), serverName: "EventKiosk"),
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? tls.httpsPort
@@ -78,6 +80,13 @@ public func buildServers(
         logger: logger
     )
     return [http, https]
+}
+
+/// HTTP/1.1 as both ports serve it: idle connections closed after `idleTimeout`, requests that trickle in cut off.
+public func httpConfiguration(_ config: AppConfig) -> HTTP1Channel.Configuration {
+    let idle = TimeAmount.nanoseconds(Int64(config.idleTimeout.components.seconds) * 1_000_000_000)
+    let pace = config.requestPace
+    return .init(additionalChannelHandlers: [RequestDeadlineHandler(pace: pace)], idleTimeout: idle)
 }
 
 /// Runs the server until SIGINT/SIGTERM, then shuts down gracefully: live streams first, then HTTP, then the store.

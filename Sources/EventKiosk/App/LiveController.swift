@@ -19,11 +19,19 @@ struct LiveController {
             request.headers[HTTPField.Name("Last-Event-ID")!].flatMap { Int64($0) }
             ?? request.uri.queryParameters.get("last_event_id").flatMap { Int64($0) }
         let client = context.clientAddress
-        guard await slots.acquire(client) else {
+        switch await slots.acquire(client) {
+        case .granted: break
+        case .deviceLimit(let limit):
             throw APIError(
                 .tooManyRequests, "too_many_streams",
-                "这台设备打开的实时连接太多，请关闭多余的页面 / Too many live streams from this device: close the pages you do not need",
-                headers: [.retryAfter: "10"])
+                "这台设备已打开 \(limit) 个实时连接（每台设备的上限），请关闭多余的页面 / "
+                    + "This device already holds \(limit) live streams, the most one device may hold now: close the pages you do not need",
+                extra: ["limit": .string("per_device"), "max": .int(limit)], headers: [.retryAfter: "10"])
+        case .full(let total):
+            throw APIError(
+                .tooManyRequests, "streams_full",
+                "笔记本的实时连接已满（共 \(total) 个），请稍后再试 / All \(total) live streams of the laptop are in use; try again shortly",
+                extra: ["limit": .string("total"), "max": .int(total)], headers: [.retryAfter: "10"])
         }
         let (missed, events, latestID) = await feed.subscribe(after: lastID)
         let initial: [(type: String, data: String)]
@@ -82,11 +90,24 @@ public actor StreamSlots {
 
     public init(perClient: Int = 8, total: Int = 1_000) { self.perClient = perClient; self.total = total }
 
-    func acquire(_ client: String) -> Bool {
-        guard count < total, open[client, default: 0] < perClient else { return false }
+    enum Grant: Equatable { case granted, deviceLimit(Int), full(Int) }
+
+    /// What one device may hold now: `perClient` while fewer than half the streams are open, then 2, and 1 past 90%,
+    /// so devices that hold many cannot fill the total while a new MC screen still gets one (issue 23: 126 addresses
+    /// × 8 streams filled the 1,000). Streams already open are never closed by this.
+    func share() -> Int {
+        if count >= total * 9 / 10 { return 1 }
+        if count >= total / 2 { return min(perClient, 2) }
+        return perClient
+    }
+
+    func acquire(_ client: String) -> Grant {
+        let limit = share()
+        guard open[client, default: 0] < limit else { return .deviceLimit(limit) }
+        guard count < total else { return .full(total) }
         open[client, default: 0] += 1
         count += 1
-        return true
+        return .granted
     }
 
     func release(_ client: String) {

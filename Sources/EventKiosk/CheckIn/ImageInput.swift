@@ -18,11 +18,19 @@ enum ImageInput {
         guard declared == nil || declared == kind || declared == "application/octet-stream" else {
             throw notAnImage("Content-Type \(declared ?? "") with \(kind) bytes")
         }
-        switch try await QRDecoder.decodeOffLoop(image: bytes) {
+        let outcome: QRDecoder.Outcome
+        do { outcome = try await QRDecoder.decodeOffLoop(image: bytes) } catch is DecodeGate.Busy {
+            throw APIError(
+                .serviceUnavailable, "decoder_busy", "笔记本正在识别很多照片，请几秒后再拍 / The laptop is reading many photos: try again in a few seconds",
+                headers: [.retryAfter: "3"])
+        }
+        switch outcome {
         case .texts(let texts): return texts
         case .notAnImage: throw notAnImage("a \(kind) that cannot be read: damaged or cut off")
         case .tooLarge(let w, let h):
-            throw APIError(.contentTooLarge, "image_too_large", "照片像素太多（\(w)×\(h)）/ The photo has too many pixels (\(w)×\(h)); at most 50 megapixels")
+            let mp = QRDecoder.maxPixels / 1_000_000
+            throw APIError(
+                .contentTooLarge, "image_too_large", "照片像素太多（\(w)×\(h)），最多 \(mp) 百万像素 / The photo has too many pixels (\(w)×\(h)); at most \(mp) megapixels")
         }
     }
 

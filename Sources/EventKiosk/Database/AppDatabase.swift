@@ -31,6 +31,7 @@ public struct AppDatabase: Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let path = directory.appendingPathComponent(fileName).path
         let pool = try DatabasePool(path: path, configuration: configuration())
+        try restrictToOwner(directory)
         try backUpBeforeUpgrade(pool, directory: directory, now: clock.now())
         // Opening the pool switches to WAL and sets synchronous=NORMAL on the writer; FULL again, so a commit
         // is on disk before it is acknowledged (also across a power cut, not only a crash).
@@ -38,6 +39,17 @@ public struct AppDatabase: Sendable {
         let db = try AppDatabase(pool, vault: try SeedVault.forDataDir(directory), clock: clock)
         try db.sealPlaintextSeeds()
         return db
+    }
+
+    /// The data folder and the database files are the owner's only (issue 23: at 0644 anyone on the laptop read the
+    /// guest list). SQLite gives the WAL and shared-memory files it makes later the database file's permissions.
+    static func restrictToOwner(_ directory: URL) throws {
+        let files = FileManager.default
+        try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory.path)
+        for suffix in ["", "-wal", "-shm"] {
+            let file = directory.appendingPathComponent(fileName + suffix).path
+            if files.fileExists(atPath: file) { try files.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file) }
+        }
     }
 
     /// A newer kiosk opening an older day migrates it; a copy of the day as it was is taken first, in

@@ -187,6 +187,14 @@ public final class BackupTarget: Sendable {
     /// One snapshot now into the current folder, pruned to the last `keep`.
     func snapshot(db: AppDatabase, logger: Logger) throws -> URL {
         guard let folder else { throw DomainError(.conflict, "no_backup_folder", "尚未设置备份文件夹 / No backup folder is set") }
+        // Checked again at every write, by its real path: a folder swapped for a link into the served folder since it
+        // was set would put the database on the Wi-Fi (issue 23).
+        if Self.isInside(folder, served) {
+            let refused = Self.servedFolderRefused(folder.path)
+            failed(refused, at: db.now())
+            logger.error("snapshot REFUSED: \(folder.path) now leads into the served folder")
+            throw refused
+        }
         do {
             let file = try db.backup(toFolder: folder)
             try AppDatabase.pruneSnapshots(in: folder, keep: current.keep)

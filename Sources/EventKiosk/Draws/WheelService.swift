@@ -91,7 +91,20 @@ extension AppDatabase {
 
     /// One spin inside a write transaction (alone, or as one of a group commit's spins: `SpinBatcher`).
     static func spin(_ db: Database, _ source: SpinSource, nonce: String, staffID: Int64?, vault: SeedVault) throws -> SpinView {
-        if let earlier = try SpinRecord.filter(SpinRecord.Columns.nonce == nonce).fetchOne(db) { return Self.spinView(earlier) }
+        if let earlier = try SpinRecord.filter(SpinRecord.Columns.nonce == nonce).fetchOne(db) {
+            // The same request again gets the same answer; the nonce of another order's spin is not that order's spin.
+            let same: Bool
+            switch source {
+            case .order(let id): same = earlier.orderId == id
+            case .grant(let id): same = earlier.grantId == id
+            }
+            guard same else {
+                throw DomainError(
+                    .conflict, "nonce_reused",
+                    "这个 nonce 已用于另一次转盘 / This nonce belongs to another spin (spin \(earlier.number)); send a new one")
+            }
+            return Self.spinView(earlier)
+        }
         try Self.requireOpen(db)
         guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
         var orderID: Int64?, grantID: Int64?

@@ -8,8 +8,10 @@ public enum QRDecoder {
     /// Photos are shrunk so their longer side is at most this before decoding (a 12-megapixel photo of a card
     /// holds far more pixels than its code needs); nothing is found → tried once more at twice the size.
     public static let maxSide: Int32 = 1_600
-    /// More pixels than this is refused before decoding (a 12 MP photo is 12 M; this leaves room for 48 MP).
-    public static let maxPixels = 50_000_000
+    /// More pixels than this is refused before decoding. A phone photo is 12 MP; decoding holds about 4 bytes a pixel,
+    /// so one decode stays under 100 MB and `DecodeGate.slots` of them fit the laptop (issue 23: 16 parallel decodes of
+    /// a 50 MP picture took the server to 590 MB).
+    public static let maxPixels = 24_000_000
 
     public enum Outcome: Sendable, Equatable {
         /// Every distinct code found (possibly none).
@@ -41,9 +43,10 @@ public enum QRDecoder {
         return texts(of: &result)
     }
 
-    /// Decodes on NIO's blocking thread pool, so a 100 ms photo never holds an event loop or Swift's cooperative pool.
+    /// Decodes on NIO's blocking thread pool, so a 100 ms photo never holds an event loop or Swift's cooperative pool,
+    /// at most `DecodeGate.slots` at a time.
     public static func decodeOffLoop(image bytes: [UInt8]) async throws -> Outcome {
-        try await NIOThreadPool.singleton.runIfActive { decode(image: bytes) }
+        try await DecodeGate.shared.run { try await NIOThreadPool.singleton.runIfActive { decode(image: bytes) } }
     }
 
     private static func texts(of result: inout kiosk_qr_result) -> [String] {
@@ -66,4 +69,34 @@ public enum QRDecoder {
         if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
         return nil
     }
+}
+
+/// At most `slots` pictures are decoded at once; a few more wait their turn, and beyond that the caller is told the
+/// laptop is busy (503) instead of holding every photo in memory.
+public actor DecodeGate {
+    public static let shared = DecodeGate(slots: 2, waiting: 16)
+    let slots: Int
+    let maxWaiting: Int
+    private var running = 0
+    private var queue: [CheckedContinuation<Void, Never>] = []
+
+    public init(slots: Int, waiting: Int) { self.slots = slots; self.maxWaiting = waiting }
+
+    public struct Busy: Error, Sendable {}
+
+    public func run<T: Sendable>(_ work: @Sendable () async throws -> T) async throws -> T {
+        if running >= slots {
+            guard queue.count < maxWaiting else { throw Busy() }
+            await withCheckedContinuation { queue.append($0) }
+        } else {
+            running += 1
+        }
+        defer {
+            if queue.isEmpty { running -= 1 } else { queue.removeFirst().resume() }  // the slot passes straight on
+        }
+        return try await work()
+    }
+
+    /// Decodes running now (for tests and the bench).
+    public var inUse: Int { running }
 }

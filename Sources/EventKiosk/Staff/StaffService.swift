@@ -185,7 +185,7 @@ extension AppDatabase {
     /// Stores the session, re-checking in the same transaction that the staff member is still active and the PIN that
     /// matched is still theirs (issue 23: a PIN change committed while this sign-in was being hashed must win).
     /// Nil when either changed.
-    private func storeSession(staffID: Int64, pinHash: Data, device: String?) async throws -> (String, String?)? {
+    func storeSession(staffID: Int64, pinHash: Data, device: String?) async throws -> (String, String?)? {
         try await write { db in
             guard let current = try StaffRecord.filter(key: staffID).active().fetchOne(db), current.pinHash == pinHash else { return nil }
             let token = randomBytes(32).hexString

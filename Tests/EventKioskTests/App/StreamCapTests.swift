@@ -27,12 +27,25 @@ import Testing
 
     @Test func slotsArePerClientAndInTotal() async {
         let slots = StreamSlots(perClient: 2, total: 3)
-        var got: [Bool] = []
+        var got: [StreamSlots.Grant] = []
         for client in ["a", "a", "a", "b", "c"] { got.append(await slots.acquire(client)) }
-        #expect(got == [true, true, false, true, false], "two for a, one for b, then the total of 3 is reached")
+        #expect(got == [.granted, .granted, .deviceLimit(1), .granted, .full(3)], "two for a, then one each as the total fills")
         await slots.release("a")
         let again = await slots.acquire("c")
         let open = await slots.openStreams
-        #expect(again && open == 3)
+        #expect(again == .granted && open == 3)
+    }
+
+    /// Issue 23: 126 addresses × 8 streams filled the 1,000, and the next MC screen was refused as "too many from this
+    /// device". Past half the total each device holds at most 2, past 90% one, so the same attack leaves room.
+    @Test func manyAddressesHoldingManyStreamsCannotFillTheTotal() async {
+        let slots = StreamSlots(perClient: 8, total: 1_000)
+        var refusedAsDevice = 0
+        for address in 0..<126 {
+            for _ in 0..<8 { if case .deviceLimit = await slots.acquire("10.0.\(address / 250).\(address % 250)") { refusedAsDevice += 1 } }
+        }
+        let held = await slots.openStreams
+        #expect(held < 700 && refusedAsDevice > 300, "the attack holds \(held) streams")
+        #expect(await slots.acquire("mc-screen") == .granted)
     }
 }
