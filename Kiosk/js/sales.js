@@ -37,7 +37,9 @@ $('guests').addEventListener('click', (e) => {
   if (!b) return;
   guest = { id: Number(b.dataset.id), name: b.dataset.name };
   // Credited to the guest's own consultant unless the salesperson picks someone else.
-  consultant = b.dataset.consultant || me.name;
+  // The laptop takes only an active sales account as the consultant (issue 23), so a name from the guest list that
+  // has no account is credited to whoever records the order.
+  consultant = salesNames.includes(b.dataset.consultant) ? b.dataset.consultant : me.name;
   if (!model && b.dataset.model && models.includes(b.dataset.model)) model = b.dataset.model;
   nonce = uuid();
   [...$('guests').children].forEach((c) => c.classList.toggle('chosen', c === b));
@@ -64,7 +66,7 @@ function renderSummary() {
   const ready = guest && model;
   $('confirm').disabled = !ready;
   $('summary').textContent = ready ? t(`${guest.name} · ${model}`, `${guest.name} · ${model}`) : t('请选择客户和车型', 'Choose a customer and a model');
-  const names = [...new Set([consultant, me.name, ...salesNames].filter(Boolean))];
+  const names = [...new Set([consultant, me.name, ...salesNames].filter(Boolean))];  // all accounts the laptop knows
   $('consultant-pick').innerHTML = names.map((n) => `<option ${n === consultant ? 'selected' : ''}>${esc(n)}</option>`).join('');
   $('consultant-row').classList.toggle('hidden', !ready);
 }

@@ -49,3 +49,12 @@ def sign_in(browser, server, page, pin, base=None):
         browser.find_element(By.CSS_SELECTOR, f'#pinpad button[data-key="{digit}"]').click()
     browser.find_element(By.ID, "pin-ok").click()
     wait.until(EC.url_contains(page))
+
+
+def masked(name):
+    """A name as greeters and the public see it (issue 23): 张*明, 张*."""
+    if len(name) <= 1:
+        return "*" * len(name)
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

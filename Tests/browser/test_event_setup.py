@@ -143,7 +143,7 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
     browser.find_element(By.ID, "csv-file").send_keys(str(csv))
     browser.find_element(By.ID, "import-btn").click()
     wait.until(lambda d: "新增 12 位" in d.find_element(By.ID, "import-result").text)
-    for name, role, pin in (("门口小王", "greeter", "258025"), ("李娜", "sales", "369036"), ("主持人", "mc", "470047"), ("王师傅", "technician", "580058")):
+    for name, role, pin in (("门口小王", "greeter", "258025"), ("李娜", "sales", "369036"), ("王强", "sales", "369136"), ("主持人", "mc", "470047"), ("王师傅", "technician", "580058")):
         fill(browser, "staff-name", name)
         browser.find_element(By.CSS_SELECTOR, f'#staff-role option[value="{role}"]').click()
         fill(browser, "staff-pin", pin)
@@ -238,8 +238,12 @@ def test_set_up_an_event_from_scratch_run_the_day_and_read_the_report(bare_serve
     event["wheel"]["prizes"][1]["stock"] += 3
     assert call(server, "/api/event", admin, event, "PUT")[0] == 200
     for i in range(2):
+        # Each buyer's second car: a fleet order, which needs its reason (issue 23).
         status, order = call(server, "/api/orders", sales, {"invitee_id": buyers[i]["id"], "model": "408", "nonce": str(uuid.uuid4())}, "POST")
-        assert status == 201
+        assert status == 409 and order["error"] == "second_order", order
+        status, order = call(server, "/api/orders", sales, {"invitee_id": buyers[i]["id"], "model": "408", "reason": "大客户：公司第二台",
+                                                            "nonce": str(uuid.uuid4())}, "POST")
+        assert status == 201, order
         assert call(server, "/api/wheel/spins", sales, {"order_id": order["order"]["id"], "nonce": str(uuid.uuid4())}, "POST")[0] == 201
 
     # The day ends: the wheel seed is revealed, and anyone can check every spin, stock change included.

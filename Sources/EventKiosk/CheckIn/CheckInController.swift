@@ -24,9 +24,9 @@ struct CheckInController {
         api.post("/api/walkins", .only(.greeter), walkIn)
         api.delete("/api/checkins/{id}", .only(.greeter), undo)
         api.patch("/api/checkins/{id}", .only(.greeter), correctPartySize)
-        api.get("/api/checkins", .staff) { request, _ in
+        api.get("/api/checkins", .staff) { request, context in
             let (limit, _) = try RequestInput.paging(request)
-            return .json(try await db.recentCheckIns(limit: limit))
+            return .json(try await db.recentCheckIns(limit: limit).map { ArrivedGuest(checkin: $0.checkin, invitee: $0.invitee.seen(by: context.staff)) })
         }
         api.get("/api/checkins/status", .everyone) { _, _ in .json(try await db.arrivalStatus()) }
         api.get("/api/buses", .only(.greeter, .sales)) { _, _ in .json(try await db.buses()) }
