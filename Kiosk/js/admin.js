@@ -1,4 +1,4 @@
-import { api, upload, download, requireRole, esc } from './api.js';
+import { api, upload, download, requireRole, esc, inLanguage } from './api.js';
 import { langSwitch, t } from './i18n.js';
 
 const me = requireRole('admin');
@@ -124,7 +124,12 @@ document.getElementById('invitee-form').addEventListener('submit', async (e) => 
   } catch (err) { field('invitee-msg').textContent = err.message; }
 });
 
-document.getElementById('export-sms').addEventListener('click', () => download('/api/invitees/export.csv', 'invitees-sms.csv'));
+document.getElementById('export-sms').addEventListener('click', async () => {
+  const notice = await download('/api/invitees/export.csv', 'invitees-sms.csv');
+  const el = document.getElementById('sms-notice');
+  el.textContent = notice ? inLanguage(notice) : '';
+  el.classList.toggle('hidden', !notice);
+});
 
 // MARK: - Messages: an old error goes with the next action (a button pressed; Enter in a form presses its button too)
 
@@ -142,13 +147,23 @@ document.addEventListener('click', (e) => { if (e.target.closest('button, a.butt
 
 /** PINs set on this page, kept only in memory until printed once: the server keeps hashes, never a PIN. */
 let pinSheet = [];
+/** What each slip says besides the PIN: the event, and the address staff devices open (a LAN address, never this
+ * laptop's localhost, issue 24). */
+let slipFooter = '';
+(async () => {
+  try {
+    const [event, setup] = await Promise.all([api('/api/event'), api('/api/device-setup')]);
+    const lan = (setup.addresses || []).includes(location.hostname) ? location.hostname : (setup.addresses || [])[0];
+    slipFooter = [event.name, lan ? `http://${lan}:${setup.http_port}/` : ''].filter(Boolean).join(' · ');
+  } catch { slipFooter = ''; }
+})();
 function renderPinSheet() {
   document.getElementById('pin-sheet-row').classList.toggle('hidden', !pinSheet.length);
   document.getElementById('print-pins').textContent = t(`打印 PIN 单（${pinSheet.length} 人）`, `Print the PIN slips (${pinSheet.length})`);
   const title = t('员工 PIN 单（沿虚线剪开，各自保管）', 'Staff PINs (cut along the lines; each keeps their own)');
   document.getElementById('pin-sheet').innerHTML = `<h2>${esc(title)}</h2>`
     + pinSheet.map((p) => `<div class="slip"><span>${esc(p.name)}</span><span>${esc(roleName(p.role))}</span>
-      <span>PIN <b>${esc(p.pin)}</b></span><span class="muted">${esc(location.host)}</span></div>`).join('');
+      <span>PIN <b>${esc(p.pin)}</b></span><span class="muted">${esc(slipFooter)}</span></div>`).join('');
 }
 function keepPin(name, role, pin) { pinSheet = [...pinSheet.filter((p) => p.name !== name), { name, role, pin }]; renderPinSheet(); }
 document.getElementById('print-pins').addEventListener('click', () => {

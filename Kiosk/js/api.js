@@ -115,6 +115,9 @@ export async function download(path, filename) {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob); a.download = filename; a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+  // What the laptop wants the person to know about the file (e.g. why the SMS list has no links).
+  const notice = res.headers.get('X-Kiosk-Notice');
+  return notice ? decodeURIComponent(notice) : null;
 }
 
 /** Sends the signed-in user back to the start page unless their role may use this page. */

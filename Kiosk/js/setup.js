@@ -5,7 +5,10 @@ import { langSwitch, t } from './i18n.js';
 const $ = (id) => document.getElementById(id);
 let info = null;
 
-/** The laptop address this tablet reached it by, if it is one the certificate names; else the first LAN address. */
+let picked = null;
+
+/** The laptop address this device reached it by, if it is one the certificate names; else the first LAN address.
+ * For this device's own check. */
 function host() {
   const here = location.hostname;
   const known = info.addresses || [];
@@ -13,9 +16,22 @@ function host() {
   return known[0] || here;
 }
 
+/** The address the QR codes give other devices: never this laptop's own name for itself (issue 24). The one this page
+ * was opened by when it is a LAN address, else the first; the admin may pick another. */
+function lanHost() {
+  const known = info.addresses || [];
+  if (picked && known.includes(picked)) return picked;
+  return known.includes(location.hostname) ? location.hostname : known[0] || null;
+}
+
 function render() {
   if (!info) return;
-  const h = host();
+  const h = lanHost();
+  const pick = $('host-pick');
+  pick.innerHTML = (info.addresses || []).map((a) => `<option ${a === h ? 'selected' : ''}>${esc(a)}</option>`).join('');
+  $('host-row').classList.toggle('hidden', !(info.addresses || []).length);
+  $('no-lan').classList.toggle('hidden', !!h);
+  if (!h) return;
   $('https-off').classList.toggle('hidden', info.https);
   $('qr-ca').src = `/setup/qr.svg?to=ca&host=${encodeURIComponent(h)}`;
   const caURL = `http://${h}:${info.http_port}/ca.crt`;
@@ -58,5 +74,6 @@ async function load() {
 }
 
 langSwitch($('lang'), render);
+$('host-pick').addEventListener('change', (e) => { picked = e.target.value; render(); });
 $('check-btn').addEventListener('click', check);
 load();

@@ -97,3 +97,35 @@ def test_the_rules_page_lists_prizes_and_how_they_are_drawn(server, browser):
         assert wide <= 1, f"the rules page is {wide} px wider than a phone"
     finally:
         phone.quit()
+
+
+def test_a_stock_change_after_the_first_spin_is_on_the_wheel_screen_at_once(server, browser):
+    """Issue 23: a removal after the first spin needs a reason and the room sees it; a steering edit is refused."""
+    admin = login(server)
+    browser.set_window_size(1920, 1080)
+    browser.get(server.base + "/wheel.html")
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#prizes li")) == 5)
+    assert not browser.find_element(By.ID, "stock-changes-box").is_displayed()
+    _, created = call(server, "/api/orders", admin, {"invitee_id": 1, "model": "408"}, "POST")
+    assert call(server, "/api/wheel/spins", admin, {"order_id": created["order"]["id"], "nonce": str(uuid.uuid4())}, "POST")[0] == 201
+    _, editor = call(server, "/api/event/config", admin)
+    event = editor["event"]
+    # Steering: everything but the first prize emptied. Refused, and the screen shows no change.
+    steered = json.loads(json.dumps(event))
+    for p in steered["wheel"]["prizes"][1:]:
+        p["stock"] = editor["won"].get(p["id"], 0)
+    steered["stock_change_reason"] = "奖品缺失"
+    status, body = call(server, "/api/event", admin, steered, "PUT")
+    assert status == 422 and "至少保留两种" in json.dumps(body, ensure_ascii=False), body
+    # One dashcam is missing: allowed with its reason, and shown at once, marked as a removal.
+    event["wheel"]["prizes"][1]["stock"] -= 1
+    event["stock_change_reason"] = "样机损坏一台"
+    status, body = call(server, "/api/event", admin, event, "PUT")
+    assert status == 200, body
+    wait.until(lambda d: "样机损坏一台" in d.find_element(By.ID, "stock-changes").text)
+    row = browser.find_element(By.CSS_SELECTOR, "#stock-changes li.removal")
+    assert "行车记录仪 6 → 5" in row.text, row.text
+    screenshot(browser, "31-wheel-stock-change")
+    rules = browser.execute_script("return fetch('/rules').then(r => r.text())")
+    assert "样机损坏一台" in rules

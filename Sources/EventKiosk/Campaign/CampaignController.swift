@@ -61,15 +61,19 @@ struct CampaignController {
         guard reminder.kind == "sms" else {
             throw APIError(.unprocessableContent, "not_sms", "这一轮是电话提醒，没有短信 / Round \(n) is a call round, not an SMS")
         }
-        let base = InvitationsController.baseURL(request)
+        let base = LinkBase.publicBase(try await db.event())
         let codes = Dictionary(try await db.allInvitees().map { ($0.id, $0.code) }, uniquingKeysWith: { a, _ in a })
         let rows = reminder.recipients.map { g -> [String] in
-            let link = "\(base)/c/\(codes[g.id] ?? "")"
+            // Read at home: the public link, or what works without the laptop (`LinkBase`).
+            let code = codes[g.id] ?? ""
+            let link = base.map { "\($0)/c/\(code)" } ?? LinkBase.noLinkText(code: code, phone: g.phone)
             let text = (reminder.text ?? "").replacingOccurrences(of: "{name}", with: g.name).replacingOccurrences(of: "{link}", with: link)
             return [g.name, g.phone, text.contains(link) ? text : "\(text) \(link)", g.consultant ?? ""]
         }
-        return CSVWriter.response(
+        var response = CSVWriter.response(
             CSVWriter.document(header: ["姓名", "手机", "短信内容", "销售顾问"], rows: rows),
             filename: "sms-\(reminder.at.replacingOccurrences(of: ":", with: "")).csv")
+        if base == nil { response.notice(LinkBase.noPublicURL) }
+        return response
     }
 }

@@ -54,6 +54,9 @@ public struct EventConfig: Codable, Sendable, Equatable {
     public var expectedOrders: Int?
     /// An invitee CSV next to the event file, imported at the first start (the demo event ships one).
     public var inviteesFile: String?
+    /// Where guests reach the kiosk's pages away from the venue (e.g. `https://dealer.example.com/kiosk`): links meant to
+    /// be opened at home (the SMS export, reminder rounds) start with it. Without it they carry no link (`LinkBase`).
+    public var publicUrl: String?
 
     public struct Tier: Codable, Sendable, Equatable {
         /// The order count from which this tier's rebate applies.

@@ -118,6 +118,10 @@ extension EventConfig {
                 check(!q.text.trimmed.isEmpty && q.text.count <= 100, "survey.questions[\(i)].text", "must be 1 to 100 characters")
             }
         }
+        if let url = publicUrl, !url.trimmed.isEmpty {
+            check(LinkBase.isPublic(url), "public_url", "须为 http(s):// 开头的公网地址，不能是 localhost 或 127.0.0.1 / "
+                + "must be an http(s):// address guests reach from home, not localhost or 127.0.0.1, got \"\(url.prefix(60))\"")
+        }
         if let inviteesFile {
             check(
                 inviteesFile.range(of: #"^[A-Za-z0-9_.-]+\.csv$"#, options: .regularExpression) != nil,

@@ -55,8 +55,14 @@ struct DeviceSetupController {
     /// never becomes a QR code for somebody else's link.
     @Sendable func qr(_ request: Request, context: AppRequestContext) async throws -> Response {
         let query = request.uri.queryParameters
-        let host = query.get("host") ?? tls?.addresses.first ?? "127.0.0.1"
-        let allowed = (tls?.addresses ?? LocalAddresses.ipv4()) + ["127.0.0.1", "localhost"]
+        // A set-up code is read by another device: only the laptop's LAN addresses, never itself (issue 24).
+        let lan = tls?.addresses ?? LocalAddresses.ipv4()
+        guard let host = query.get("host") ?? lan.first else {
+            throw APIError(
+                .conflict, "no_lan_address",
+                "这台笔记本没有连上 Wi-Fi，平板找不到它；请先连上展厅 Wi-Fi / This laptop has no address on a network: join the showroom Wi-Fi first")
+        }
+        let allowed = lan
         guard allowed.contains(host) else {
             throw APIError(
                 .unprocessableContent, "unknown_host",

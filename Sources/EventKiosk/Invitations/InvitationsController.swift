@@ -72,21 +72,19 @@ struct InvitationsController {
 
     /// Names, phones and personal check-in links, for the dealer's SMS platform.
     @Sendable func exportCSV(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let base = Self.baseURL(request)
+        // An SMS is read at home: its link starts with the event's public address, or there is none (`LinkBase`).
+        let base = LinkBase.publicBase(try await db.event())
         // Sales export their own guests only; an admin exports everyone.
         let rows = try await db.allInvitees().filter { $0.status == "active" }.compactMap { i -> [String]? in
             guard let code = i.seen(by: context.staff).visibleCode else { return nil }
-            return [i.name, i.phone, i.plate ?? "", i.model ?? "", i.consultant ?? "", String(i.partySize), code, "\(base)/c/\(code)"]
+            let link = base.map { "\($0)/c/\(code)" } ?? ""
+            return [i.name, i.phone, i.plate ?? "", i.model ?? "", i.consultant ?? "", String(i.partySize), code, link,
+                    base == nil ? LinkBase.noLinkText(code: code, phone: i.phone) : ""]
         }
-        let data = CSVWriter.document(header: ["姓名", "手机", "车牌", "车型", "销售顾问", "人数", "签到码", "签到链接"], rows: rows)
-        return CSVWriter.response(data, filename: "invitees-sms.csv")
-    }
-
-    /// The address guests' phones reach the laptop at, as the staff browser sees it.
-    static func baseURL(_ request: Request) -> String {
-        let host = request.head.authority ?? "localhost:8080"
-        let safe = host.filter { $0.isLetter || $0.isNumber || ".:-[]".contains($0) }
-        return "http://\(safe)"
+        let data = CSVWriter.document(header: ["姓名", "手机", "车牌", "车型", "销售顾问", "人数", "签到码", "签到链接", "到场说明"], rows: rows)
+        var response = CSVWriter.response(data, filename: "invitees-sms.csv")
+        if base == nil { response.notice(LinkBase.noPublicURL) }
+        return response
     }
 
     static func svgResponse(_ qr: QRCode) -> Response {

@@ -183,7 +183,9 @@ import Testing
             }
             #expect(csv.starts(with: [0xEF, 0xBB, 0xBF]))
             let text = String(decoding: csv.dropFirst(3), as: UTF8.self)
-            #expect(text.contains("客户甲") && text.contains("13900000001") && text.contains("/c/") && !text.contains("客户乙"))
+            // Read at home: no dead link to the laptop (no public_url here), but the code and the phone's last digits.
+            #expect(text.contains("客户甲") && text.contains("13900000001") && !text.contains("/c/") && !text.contains("客户乙"))
+            #expect(text.contains("报手机尾号 0001") && !text.contains("localhost"))
         }
     }
 

@@ -71,8 +71,11 @@ import X509
             try await client.execute(uri: "/setup/qr.svg?to=door&host=192.168.31.20", method: .get) { r in
                 #expect(r.status == .ok && String(buffer: r.body).hasPrefix("<svg"))
             }
-            try await client.execute(uri: "/setup/qr.svg?to=door&host=evil.example", method: .get) { r in
-                #expect(r.status == .unprocessableContent)
+            // Another device reads these codes: evil.example, and the laptop's names for itself, are refused (issue 24).
+            for host in ["evil.example", "127.0.0.1", "localhost"] {
+                try await client.execute(uri: "/setup/qr.svg?to=door&host=\(host)", method: .get) { r in
+                    #expect(r.status == .unprocessableContent, "\(host)")
+                }
             }
             try await client.execute(uri: "/api/tls-check", method: .get) { r in
                 #expect(r.headers[.accessControlAllowOrigin] == "*")

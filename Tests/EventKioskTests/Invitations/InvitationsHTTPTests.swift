@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -152,22 +153,42 @@ import Testing
         }
     }
 
-    @Test func theSMSExportIsExcelReadyWithPersonalLinks() async throws {
+    /// Issue 24: the SMS list carried `http://localhost:…/c/<code>`, the address of the admin's own browser, which a
+    /// guest at home cannot open. With the event's `public_url` the links start with it; without one they are left out,
+    /// the text says what works without the laptop, and the admin is told why.
+    @Test func theSMSExportIsExcelReadyWithLinksThatWorkWhereTheyAreRead() async throws {
         let t = try await TestApp(loadDemoInvitees: true)
         let first = try await t.db.invitee(id: 1)
         try await t.test { client in
             let admin = try await client.login("1234")
-            try await client.execute(uri: "/api/invitees/export.csv", method: .get, headers: auth(admin)) { r in
-                #expect(r.status == .ok)
-                let bytes = Array(Data(buffer: r.body))
-                #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
-                let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
-                let lines = text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
-                #expect(lines.count == 41)
-                #expect(lines[0] == "姓名,手机,车牌,车型,销售顾问,人数,签到码,签到链接")
-                #expect(lines[1].hasPrefix("\(first.name),\(first.phone),"))
-                #expect(lines[1].hasSuffix("/c/\(first.code)"))
+            func export() async throws -> (lines: [String], notice: String?) {
+                try await client.execute(
+                    uri: "/api/invitees/export.csv", method: .get, headers: auth(admin)
+                ) { r in
+                    #expect(r.status == .ok)
+                    let bytes = Array(Data(buffer: r.body))
+                    #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
+                    let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+                    #expect(!text.contains("localhost") && !text.contains("127.0.0.1"))
+                    let notice = r.headers[HTTPField.Name("X-Kiosk-Notice")!]?.removingPercentEncoding
+                    return (text.components(separatedBy: "\r\n").filter { !$0.isEmpty }, notice)
+                }
             }
+            var (lines, notice) = try await export()
+            #expect(lines.count == 41)
+            #expect(lines[0] == "姓名,手机,车牌,车型,销售顾问,人数,签到码,签到链接,到场说明")
+            #expect(lines[1].hasPrefix("\(first.name),\(first.phone),"))
+            #expect(lines[1].hasSuffix(",\(first.code),,到场请出示签到码 \(first.code) 或报手机尾号 \(first.phone.suffix(4))"), "\(lines[1])")
+            #expect(notice?.contains("public_url") == true)
+
+            var event = try #require(try await t.db.event())
+            event.publicUrl = "http://localhost:8080"
+            #expect(event.validate().map(\.field) == ["public_url"], "a public address is not this laptop")
+            event.publicUrl = "https://dealer.example.com/kiosk/"
+            _ = try await t.db.updateEvent(event, staffID: nil)
+            (lines, notice) = try await export()
+            #expect(lines[1].hasSuffix(",\(first.code),https://dealer.example.com/kiosk/c/\(first.code),"), "\(lines[1])")
+            #expect(notice == nil)
         }
     }
 
