@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "kiosk", targets: ["kiosk"]),
         .library(name: "EventKiosk", targets: ["EventKiosk"]),
+        .library(name: "KioskFormats", targets: ["KioskFormats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,9 +27,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // QR decoding on the laptop: ZXing-C++ (libzxing-dev) behind a small C function; stb_image (libstb-dev) reads JPEG/PNG.
         .target(name: "CQRDecode", linkerSettings: [.linkedLibrary("ZXing")]),
+        // What the kiosk and the manufacturer's service share (issue 25): Foundation and swift-crypto only.
+        .target(name: "KioskFormats", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "EventKiosk",
             dependencies: [
+                "KioskFormats",
                 "CQRencode",
                 "CZlib",
                 "CQRDecode",
@@ -55,12 +59,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .testTarget(name: "KioskFormatsTests", dependencies: ["KioskFormats", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "EventKioskTests",
             dependencies: [
                 "EventKiosk",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -97,15 +97,25 @@ struct VerifyAudit: AsyncParsableCommand {
         commandName: "verify-audit", abstract: "Check the audit log's hash chain (works while the server runs).")
 
     @Option(help: dataHelp) var data: String?
+    @Option(help: "A checkpoint note this kiosk signed (GET /api/audit/checkpoint): also check the log still holds what it signed.")
+    var checkpoint: String?
 
     func run() async throws {
         let rows: [AuditLog.Row_]
-        do { rows = try await AppDatabase.openReadOnly(directory: dataFolder(data)).auditRows() } catch {
+        let db: AppDatabase
+        do {
+            db = try AppDatabase.openReadOnly(directory: dataFolder(data))
+            rows = try await db.auditRows(limit: Int.max)
+        } catch {
             FileHandle.standardError.write(Data("cannot open \(dataFolder(data).path): \(error)\n".utf8)); throw ExitCode(2)
         }
-        let problems = AuditLog.verify(rows)
+        var problems = AuditLog.verify(rows)
+        if let checkpoint {
+            problems += CheckpointCheck.problems(noteFile: checkpoint, rows: rows, key: db.identity.noteKey)
+        }
         if problems.isEmpty {
             print("OK: \(rows.count) audit entries, hash chain intact\(rows.last.map { " (last hash \($0.hash))" } ?? "")")
+            if checkpoint != nil { print("OK: the checkpoint's signature verifies and the log holds the entry it signed") }
         } else {
             for p in problems { print("MISMATCH: \(p)") }
             throw ExitCode(1)

@@ -5,7 +5,7 @@ import GRDB
 /// same transaction as the change itself. Entry n carries SHA256(hash of entry n−1 + entry n's canonical JSON);
 /// the first entry's previous hash is 64 zeros. Rows cannot be updated or deleted (SQLite triggers).
 public enum AuditLog {
-    public static let genesis = String(repeating: "0", count: 64)
+    public static let genesis = AuditChain.genesis
 
     /// Canonical JSON: sorted keys, no spaces, `/` unescaped, dates RFC 3339 in UTC.
     static let encoder: JSONEncoder = {
@@ -58,36 +58,11 @@ public enum AuditLog {
             .execute(arguments: [seq, json, prev, sha256Hex(prev + json)])
     }
 
-    public struct Row_: Codable, Sendable {
-        public let seq: Int64
-        public let entry: String
-        public let prevHash: String
-        public let hash: String
-    }
+    /// An entry as stored: the shared `AuditRow` (KioskFormats), which the manufacturer's service reads too.
+    public typealias Row_ = AuditRow
 
-    /// Checks the whole chain; returns the problems found (empty = intact).
-    public static func verify(_ rows: [Row_]) -> [String] {
-        var problems: [String] = []
-        var prev = genesis
-        var expectedSeq: Int64 = 1
-        for row in rows {
-            if row.seq != expectedSeq { problems.append("entry \(row.seq): expected sequence number \(expectedSeq) (an entry is missing)") }
-            if row.prevHash != prev {
-                problems.append(
-                    "entry \(row.seq): previous hash \(row.prevHash.prefix(12))… does not match entry \(row.seq - 1)'s hash \(prev.prefix(12))…")
-            }
-            let recomputed = sha256Hex(row.prevHash + row.entry)
-            if recomputed != row.hash { problems.append("entry \(row.seq): hash does not match its content (it was changed)") }
-            if let data = row.entry.data(using: .utf8), let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                (obj["seq"] as? NSNumber)?.int64Value != row.seq
-            {
-                problems.append("entry \(row.seq): the sequence number inside the entry differs")
-            }
-            prev = row.hash
-            expectedSeq = row.seq + 1
-        }
-        return problems
-    }
+    /// Checks the whole chain; returns the problems found (empty = intact). The walk is `AuditChain`'s.
+    public static func verify(_ rows: [AuditRow]) -> [String] { AuditChain.verify(rows) }
 }
 
 extension AppDatabase {

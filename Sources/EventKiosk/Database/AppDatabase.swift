@@ -10,11 +10,16 @@ public struct AppDatabase: Sendable {
     let clock: KioskClock
     /// Sessions and the event, kept in memory between the writes that change them (`AppMemo`).
     let memo = AppMemo()
+    /// The kiosk's signing key: checkpoints and packs for the manufacturer (`KioskIdentity`).
+    public let identity: KioskIdentity
 
     /// Opens (and migrates) a database through any writer; tests pass an in-memory `DatabaseQueue`.
-    public init(_ dbWriter: any DatabaseWriter, vault: SeedVault = .ephemeral(), clock: KioskClock = .system) throws {
+    public init(
+        _ dbWriter: any DatabaseWriter, vault: SeedVault = .ephemeral(), identity: KioskIdentity = .ephemeral(), clock: KioskClock = .system
+    ) throws {
         self.dbWriter = dbWriter
         self.vault = vault
+        self.identity = identity
         self.clock = clock
         try Self.migrator.migrate(dbWriter)
     }
@@ -36,7 +41,7 @@ public struct AppDatabase: Sendable {
         // Opening the pool switches to WAL and sets synchronous=NORMAL on the writer; FULL again, so a commit
         // is on disk before it is acknowledged (also across a power cut, not only a crash).
         try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-        let db = try AppDatabase(pool, vault: try SeedVault.forDataDir(directory), clock: clock)
+        let db = try AppDatabase(pool, vault: try SeedVault.forDataDir(directory), identity: try KioskIdentity.forDataDir(directory), clock: clock)
         try db.sealPlaintextSeeds()
         return db
     }
@@ -105,6 +110,7 @@ public struct AppDatabase: Sendable {
     private init(reader: DatabasePool, directory: URL) {
         self.dbWriter = reader
         self.vault = (try? SeedVault.forDataDir(directory)) ?? .ephemeral()
+        self.identity = (try? KioskIdentity.forDataDir(directory)) ?? .ephemeral()
         self.clock = .system
     }
 

@@ -365,6 +365,7 @@ extension AppDatabase {
                     """)
         }
         migrator.registerMigration(V17FairPlay.name, migrate: V17FairPlay.migrate)
+        migrator.registerMigration(V18Checkpoints.name, migrate: V18Checkpoints.migrate)
         return migrator
     }
 }

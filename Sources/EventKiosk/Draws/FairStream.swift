@@ -72,21 +72,3 @@ public enum FairDraw {
         return nil  // unreachable: t < total
     }
 }
-
-extension Data {
-    /// Bytes from lowercase or uppercase hex; nil if not hex.
-    init?(hex: String) {
-        guard hex.count % 2 == 0 else { return nil }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(hex.count / 2)
-        var it = hex.makeIterator()
-        while let a = it.next(), let b = it.next() {
-            guard let byte = UInt8(String([a, b]), radix: 16) else { return nil }
-            bytes.append(byte)
-        }
-        self.init(bytes)
-    }
-}
-
-/// SHA-256 of raw bytes as lowercase hex (the commitment of a seed).
-func sha256Hex(_ data: Data) -> String { Array(SHA256.hash(data: data)).hexString }

@@ -31,6 +31,8 @@ struct EventController {
         api.post("/api/event/close", .admin) { _, _ in
             let seed = try await db.closeEvent()
             closed.close()
+            // The closed day's log, signed: what the manufacturer holds can no longer be rebuilt (issue 25).
+            _ = try await db.checkpoint(reason: "close")
             await feed.publish("event_closed", ["wheel_seed": seed])
             return .json(Closed(closed: true, wheelSeed: seed))
         }

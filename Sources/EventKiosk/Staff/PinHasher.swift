@@ -50,18 +50,3 @@ func randomBytes(_ count: Int) -> Data {
     var rng = SystemRandomNumberGenerator()
     return Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &rng) })
 }
-
-extension Sequence where Element == UInt8 {
-    /// Lower-case hex. Written out by hand: `String(format:)` per byte showed up in the check-in profile (issue 8).
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(underestimatedCount * 2)
-        for byte in self { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0x0f)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
-}
-
-func sha256Hex(_ text: String) -> String {
-    Array(SHA256.hash(data: Data(text.utf8))).hexString
-}

@@ -87,19 +87,22 @@ struct StaffController {
             LoginResponse(
                 token: result.token, role: session.role, name: session.name,
                 expiresAt: db.now().addingTimeInterval(AppDatabase.sessionLifetime)))
-        // Secure over HTTPS, so the browser never sends it back over plain HTTP (issue 23).
-        let secure = httpsPort != nil && context.localPort == httpsPort
-        response.setCookie(
-            .init(
-                name: "kiosk_token", value: result.token, maxAge: Int(AppDatabase.sessionLifetime), path: "/",
-                secure: secure, httpOnly: true, sameSite: .strict))
-        if let deviceToken = result.deviceToken {
-            response.setCookie(
-                .init(
-                    name: Self.deviceCookie, value: deviceToken, maxAge: 90 * 24 * 3600, path: "/api/login",
-                    secure: secure, httpOnly: true, sameSite: .strict))
-        }
+        for cookie in signInCookies(token: result.token, device: result.deviceToken, port: context.localPort) { response.setCookie(cookie) }
         return response
+    }
+
+    /// The sign-in cookie and, for a device not yet trusted, the device cookie: `Secure` when the sign-in came over
+    /// HTTPS, so the browser never sends them back over plain HTTP (issue 23).
+    func signInCookies(token: String, device: String?, port: Int?) -> [Cookie] {
+        let secure = httpsPort != nil && port == httpsPort
+        var cookies: [Cookie] = [
+            .init(name: "kiosk_token", value: token, maxAge: Int(AppDatabase.sessionLifetime), path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+        ]
+        if let device {
+            cookies.append(
+                .init(name: Self.deviceCookie, value: device, maxAge: 90 * 24 * 3600, path: "/api/login", secure: secure, httpOnly: true, sameSite: .strict))
+        }
+        return cookies
     }
 
     /// The cookie that marks a device as one a staff member has signed in on before.

@@ -307,6 +307,14 @@ import Testing
         }
     }
 
+    @Test func signInCookiesAreSecureOverHTTPSOnly() throws {
+        let controller = StaffController(db: try AppDatabase.inMemory(), gate: LoginGate(policy: .init()), httpsPort: 8443)
+        let overHTTPS = controller.signInCookies(token: "t", device: "d", port: 8443).map(\.description)
+        let overHTTP = controller.signInCookies(token: "t", device: "d", port: 8080).map(\.description)
+        #expect(overHTTPS.count == 2 && overHTTPS.allSatisfy { $0.contains("Secure") && $0.contains("HttpOnly") }, "\(overHTTPS)")
+        #expect(overHTTP.allSatisfy { !$0.contains("Secure") && $0.contains("HttpOnly") }, "\(overHTTP)")
+    }
+
     @Test func theDataFolderAndItsFilesAreTheOwnersOnly() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-perm-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,0 +1,60 @@
+import Foundation
+import GRDB
+
+/// A signed checkpoint of the audit log as kept: every one the kiosk signs stays (issue 25).
+struct CheckpointRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns, Sendable {
+    static let databaseTableName = "checkpoint"
+    enum Columns {
+        static let id = Column("id")
+        static let n = Column("n")
+    }
+    var id: Int64?
+    var n: Int64
+    var hash: String
+    var note: String
+    var at: Date
+    /// Why it was signed: `asked` (the public route), `close` (the day was closed).
+    var reason: String
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+extension AppDatabase {
+    /// A signed checkpoint of the log's head now. One already signed for the same head is given again rather than
+    /// signed anew, so asking for it (a public route) cannot grow the table; the day's close always signs its own.
+    func checkpoint(reason: String = "asked") async throws -> String {
+        let identity = self.identity
+        return try await write { db in
+            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            let n: Int64 = head?["seq"] ?? 0
+            let hash: String = head?["hash"] ?? AuditChain.genesis
+            if reason == "asked", let kept = try CheckpointRecord.filter(CheckpointRecord.Columns.n == n).order(CheckpointRecord.Columns.id.desc)
+                .fetchOne(db)
+            {
+                return kept.note
+            }
+            let now = Self.writeTime
+            let text = AuditCheckpoint(origin: identity.origin, n: n, hash: hash, time: Self.stamp(now)).text
+            var record = CheckpointRecord(n: n, hash: hash, note: try identity.sign(text), at: now, reason: reason)
+            try record.insert(db)
+            return record.note
+        }
+    }
+
+    /// Every checkpoint signed, oldest first.
+    func checkpoints() async throws -> [String] {
+        try await read { db in try CheckpointRecord.order(CheckpointRecord.Columns.id).fetchAll(db).map(\.note) }
+    }
+}
+
+/// `kiosk verify-audit --checkpoint FILE`: the note's signature, by this kiosk's key, and the log against it.
+public enum CheckpointCheck {
+    public static func problems(noteFile: String, rows: [AuditRow], key: NoteKey) -> [String] {
+        guard let data = FileManager.default.contents(atPath: noteFile), let note = String(data: data, encoding: .utf8) else {
+            return ["checkpoint: cannot read \(noteFile)"]
+        }
+        let text: String
+        do { text = try SignedNote.open(note, keys: [key]) } catch { return ["checkpoint: \(error) (key \(key.name))"] }
+        guard let checkpoint = AuditCheckpoint(text: text) else { return ["checkpoint: the signed text is not a checkpoint"] }
+        return AuditChain.problem(rows, against: checkpoint).map { ["checkpoint \(checkpoint.n): \($0)"] } ?? []
+    }
+}
