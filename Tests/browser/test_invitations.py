@@ -70,4 +70,6 @@ def test_a_consultant_records_three_calls_on_the_phone_and_the_admin_reads_the_b
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0] == ["姓名", "手机", "短信内容", "销售顾问"]
     assert [r[0] for r in rows[1:]] == [mine[0]["name"]] and rows[1][1] == mine[0]["phone"]
-    assert f"/c/{mine[0]['code']}" in rows[1][2] and rows[1][2].startswith(f"{mine[0]['name']}您好")
+    # No public_url in the demo: no dead link to the laptop, but the code and the phone's last digits (issue 24).
+    assert f"签到码：{mine[0]['code']}（到场出示此码，或报手机尾号 {mine[0]['phone'][-4:]}）" in rows[1][2], rows[1][2]
+    assert "/c/" not in rows[1][2] and "localhost" not in rows[1][2] and rows[1][2].startswith(f"{mine[0]['name']}您好")

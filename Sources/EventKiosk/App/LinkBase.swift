@@ -32,9 +32,10 @@ enum LinkBase {
         return host != "localhost" && !host.hasPrefix("127.") && host != "0.0.0.0" && host != "::1"
     }
 
-    /// What an SMS says instead of a link when there is no public address.
+    /// What an SMS says instead of a link when there is no public address (it stands where `{link}` stands in the
+    /// reminder text, e.g. after "签到码：").
     static func noLinkText(code: String, phone: String) -> String {
-        "到场请出示签到码 \(code) 或报手机尾号 \(phone.suffix(4))"
+        "\(code)（到场出示此码，或报手机尾号 \(phone.suffix(4))）"
     }
 
     /// Told to the admin (a response header) when messages go out without a link.

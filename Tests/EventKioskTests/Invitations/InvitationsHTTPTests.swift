@@ -178,7 +178,7 @@ import Testing
             #expect(lines.count == 41)
             #expect(lines[0] == "姓名,手机,车牌,车型,销售顾问,人数,签到码,签到链接,到场说明")
             #expect(lines[1].hasPrefix("\(first.name),\(first.phone),"))
-            #expect(lines[1].hasSuffix(",\(first.code),,到场请出示签到码 \(first.code) 或报手机尾号 \(first.phone.suffix(4))"), "\(lines[1])")
+            #expect(lines[1].hasSuffix(",\(first.code),,\(first.code)（到场出示此码，或报手机尾号 \(first.phone.suffix(4))）"), "\(lines[1])")
             #expect(notice?.contains("public_url") == true)
 
             var event = try #require(try await t.db.event())
