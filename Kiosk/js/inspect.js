@@ -263,19 +263,24 @@ function renderFinish() {
     esc(lang() === 'en' ? p.en : p.zh)} ›</button></li>`)
     .join('')}</ul>` : `<p class="ok">${esc(t('21 项已全部检查', 'Every item is checked'))}</p>`}
   </section>
-  ${urgent.length ? `<section class="panel sig-box"><h2>${esc(t('客户签字确认', "Customer's signature"))}</h2>
-    <p>${esc(t('以下紧急安全缺陷已告知客户：',
-      'The customer has been told of these urgent safety defects:'))} <strong class="error">${urgent.map((i) => `${i.no} ${itemName(i)}`).map(esc).join('、')}</strong></p>
+  ${decisionsPanel(template.items.filter((i, n) => statuses[n] === 'advise' || statuses[n] === 'urgent'))}
+  ${paperworkPanel()}
+  ${needsSignature(urgent) ? `<section class="panel sig-box"><h2>${esc(t('客户签字确认', "Customer's signature"))}</h2>
+    ${urgent.length ? `<p>${esc(t('以下紧急安全缺陷已告知客户：',
+      'The customer has been told of these urgent safety defects:'))}
+      <strong class="error">${urgent.map((i) => `${i.no} ${itemName(i)}`).map(esc).join('、')}</strong></p>` : ''}
+    ${draft.paper?.consent ? `<p>${esc(t('客户签字同意厂家回访核实。', "The customer signs to consent to the manufacturer's call."))}</p>` : ''}
     <canvas id="sig" aria-label="signature"></canvas>
     <div class="row"><button type="button" class="secondary" id="sig-clear">${esc(t('重签', 'Clear'))}</button>
       <span id="sig-state" class="${draft.signature ? 'ok' : 'error'}">${esc(draft.signature ? t('已签字', 'Signed') : t('请客户在框内签字',
         'Ask the customer to sign in the box'))}</span></div>
   </section>` : ''}
   <section class="panel"><div class="row">
-    <button id="submit" class="big" ${problems.length + vehicleProblems.length || (urgent.length && !draft.signature) ? 'disabled' : ''}>${esc(t('提交检查单', 'Submit the check'))}</button>
+    <button id="submit" class="big" ${
+  problems.length + vehicleProblems.length || (needsSignature(urgent) && !draft.signature) ? 'disabled' : ''}>${esc(t('提交检查单', 'Submit the check'))}</button>
     <span id="submit-msg" class="error"></span></div></section>`;
   pad = null;
-  if (urgent.length) {
+  if (needsSignature(urgent)) {
     pad = signaturePad($('sig'), (png) => {
       draft.signature = png; saveDraft();
       $('sig-state').textContent = png ? t('已签字', 'Signed') : t('请客户在框内签字', 'Ask the customer to sign in the box');
@@ -284,6 +289,40 @@ function renderFinish() {
     });
     pad.load(draft.signature);
   } else if (draft.signature) { draft.signature = null; saveDraft(); }
+}
+
+/** The signature is needed for urgent defects, and for the customer's consent to the manufacturer's call. */
+function needsSignature(urgent) { return urgent.length > 0 || !!draft.paper?.consent; }
+
+const DECISIONS = [['done', '当场维修', 'Done today'], ['booked', '预约维修', 'Booked'], ['declined', '暂不维修', 'Declined']];
+
+/** Each defect's advice with the customer's decision and its amounts (parts ¥, labour ¥). */
+function decisionsPanel(defects) {
+  if (!defects.length) return '';
+  const rows = defects.map((i) => {
+    const st = itemState(i.id);
+    const amount = (key, zh, en) => `<label>${esc(t(zh, en))} ¥<input type="number" inputmode="numeric" min="0" step="1"
+      data-amount="${i.id}" data-key="${key}" value="${esc(st[key] ?? '')}"></label>`;
+    return `<li data-decision-item="${i.id}"><strong>${i.no} ${esc(itemName(i))}</strong> <span class="muted">${esc(st.advice || '')}</span>
+      <div class="row">${DECISIONS.map(([d, zh, en]) => `<button type="button" class="${st.decision === d ? 'on' : 'secondary'}"
+        data-decide="${i.id}" data-decision="${d}">${esc(t(zh, en))}</button>`).join('')}
+        ${amount('parts_yuan', '配件', 'Parts')} ${amount('labour_yuan', '工时', 'Labour')}</div></li>`;
+  }).join('');
+  return `<section class="panel" id="decisions"><h2>${esc(t('客户维修决定', "The customer's decisions"))}</h2>
+    <ul class="decisions">${rows}</ul></section>`;
+}
+
+/** The campaign's paperwork: gift and window sticker handed out, and the customer's own consent to the manufacturer's call. */
+function paperworkPanel() {
+  const p = draft.paper || {};
+  const box = (key, zh, en) => `<label class="check"><input type="checkbox" data-paper="${key}" ${p[key] ? 'checked' : ''}>
+    ${esc(t(zh, en))}</label>`;
+  return `<section class="panel" id="paperwork"><h2>${esc(t('礼品与标示贴', 'Gift and sticker'))}</h2>
+    ${box('gift', '已赠送活动礼品', 'Campaign gift handed over')}
+    ${box('sticker', '已贴标示贴（后挡风玻璃左下角）', 'Window sticker applied (rear windscreen, lower left)')}
+    <h3>${esc(t('客户本人勾选', 'For the customer to tick'))}</h3>
+    ${box('consent', '我同意厂家致电核实本次检测（可不同意，不影响服务）',
+      "I agree that the manufacturer may call me to confirm this check (optional; the service is the same)")}</section>`;
 }
 
 // MARK: - Number pad (values and mileage)
@@ -451,8 +490,13 @@ function submissionBody() {
     const st = draft.items[i.id];
     const values = {};
     for (const [k, raw] of Object.entries(st.values || {})) { const n = toNumber(raw); values[k] = n === null ? raw : n; }
-    return { id: i.id, status: st.status, values, advice: st.advice || null, note: st.note || null, photo: st.photo || null };
+    const decided = ['advise', 'urgent'].includes(itemStatus(i, st)) && st.decision;
+    const yuan = (v) => (v === undefined || v === '' ? null : Number(v));
+    return { id: i.id, status: st.status, values, advice: st.advice || null, note: st.note || null, photo: st.photo || null,
+      decision: decided ? st.decision : null, parts_yuan: decided ? yuan(st.parts_yuan) : null,
+      labour_yuan: decided ? yuan(st.labour_yuan) : null };
   });
+  const paper = draft.paper || {};
   return {
     client_id: draft.client_id, invitee_id: draft.invitee_id,
     vehicle: { plate: draft.vehicle.plate, vin: draft.vehicle.vin, model: draft.vehicle.model || null,
@@ -460,6 +504,7 @@ function submissionBody() {
     // A guest from the list: the laptop has their phone (the technician sees it masked, issue 23), so none is sent.
     customer: { name: draft.customer.name, phone: draft.invitee_id ? null : draft.customer.phone }, technician: draft.technician,
     items, signature_png: draft.signature,
+    gift: !!paper.gift, sticker: !!paper.sticker, consent_hq_call: !!paper.consent,
   };
 }
 
@@ -548,6 +593,11 @@ document.body.addEventListener('click', async (e) => {
     return;
   }
   if (b.id === 'sig-clear') { pad?.clear(); return; }
+  if (d.decide) {
+    const st = itemState(d.decide);
+    st.decision = st.decision === d.decision ? null : d.decision;
+    saveDraft(); renderFinish(); return;
+  }
   if (b.id === 'submit') { submit(); }
 });
 
@@ -561,10 +611,17 @@ document.body.addEventListener('input', (e) => {
     itemState(el.dataset.adviceText).advice = el.value;
     document.querySelectorAll(`[data-advice="${el.dataset.adviceText}"]`).forEach((x) => x.classList.toggle('on', x.dataset.text === el.value));
   } else if (el.dataset.note) itemState(el.dataset.note).note = el.value;
+  else if (el.dataset.amount) itemState(el.dataset.amount)[el.dataset.key] = el.value;
   else return;
   saveDraft();
 });
 document.body.addEventListener('change', async (e) => {
+  if (draft && e.target.dataset.paper) {
+    draft.paper = { ...(draft.paper || {}), [e.target.dataset.paper]: e.target.checked };
+    saveDraft();
+    if (e.target.dataset.paper === 'consent') renderFinish();
+    return;
+  }
   if (draft && (e.target.dataset.f === 'vehicle.plate' || e.target.dataset.f === 'vehicle.vin')) { await loadPrevious(); }
 });
 

@@ -12,6 +12,8 @@ const JOBS = [
   { page: '/inspect.html', icon: '检', zh: '21项安全检测', en: '21-item check', roles: ['technician'], hint: ['车间检测', 'Workshop check'] },
   { page: '/followups.html', icon: '访', zh: '检测回访', en: 'Follow-up calls', roles: ['technician'], hint: ['7天内电话回访、汇总表',
     'Calls within 7 days, weekly table'] },
+  { page: '/revenue.html', icon: '收', zh: '营业收入分析', en: 'Workshop revenue', roles: ['technician'],
+    hint: ['检测、维修决定与金额', 'Checks, repairs accepted, amounts'] },
   { page: '/complaints.html', icon: '待', zh: '今日待处理', en: 'To follow up today', roles: ['greeter', 'sales', 'mc', 'technician'],
     hint: ['低分评价与回电请求', 'Low ratings and call-back requests'] },
   { page: '/prizes.html', icon: '领', zh: '奖品发放', en: 'Prize desk', roles: ['mc'],

@@ -11,6 +11,8 @@ public struct FollowUpView: Codable, Sendable, Equatable {
     public let plate: String?
     public let due: Date
     public let urgentItems: [String]
+    /// Work the customer declined at the inspection: the call asks about it again.
+    public let declinedItems: [String]
     public let attempts: Int
     public let outcome: String?
     public let note: String?
@@ -32,6 +34,12 @@ public enum FollowUpRule {
     public static let callsBeforeSMS = 3
     public static let gapBetweenCalls: TimeInterval = 2 * 3600
 
+    /// The 汇总表's 7-day follow-up column: reached (or closed by SMS) by its due time, late, or still open.
+    static func sevenDayWord(_ f: FollowUpView) -> String {
+        guard f.nextStep == "done", let at = f.smsSentAt ?? f.lastAttemptAt else { return "待回访" }
+        return at <= f.due ? "7日内已回访" : "超期回访"
+    }
+
     public static func nextStep(outcome: FollowUpOutcome?, attempts: Int, smsSent: Bool) -> String {
         switch outcome {
         case .reached?, .wrongNumber?, .smsSent?: return "done"
@@ -40,6 +48,8 @@ public enum FollowUpRule {
         }
     }
 }
+
+struct FollowUpAudit: Encodable, Sendable { let followupId: Int64; let inspectionId: Int64; let outcome: String; let attempt: Int }
 
 extension AppDatabase {
     func followUps() async throws -> [FollowUpView] {
@@ -60,7 +70,8 @@ extension AppDatabase {
                 return FollowUpView(
                     id: r["id"], inspectionId: r["inspection_id"], inspectedAt: r["inspected_at"], name: r["customer_name"],
                     phone: r["customer_phone"], plate: r["plate"], due: r["due"],
-                    urgentItems: items.filter { $0.status == .urgent }.map(\.name), attempts: attempts,
+                    urgentItems: items.filter { $0.status == .urgent }.map(\.name),
+                    declinedItems: items.filter { $0.decision == .declined }.map(\.name), attempts: attempts,
                     outcome: outcome?.rawValue, note: r["note"], lastAttemptAt: last, smsSentAt: smsSentAt, nextStep: step,
                     nextCallAfter: step == "call" ? last?.addingTimeInterval(FollowUpRule.gapBetweenCalls) : nil)
             }
@@ -98,6 +109,10 @@ extension AppDatabase {
             }
             followUp.note = note ?? followUp.note
             try followUp.update(db)
+            // The manufacturer's call centre checks the dealer's own 7-day follow-up: each call is on the chain.
+            try AuditLog.append(
+                db, kind: "followup_call",
+                FollowUpAudit(followupId: id, inspectionId: followUp.inspectionId, outcome: outcome.rawValue, attempt: followUp.attempts))
             return ()
         }
         guard let view = try await followUps().first(where: { $0.id == id }) else {

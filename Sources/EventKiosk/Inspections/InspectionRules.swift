@@ -9,6 +9,11 @@ public struct InspectionSubmission: Decodable, Sendable {
     public var technician: String?
     public var items: [ItemInput]?
     public var signaturePng: String?
+    /// The customer's separate consent to the manufacturer's verification call (PIPL art. 23), ticked by the customer.
+    public var consentHqCall: Bool?
+    /// The campaign's gift and the window sticker (标示贴), handed out on the finish screen.
+    public var gift: Bool?
+    public var sticker: Bool?
 
     public struct Vehicle: Decodable, Sendable {
         public var plate: String?
@@ -25,6 +30,10 @@ public struct InspectionSubmission: Decodable, Sendable {
         public var note: String?
         /// A downscaled photo of the defect, as a `data:image/jpeg;base64,…` URL.
         public var photo: String?
+        /// The customer's decision on a defect's advice: `done` today, `booked`, or `declined`, with its amounts.
+        public var decision: String?
+        public var partsYuan: JSONValue?
+        public var labourYuan: JSONValue?
     }
 }
 
@@ -42,6 +51,16 @@ public struct EvaluatedItem: Codable, Sendable, Equatable {
     public let advice: String?
     public let note: String?
     public var hasPhoto: Bool
+    /// The customer's decision on this defect's advice, and the parts and labour it comes to (whole yuan).
+    public var decision: RepairDecision? = nil
+    public var partsYuan: Int? = nil
+    public var labourYuan: Int? = nil
+}
+
+/// What the customer decided about a defect's advice (维修决定).
+public enum RepairDecision: String, Codable, Sendable, CaseIterable {
+    case done, booked, declined
+    public var label: String { switch self { case .done: "当场维修"; case .booked: "预约维修"; case .declined: "暂不维修" } }
 }
 
 /// A submission that passed every rule, ready to store.
@@ -59,6 +78,9 @@ public struct CheckedInspection: Sendable {
     public let items: [EvaluatedItem]
     public let signature: Data?
     public let photos: [String: Data]
+    public var consentHqCall = false
+    public var gift = false
+    public var sticker = false
 
     public var urgentItems: [EvaluatedItem] { items.filter { $0.status == .urgent } }
 }
@@ -210,6 +232,7 @@ public enum InspectionRules {
             if let a = advice, a.count > 200 { problem(item.id, "\(name): 建议最多 200 字 / advice is longer than 200 characters") }
             let note = input.note?.trimmedOrNil
             if let n = note, n.count > 500 { problem(item.id, "\(name): 备注最多 500 字 / note is longer than 500 characters") }
+            let (decision, parts, labour) = repairDecision(input, status: status, name: name, item: item.id, problem: problem)
             if let photo = input.photo, !photo.isEmpty {
                 switch image(photo, allowed: ["image/jpeg", "image/png", "image/webp"], limit: 1_000_000) {
                 case .success(let data): photos[item.id] = data
@@ -220,7 +243,8 @@ public enum InspectionRules {
                 EvaluatedItem(
                     id: item.id, no: item.no, name: item.name, zone: item.zone, technicianStatus: techStatus,
                     valueStatus: valueStatus, status: status, values: values, colours: colours,
-                    advice: advice, note: note, hasPhoto: photos[item.id] != nil))
+                    advice: advice, note: note, hasPhoto: photos[item.id] != nil,
+                    decision: decision, partsYuan: parts, labourYuan: labour))
         }
         if inputs.isEmpty { problem(nil, "没有检查项目 / items is missing") }
 
@@ -240,13 +264,46 @@ public enum InspectionRules {
                     + "urgent items need the customer's signature"
             )
         }
+        if s.consentHqCall == true && signature == nil && !problems.contains(where: { $0.message.hasPrefix("客户签名") }) {
+            problem(nil, "客户同意厂家回访须本人签名 / the customer's consent to the manufacturer's call needs their signature")
+        }
         guard problems.isEmpty else { return .failure(Problems(list: problems)) }
         return .success(
             CheckedInspection(
                 clientId: clientId, inviteeId: s.inviteeId, plate: plate, vin: vin, model: model?.isEmpty == false ? model : nil,
                 mileageKm: mileage,
                 customerName: customerName, customerPhone: phone, technician: technician,
-                items: evaluated, signature: signature, photos: photos))
+                items: evaluated, signature: signature, photos: photos,
+                consentHqCall: s.consentHqCall ?? false, gift: s.gift ?? false, sticker: s.sticker ?? false))
+    }
+
+    /// The largest amount a decision can carry, as for the event's amounts.
+    public static let maxYuan = EventConfig.maxYuan
+
+    /// A defect's decision and amounts: only on an item with advice (advise or urgent), amounts whole yuan from 0.
+    static func repairDecision(
+        _ input: InspectionSubmission.ItemInput, status: InspectionStatus, name: String, item: String,
+        problem: (String?, String) -> Void
+    ) -> (RepairDecision?, Int?, Int?) {
+        var decision: RepairDecision?
+        if let raw = input.decision?.trimmedOrNil {
+            decision = RepairDecision(rawValue: raw)
+            if decision == nil {
+                problem(item, "\(name): 维修决定须为 done / booked / declined，收到 \"\(raw.prefix(20))\" / unknown decision")
+            } else if status < .advise {
+                problem(item, "\(name): 正常项没有维修决定 / a decision is only for an item with advice")
+            }
+        }
+        func amount(_ raw: JSONValue?, _ key: String, _ label: String) -> Int? {
+            guard let raw, raw != .null, raw != .string("") else { return nil }
+            guard let x = number(raw), x >= 0, x <= Double(maxYuan), x == x.rounded() else {
+                problem(item, "\(name): \(label)须为 0–\(maxYuan) 的整数元 / \(key) must be whole yuan from 0 to \(maxYuan)")
+                return nil
+            }
+            if decision == nil { problem(item, "\(name): 填了\(label)，请选维修决定 / \(key) needs a decision") }
+            return Int(x)
+        }
+        return (decision, amount(input.partsYuan, "parts_yuan", "配件金额"), amount(input.labourYuan, "labour_yuan", "工时金额"))
     }
 
     public struct Problems: Error, Sendable { public let list: [InspectionProblem] }

@@ -18,6 +18,11 @@ public struct InspectionView: Codable, Sendable, Equatable {
     public let yellowCount: Int
     public let redCount: Int
     public let signed: Bool
+    public let consentHqCall: Bool
+    public let gift: Bool
+    public let sticker: Bool
+    /// SHA-256 of the stored content (`InspectionContent`), as its audit entry carries it; nil for a check saved before.
+    public let contentSha256: String?
 
     public var redItems: [EvaluatedItem] { items.filter { $0.status == .urgent } }
     public var yellowItems: [EvaluatedItem] { items.filter { $0.status == .advise } }
@@ -29,6 +34,7 @@ public struct InspectionView: Codable, Sendable, Equatable {
         mileageKm = r["mileage_km"]; technician = r["technician"]
         items = (try? JSON.decoder.decode([EvaluatedItem].self, from: Data((r["items"] as String).utf8))) ?? []
         yellowCount = r["yellow_count"]; redCount = r["red_count"]; signed = r["signed"]
+        consentHqCall = r["consent_hq_call"]; gift = r["gift"]; sticker = r["sticker"]; contentSha256 = r["content_sha256"]
     }
 }
 
@@ -42,7 +48,9 @@ public struct TechnicianCount: Codable, Sendable, Equatable {
 extension AppDatabase {
     static let templateKey = "inspection_template"
     static let inspectionColumns =
-        "id, client_id, at, invitee_id, customer_name, customer_phone, plate, vin, model, mileage_km, technician, items, yellow_count, red_count, signature IS NOT NULL AS signed"
+        "id, client_id, at, invitee_id, customer_name, customer_phone, plate, vin, model, mileage_km, technician, items, yellow_count, "
+        + "red_count, signature IS NOT NULL AS signed, "
+        + "consent_hq_call, gift, sticker, content_sha256"
 
     // MARK: - Template
 
@@ -111,16 +119,27 @@ extension AppDatabase {
             }
             let now = Self.writeTime
             let itemsJSON = String(decoding: try JSON.encoder.encode(c.items), as: UTF8.self)
+            let content = InspectionContent(
+                clientId: c.clientId, inviteeId: inviteeID, customerName: name, customerPhone: phone, plate: plate, vin: vin,
+                model: model, mileageKm: c.mileageKm, technician: c.technician, items: c.items, at: now,
+                signatureSha256: c.signature.map(sha256Hex), photoSha256: c.photos.mapValues(sha256Hex),
+                consentHqCall: c.consentHqCall, gift: c.gift, sticker: c.sticker)
+            let contentHash = try content.sha256()
             try db.execute(
                 sql: """
                     INSERT INTO inspection(client_id, invitee_id, customer_name, customer_phone, plate, vin, model, mileage_km, technician,
-                                           staff_id, items, yellow_count, red_count, signature, at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                                           staff_id, items, yellow_count, red_count, signature, at, consent_hq_call, gift, sticker,
+                                           content_sha256) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                     """,
                 arguments: [
                     c.clientId, inviteeID, name, phone, plate, vin, model, c.mileageKm, c.technician, staffID, itemsJSON,
                     c.items.filter { $0.status == .advise }.count, c.urgentItems.count, c.signature, now,
+                    c.consentHqCall, c.gift, c.sticker, contentHash,
                 ])
             let id = db.lastInsertedRowID
+            // What the manufacturer pays on rests on the chain: the check itself (by its content's hash), the gift and
+            // sticker handed out, the consent, and each repair decision.
+            try AuditLog.append(db, kind: "inspection_saved", InspectionAudit(id: id, content: content, hash: contentHash))
             for (item, data) in c.photos.sorted(by: { $0.key < $1.key }) {
                 var photo = InspectionPhotoRecord(inspectionId: id, itemId: item, data: data)
                 try photo.insert(db)

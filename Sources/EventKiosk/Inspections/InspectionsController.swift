@@ -21,6 +21,11 @@ struct InspectionsController {
         api.get("/api/inspections", .staff, list)
         api.get("/api/inspections/previous", .staff, previous)
         api.get("/api/inspections/export.csv", .only(.technician), export)
+        api.get("/api/inspections/revenue", .only(.technician)) { _, _ in .json(try await revenue()) }
+        api.get("/api/inspections/revenue.csv", .only(.technician)) { _, _ in
+            let table = try await revenue().csvRows
+            return CSVWriter.response(CSVWriter.document(header: table.header, rows: table.rows), filename: "revenue.csv")
+        }
         api.get("/api/inspections/{id}", .staff) { _, context in .json(["inspection": try await db.inspection(id: try context.id())]) }
         api.get("/api/inspections/{id}/photos/{item}", .staff, photo)
         api.get("/inspections/{id}/report", .staff) { _, context in
@@ -103,6 +108,8 @@ struct InspectionsController {
 
     // MARK: - Summary table
 
+    func revenue() async throws -> RevenueAnalysis { RevenueAnalysis.compute(try await db.inspections(ascending: true)) }
+
     /// The weekly 免费检测客户信息汇总表 in the manufacturer's column order; `?by=technician` gives completion counts instead.
     @Sendable func export(_ request: Request, context: AppRequestContext) async throws -> Response {
         if request.uri.queryParameters.get("by") == "technician" {
@@ -110,16 +117,19 @@ struct InspectionsController {
             return CSVWriter.response(CSVWriter.document(header: ["检查技师", "完成台数", "含紧急项台数"], rows: rows), filename: "inspections-by-technician.csv")
         }
         let day = InspectionReport.time
+        let followUps = Dictionary(try await db.followUps().map { ($0.inspectionId, $0) }, uniquingKeysWith: { a, _ in a })
+        let yes = { (b: Bool) in b ? "是" : "否" }
         let rows = try await db.inspections(ascending: true).map { i in
             [
                 day.string(from: i.at), i.customerName ?? "", i.customerPhone ?? "", i.plate ?? "", i.vin ?? "", i.mileageKm.map(String.init) ?? "",
                 i.technician, String(i.yellowCount), String(i.redCount), i.redItems.map(\.name).joined(separator: "、"), i.signed ? "已签字" : "未签字",
                 i.yellowItems.map(\.name).joined(separator: "、"), String(i.id),
+                yes(i.gift), yes(i.sticker), yes(i.consentHqCall), followUps[i.id].map(FollowUpRule.sevenDayWord) ?? "",
             ]
         }
         let header = [
             "检查日期", "客户姓名", "联系电话", "车牌号", "车架号(VIN)", "行驶里程(km)", "检查技师", "建议项数(黄)", "紧急项数(红)",
-            "紧急项目", "客户签字", "建议项目", "检查单号",
+            "紧急项目", "客户签字", "建议项目", "检查单号", "赠送礼品", "标示贴", "同意厂家回访", "7日回访",
         ]
         return CSVWriter.response(CSVWriter.document(header: header, rows: rows), filename: "inspections.csv")
     }
@@ -156,9 +166,10 @@ struct InspectionsController {
                 f.urgentItems.joined(separator: "、"),
                 String(f.attempts), f.outcome.flatMap { words[$0] } ?? "", f.smsSentAt.map { time.string(from: $0) } ?? "", f.note ?? "",
                 ["call": "待回访", "sms": "待发短信", "done": "已完成"][f.nextStep] ?? f.nextStep,
+                f.declinedItems.joined(separator: "、"),
             ]
         }
-        let header = ["检查时间", "客户姓名", "联系电话", "车牌号", "回访截止", "紧急项目", "回访次数", "回访结果", "短信时间", "备注", "状态"]
+        let header = ["检查时间", "客户姓名", "联系电话", "车牌号", "回访截止", "紧急项目", "回访次数", "回访结果", "短信时间", "备注", "状态", "暂不维修项目"]
         return CSVWriter.response(CSVWriter.document(header: header, rows: rows), filename: "followups.csv")
     }
 }

@@ -53,10 +53,10 @@ import Testing
         #expect(String(decoding: try #require(files["inspections.csv"]), as: UTF8.self).contains("苏A12345"))
         #expect(String(decoding: try #require(files["setting.csv"]), as: UTF8.self).contains(seed))
         let verify = String(decoding: try #require(files["verify.txt"]), as: UTF8.self)
-        #expect(verify.contains("audit.jsonl: OK, 3 entries"))  // the import, the check-in, the close
+        #expect(verify.contains("audit.jsonl: OK, 4 entries"))  // the import, the check-in, the inspection, the close
         #expect(verify.contains("wheel.json: OK"))
         let audit = String(decoding: try #require(files["audit.jsonl"]), as: UTF8.self)
-        #expect(audit.split(separator: "\n").count == 3 && audit.contains("\"hash\""))
+        #expect(audit.split(separator: "\n").count == 4 && audit.contains("\"hash\"") && audit.contains("inspection_saved"))
         let report = String(decoding: try #require(files["report.html"]), as: UTF8.self)
         #expect(report.contains("到场 Arrivals") && report.contains("<svg") && report.contains("东风标致微山湖车主体验日"))
     }
