@@ -277,7 +277,8 @@ function renderFinish() {
   </section>` : ''}
   <section class="panel"><div class="row">
     <button id="submit" class="big" ${
-  problems.length + vehicleProblems.length || (needsSignature(urgent) && !draft.signature) ? 'disabled' : ''}>${esc(t('提交检查单', 'Submit the check'))}</button>
+  problems.length + vehicleProblems.length || (needsSignature(urgent) && !draft.signature) ? 'disabled' : ''}>${
+  esc(t('提交检查单', 'Submit the check'))}</button>
     <span id="submit-msg" class="error"></span></div></section>`;
   pad = null;
   if (needsSignature(urgent)) {
