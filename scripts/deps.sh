@@ -26,7 +26,8 @@ if [ "${1:-}" = "--bench" ]; then
   python3 -c "import PIL" || { echo "pillow could not be installed" >&2; exit 1; }
 fi
 if [ "${1:-}" = "--test" ]; then
-  python3 -c "import selenium, pytest, PIL" 2>/dev/null || python3 -m pip install -q selenium pytest pillow 2>&1 | grep -v "WARNING: Running pip as" || true
-  python3 -c "import selenium, pytest, PIL" || { echo "selenium/pytest/pillow could not be installed" >&2; exit 1; }
+  python3 -c "import selenium, pytest, PIL, cryptography" 2>/dev/null \
+    || python3 -m pip install -q selenium pytest pillow cryptography 2>&1 | grep -v "WARNING: Running pip as" || true
+  python3 -c "import selenium, pytest, PIL, cryptography" || { echo "selenium/pytest/pillow/cryptography could not be installed" >&2; exit 1; }
 fi
 command -v swift >/dev/null || { echo "swift is not on PATH: install the Swift 6 toolchain (swift.org) first" >&2; exit 1; }

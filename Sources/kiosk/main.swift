@@ -227,11 +227,21 @@ struct Export: AsyncParsableCommand {
 
     @Option(help: dataHelp) var data: String?
     @Option(help: "The ZIP file to write.") var out: String
+    @Option(name: .customLong("for"), help: "hq: the signed pack for the manufacturer (eventkiosk-pack/2) instead of the evidence pack.")
+    var audience: String?
 
     func run() async throws {
+        if let audience, audience != "hq" {
+            FileHandle.standardError.write(Data("--for takes hq (the manufacturer's pack), not \(audience)\n".utf8)); throw ExitCode(2)
+        }
+        let key = SeedVault.folder(in: dataFolder(data)).appendingPathComponent("kiosk.key").path
+        if audience == "hq" && !FileManager.default.fileExists(atPath: key) {
+            FileHandle.standardError.write(Data("没有本机签名密钥 / No kiosk key at \(key): start the kiosk once first\n".utf8))
+            throw ExitCode(1)
+        }
         do {
             let db = try AppDatabase.openReadOnly(directory: dataFolder(data))
-            let zip = try await EvidencePack.build(db: db)
+            let zip = audience == "hq" ? try await HQPack.build(db: db) : try await EvidencePack.build(db: db)
             try zip.write(to: URL(fileURLWithPath: out), options: .atomic)
             print("OK: \(out) (\(zip.count / 1024) kB)")
         } catch {

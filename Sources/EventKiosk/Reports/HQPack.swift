@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// The pack for the manufacturer (`eventkiosk-pack/2`, CONTRACT "Signed records"): the audit log and the rows the
+/// manufacturer pays on, all read in one transaction so every row has its log entry and every entry its row; its rows
+/// are versioned export rows (fixed columns, whatever the tables become); a signed manifest with every checkpoint.
+/// A customer's full name and phone only where they consented to the manufacturer's call; otherwise masked.
+public enum HQPack {
+    /// The export rows' version: a column added or changed means a new number.
+    static let rowVersion = "1"
+
+    struct Snapshot: Sendable {
+        var audit: [AuditRow] = []
+        var checkpoints: [String] = []
+        var inspections: [InspectionView] = []
+        var followUps: [[String]] = []
+        var checkins: [[String]] = []
+        var closed = false
+    }
+
+    public static func build(db: AppDatabase, now: Date? = nil) async throws -> Data {
+        let now = now ?? db.now()
+        guard let event = try await db.event() else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
+        let snap = try await db.read { db in
+            var s = Snapshot()
+            s.audit = try Row.fetchAll(db, sql: "SELECT seq, entry, prev_hash, hash FROM audit ORDER BY seq")
+                .map { AuditRow(seq: $0["seq"], entry: $0["entry"], prevHash: $0["prev_hash"], hash: $0["hash"]) }
+            s.checkpoints = try CheckpointRecord.order(CheckpointRecord.Columns.id).fetchAll(db).map(\.note)
+            s.inspections = try Row.fetchAll(db, sql: "SELECT \(AppDatabase.inspectionColumns) FROM inspection ORDER BY id")
+                .map(InspectionView.init(row:))
+            s.followUps = try Row.fetchAll(db, sql: "SELECT * FROM followup ORDER BY id").map { r in
+                [rowVersion, text(r["id"]), text(r["inspection_id"]), stamp(r["due"]), text(r["attempts"]), r["outcome"] ?? "",
+                 stamp(r["last_attempt_at"]), stamp(r["sms_sent_at"])]
+            }
+            s.checkins = try Row.fetchAll(db, sql: "SELECT id, invitee_id, door, party_size, at, walk_in FROM checkin ORDER BY id").map { r in
+                [rowVersion, text(r["id"]), text(r["invitee_id"]), r["door"] ?? "", text(r["party_size"]), stamp(r["at"]),
+                 (r["walk_in"] as Bool? ?? false) ? "1" : "0"]
+            }
+            s.closed = try AppDatabase.setting(db, AppDatabase.closedKey) != nil
+            return s
+        }
+        var files: [String: Data] = [:]
+        files["audit.jsonl"] = Data(snap.audit.map { try! String(decoding: JSON.encoder.encode($0), as: UTF8.self) + "\n" }.joined().utf8)
+        files["inspections.csv"] = inspectionsCSV(snap.inspections)
+        files["inspection_items.csv"] = itemsCSV(snap.inspections)
+        files["followups.csv"] = CSVWriter.document(
+            header: ["row_version", "followup_id", "inspection_id", "due", "attempts", "outcome", "last_attempt_at", "sms_sent_at"],
+            rows: snap.followUps)
+        files["checkins.csv"] = CSVWriter.document(
+            header: ["row_version", "checkin_id", "invitee_id", "door", "party_size", "at", "walk_in"],
+            rows: snap.checkins)
+        // Draws and the wheel are their own public records, read after the snapshot (they only grow at the MC's hand).
+        files["draws.json"] = try JSON.encoder.encode(try await db.draws())
+        files["wheel.json"] = try JSON.encoder.encode(try await db.wheelRecord())
+
+        let identity = db.identity
+        let manifest = PackManifest(
+            kioskId: identity.kioskID, publicKey: identity.publicKey, dealerCode: nil,
+            event: .init(name: event.name, date: event.date, venue: event.venue, dealer: event.dealer),
+            createdAt: AppDatabase.stamp(now), closed: snap.closed,
+            audit: .init(count: snap.audit.last?.seq ?? 0, head: snap.audit.last?.hash ?? AuditChain.genesis),
+            files: files, checkpoints: snap.checkpoints)
+        let manifestData = try manifest.canonical()
+        let statement = PackStatement(origin: identity.origin, manifestSha256: sha256Hex(manifestData), time: AppDatabase.stamp(now))
+        var zip = ZipWriter(date: now)
+        zip.add("manifest.json", manifestData)
+        zip.add("manifest.sig", Data(try identity.sign(statement.text).utf8))
+        for name in files.keys.sorted() { zip.add(name, files[name]!) }
+        return zip.finish()
+    }
+
+    static func inspectionsCSV(_ list: [InspectionView]) -> Data {
+        let header = [
+            "row_version", "inspection_id", "client_id", "at", "technician", "plate", "vin", "model", "mileage_km", "customer_name",
+            "customer_phone", "consent_hq_call", "gift", "sticker", "advise", "urgent", "signed", "content_sha256",
+        ]
+        let flag = { (b: Bool) in b ? "1" : "0" }
+        return CSVWriter.document(
+            header: header,
+            rows: list.map { i in
+                // Full name and phone only for a customer who consented to the manufacturer's call (PIPL art. 23).
+                let name = i.customerName.map { i.consentHqCall ? $0 : NameMask.mask($0) } ?? ""
+                let phone = i.customerPhone.map { i.consentHqCall ? $0 : PhoneNumber.mask($0) } ?? ""
+                return [
+                    rowVersion, String(i.id), i.clientId, AppDatabase.stamp(i.at), i.technician, i.plate ?? "", i.vin ?? "", i.model ?? "",
+                    i.mileageKm.map(String.init) ?? "", name, phone, flag(i.consentHqCall), flag(i.gift), flag(i.sticker),
+                    String(i.yellowCount), String(i.redCount), flag(i.signed), i.contentSha256 ?? "",
+                ]
+            })
+    }
+
+    static func itemsCSV(_ list: [InspectionView]) -> Data {
+        CSVWriter.document(
+            header: ["row_version", "inspection_id", "no", "item_id", "name", "status", "advice", "decision", "parts_yuan", "labour_yuan"],
+            rows: list.flatMap { i in
+                i.items.map { it in
+                    [rowVersion, String(i.id), String(it.no), it.id, it.name, it.status.rawValue, it.advice ?? "", it.decision?.rawValue ?? "",
+                     it.partsYuan.map(String.init) ?? "", it.labourYuan.map(String.init) ?? ""]
+                }
+            })
+    }
+
+    static func text(_ v: DatabaseValue?) -> String {
+        switch v?.storage {
+        case .int64(let i)?: String(i)
+        case .string(let s)?: s
+        case .double(let d)?: String(d)
+        default: ""
+        }
+    }
+
+    static func stamp(_ d: Date?) -> String { d.map(AppDatabase.stamp) ?? "" }
+}
