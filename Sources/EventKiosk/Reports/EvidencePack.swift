@@ -41,8 +41,7 @@ public enum EvidencePack {
         for (name, data) in tables { zip.add(name, data) }
 
         let audit = try await db.auditRows()
-        let auditLines = try audit.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) }.joined(separator: "\n")
-        zip.add("audit.jsonl", Data((auditLines + (audit.isEmpty ? "" : "\n")).utf8))
+        zip.add("audit.jsonl", try jsonLines(audit))
         let draws = try await db.draws()
         zip.add("draws.json", try JSON.encoder.encode(draws))
         let wheel = try await db.wheelRecord()
@@ -69,6 +68,22 @@ public enum EvidencePack {
         return zip.finish()
     }
 
+    /// The audit log as JSON lines, one entry per line, each line ending in `\n`.
+    static func jsonLines(_ rows: [AuditRow]) throws -> Data {
+        Data(try rows.map { String(decoding: try JSON.encoder.encode($0), as: UTF8.self) + "\n" }.joined().utf8)
+    }
+
+    /// A stored value as a CSV cell: numbers and text as they are, NULL empty, blobs (signatures, photos) as their size.
+    static func cell(_ value: DatabaseValue?) -> String {
+        switch value?.storage {
+        case nil, .null?: ""
+        case .int64(let i)?: String(i)
+        case .double(let d)?: String(d)
+        case .string(let s)?: s
+        case .blob(let b)?: "<\(b.count) bytes>"
+        }
+    }
+
     /// One table as CSV, every column, in row order; blobs (signatures, photos, seeds) as their size.
     static func csv(_ db: Database, table: String) throws -> Data {
         let columns = try db.columns(in: table).map(\.name)
@@ -77,19 +92,7 @@ public enum EvidencePack {
         let hideSeed = table == "setting" && !closed
         let rows = try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" ORDER BY rowid").map { row -> [String] in
             if hideSeed, row["key"] == AppDatabase.wheelSeedKey { return ["wheel_seed", "(secret until the event is closed)"] }
-            return columns.map { c -> String in
-                switch row[c] as DatabaseValue? {
-                case nil: return ""
-                case let v?:
-                    switch v.storage {
-                    case .null: return ""
-                    case .int64(let i): return String(i)
-                    case .double(let d): return String(d)
-                    case .string(let s): return s
-                    case .blob(let b): return "<\(b.count) bytes>"
-                    }
-                }
-            }
+            return columns.map { c in cell(row[c]) }
         }
         return CSVWriter.document(header: columns, rows: rows)
     }

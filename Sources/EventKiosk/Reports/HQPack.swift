@@ -22,6 +22,7 @@ public enum HQPack {
         let now = now ?? db.now()
         guard let event = try await db.event() else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
         let snap = try await db.read { db in
+            let cell = EvidencePack.cell
             var s = Snapshot()
             s.audit = try Row.fetchAll(db, sql: "SELECT seq, entry, prev_hash, hash FROM audit ORDER BY seq")
                 .map { AuditRow(seq: $0["seq"], entry: $0["entry"], prevHash: $0["prev_hash"], hash: $0["hash"]) }
@@ -29,18 +30,18 @@ public enum HQPack {
             s.inspections = try Row.fetchAll(db, sql: "SELECT \(AppDatabase.inspectionColumns) FROM inspection ORDER BY id")
                 .map(InspectionView.init(row:))
             s.followUps = try Row.fetchAll(db, sql: "SELECT * FROM followup ORDER BY id").map { r in
-                [rowVersion, text(r["id"]), text(r["inspection_id"]), stamp(r["due"]), text(r["attempts"]), r["outcome"] ?? "",
+                [rowVersion, cell(r["id"]), cell(r["inspection_id"]), stamp(r["due"]), cell(r["attempts"]), r["outcome"] ?? "",
                  stamp(r["last_attempt_at"]), stamp(r["sms_sent_at"])]
             }
             s.checkins = try Row.fetchAll(db, sql: "SELECT id, invitee_id, door, party_size, at, walk_in FROM checkin ORDER BY id").map { r in
-                [rowVersion, text(r["id"]), text(r["invitee_id"]), r["door"] ?? "", text(r["party_size"]), stamp(r["at"]),
+                [rowVersion, cell(r["id"]), cell(r["invitee_id"]), r["door"] ?? "", cell(r["party_size"]), stamp(r["at"]),
                  (r["walk_in"] as Bool? ?? false) ? "1" : "0"]
             }
             s.closed = try AppDatabase.setting(db, AppDatabase.closedKey) != nil
             return s
         }
         var files: [String: Data] = [:]
-        files["audit.jsonl"] = Data(snap.audit.map { try! String(decoding: JSON.encoder.encode($0), as: UTF8.self) + "\n" }.joined().utf8)
+        files["audit.jsonl"] = try EvidencePack.jsonLines(snap.audit)
         files["inspections.csv"] = inspectionsCSV(snap.inspections)
         files["inspection_items.csv"] = itemsCSV(snap.inspections)
         files["followups.csv"] = CSVWriter.document(
@@ -98,15 +99,6 @@ public enum HQPack {
                      it.partsYuan.map(String.init) ?? "", it.labourYuan.map(String.init) ?? ""]
                 }
             })
-    }
-
-    static func text(_ v: DatabaseValue?) -> String {
-        switch v?.storage {
-        case .int64(let i)?: String(i)
-        case .string(let s)?: s
-        case .double(let d)?: String(d)
-        default: ""
-        }
     }
 
     static func stamp(_ d: Date?) -> String { d.map(AppDatabase.stamp) ?? "" }
