@@ -2,7 +2,10 @@
 PORT ?= 8080
 DATA ?= kiosk-data
 
-.PHONY: run build release test test-swift test-browser test-package package deps deps-test deps-bench deps-package clean bench
+HQ_PORT ?= 8090
+HQ_DATA ?= hq-data
+
+.PHONY: hq hq-stop run build release test test-swift test-browser test-package package deps deps-test deps-bench deps-package clean bench
 
 deps:
 	@scripts/deps.sh
@@ -28,12 +31,23 @@ run: release
 	@echo "The admin PIN is printed below on the first start; set KIOSK_ADMIN_PIN to choose it."
 	.build/release/kiosk serve --port $(PORT) --data $(DATA)
 
+## The manufacturer's service on a local PostgreSQL cluster in $(HQ_DATA)/ (made the first time; Unix socket only).
+hq: build
+	@scripts/pg.sh start $(HQ_DATA) 5433
+	@scripts/pg.sh createdb $(HQ_DATA) 5433 kiosk_hq
+	@echo "kiosk-hq on http://localhost:$(HQ_PORT)/ (PostgreSQL in $(HQ_DATA)/; make hq-stop stops it). Ctrl-C stops the service."
+	.build/debug/kiosk-hq serve --port $(HQ_PORT) --postgres "postgres:///kiosk_hq?host=$(CURDIR)/$(HQ_DATA)&port=5433"
+
+hq-stop:
+	scripts/pg.sh stop $(HQ_DATA)
+
 ## Unit and HTTP tests (Swift), then the browser tests (headless Chromium).
 test: deps-test test-swift test-browser
 
+## kiosk-hq's tests run against a throwaway PostgreSQL that scripts/pg.sh starts around them and removes afterwards.
 test-swift:
 	swift build --build-tests
-	swift test --skip-build
+	scripts/pg.sh around -- swift test --skip-build
 
 test-browser:
 	swift build --product kiosk

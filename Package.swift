@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "kiosk", targets: ["kiosk"]),
         .library(name: "EventKiosk", targets: ["EventKiosk"]),
         .library(name: "KioskFormats", targets: ["KioskFormats"]),
+        .executable(name: "kiosk-hq", targets: ["kiosk-hq"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -21,20 +22,46 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CKioskZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // QR decoding on the laptop: ZXing-C++ (libzxing-dev) behind a small C function; stb_image (libstb-dev) reads JPEG/PNG.
         .target(name: "CQRDecode", linkerSettings: [.linkedLibrary("ZXing")]),
         // What the kiosk and the manufacturer's service share (issue 25): Foundation and swift-crypto only.
-        .target(name: "KioskFormats", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "KioskFormats",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        // The manufacturer's service (issue 26): the shared formats, Hummingbird and PostgreSQL; never the kiosk's target.
+        .target(
+            name: "KioskHQ",
+            dependencies: [
+                "KioskFormats",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Migrations")]
+        ),
+        .executableTarget(
+            name: "kiosk-hq",
+            dependencies: [
+                "KioskHQ",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "EventKiosk",
             dependencies: [
                 "KioskFormats",
                 "CQRencode",
-                "CZlib",
+                "CKioskZlib",
                 "CQRDecode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -60,6 +87,19 @@ let package = Package(
             ]
         ),
         .testTarget(name: "KioskFormatsTests", dependencies: ["KioskFormats", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "KioskHQTests",
+            dependencies: [
+                "KioskHQ",
+                "KioskFormats",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(
             name: "EventKioskTests",
             dependencies: [

@@ -53,6 +53,13 @@ public struct PackManifest: Codable, Equatable, Sendable {
         return data
     }
 
+    /// `manifest.json` (canonical) and `manifest.sig`: the pack note `signer` signs over it, dated `time`.
+    public func seal(time: String, signer: NoteSigner) throws -> (manifest: Data, signature: Data) {
+        let data = try canonical()
+        let statement = PackStatement(origin: signer.key.name, manifestSha256: sha256Hex(data), time: time)
+        return (data, Data(try SignedNote.sign(statement.text, with: signer).utf8))
+    }
+
     /// Every file of `files` against its hash in the manifest: each one missing, extra or changed is named.
     public func fileProblems(_ files: [String: Data]) -> [String] {
         var problems: [String] = []

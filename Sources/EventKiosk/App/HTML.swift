@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import KioskFormats
 
 /// Server-rendered pages (printables) are plain strings; every interpolated value goes through `escape`.
 enum HTML {
@@ -26,22 +27,8 @@ enum HTML {
     }
 }
 
-/// CSV for Excel in China: UTF-8 with a BOM so Excel picks the right encoding, CRLF line ends.
-enum CSVWriter {
-    static func field(_ s: String) -> String {
-        // A leading =, +, - or @ would run as a formula in Excel.
-        var v = s
-        if let first = v.first, "=+-@".contains(first) { v = "'" + v }
-        return v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            ? "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : v
-    }
-
-    static func document(header: [String], rows: [[String]]) -> Data {
-        var text = "\u{FEFF}" + header.map(field).joined(separator: ",") + "\r\n"
-        for row in rows { text += row.map(field).joined(separator: ",") + "\r\n" }
-        return Data(text.utf8)
-    }
-
+/// CSV downloads: the one writer (KioskFormats `CSVWriter`) served as an attachment.
+extension CSVWriter {
     static func response(_ data: Data, filename: String) -> Response {
         Response(
             status: .ok,

@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import Hummingbird
 
 /// Before the day: calls and their outcomes, the campaign board, where consultants work, and the reminder rounds.

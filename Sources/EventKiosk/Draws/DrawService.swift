@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import GRDB
 
 /// A grand draw's public record: everything `kiosk verify-draw` needs (fields not yet known are null).

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KioskFormats
 import GRDB
 
 /// Keeps the wheel's and the draws' seeds unreadable until they are revealed. A seed known in advance lets its holder

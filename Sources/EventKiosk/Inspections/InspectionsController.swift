@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import Hummingbird
 
 /// The workshop's 21-item check: template, submission (idempotent by `client_id`), list, photos, summary table,

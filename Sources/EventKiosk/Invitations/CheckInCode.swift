@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 
 /// An invitee's check-in code: 20 Crockford base-32 symbols = 100 bits from the OS CSPRNG.
 /// Upper-case letters and digits only, so a handheld scanner types it the same under any keyboard layout,

@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import Hummingbird
 
 /// The invitee list: import, search, QR codes, the SMS export.

@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 
 /// One invitee row as read from a DMS/Excel export, before it is stored.
 public struct InviteeDraft: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import Hummingbird
 
 /// Orders, voids, the live tally and the end-of-event rebate statement.

@@ -1,4 +1,4 @@
-import CZlib
+import CKioskZlib
 import Foundation
 
 /// The smallest PNG writer that a QR code needs: 1-bit greyscale, zlib through the system library.

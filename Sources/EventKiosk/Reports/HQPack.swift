@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import GRDB
 
 /// The pack for the manufacturer (`eventkiosk-pack/2`, CONTRACT "Signed records"): the audit log and the rows the
@@ -61,11 +62,10 @@ public enum HQPack {
             createdAt: AppDatabase.stamp(now), closed: snap.closed,
             audit: .init(count: snap.audit.last?.seq ?? 0, head: snap.audit.last?.hash ?? AuditChain.genesis),
             files: files, checkpoints: snap.checkpoints)
-        let manifestData = try manifest.canonical()
-        let statement = PackStatement(origin: identity.origin, manifestSha256: sha256Hex(manifestData), time: AppDatabase.stamp(now))
+        let (manifestData, signature) = try manifest.seal(time: AppDatabase.stamp(now), signer: identity.signer)
         var zip = ZipWriter(date: now)
         zip.add("manifest.json", manifestData)
-        zip.add("manifest.sig", Data(try identity.sign(statement.text).utf8))
+        zip.add("manifest.sig", signature)
         for name in files.keys.sorted() { zip.add(name, files[name]!) }
         return zip.finish()
     }

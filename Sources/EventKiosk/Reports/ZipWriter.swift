@@ -1,4 +1,4 @@
-import CZlib
+import CKioskZlib
 import Foundation
 
 /// The smallest ZIP writer an evidence pack needs: stored (uncompressed) entries with UTF-8 names and CRC-32

@@ -1,9 +1,8 @@
-import Crypto
 import Foundation
+import KioskFormats
 import NIOPosix
-import _CryptoExtras
 
-/// Slow salted PIN hashing (PBKDF2-HMAC-SHA256) and random tokens from the OS CSPRNG.
+/// PINs through the shared slow salted hash (KioskFormats `SlowHash`, PBKDF2-HMAC-SHA256).
 enum PinHasher {
     /// 4-digit PINs are a small space whatever the hash; the rounds slow an offline guess, the login throttle a live one.
     static let rounds = 60_000
@@ -16,20 +15,11 @@ enum PinHasher {
         return pool
     }()
 
-    static func hash(pin: String, salt: Data) -> Data {
-        let key = try! KDF.Insecure.PBKDF2.deriveKey(
-            from: Data(pin.utf8), salt: salt, using: .sha256, outputByteCount: 32, unsafeUncheckedRounds: rounds)
-        return key.withUnsafeBytes { Data($0) }
-    }
+    static func hash(pin: String, salt: Data) -> Data { SlowHash.hash(pin, salt: salt, rounds: rounds) }
 
     static func newSalt() -> Data { randomBytes(16) }
 
-    static func verify(pin: String, hash: Data, salt: Data) -> Bool {
-        let candidate = self.hash(pin: pin, salt: salt)
-        // Constant-time compare.
-        guard candidate.count == hash.count else { return false }
-        return zip(candidate, hash).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
-    }
+    static func verify(pin: String, hash: Data, salt: Data) -> Bool { SlowHash.verify(pin, hash: hash, salt: salt, rounds: rounds) }
 
     /// A PIN staff can type on a number pad: 4 to 12 digits (PINs set before the length rule keep working).
     static func isWellFormed(_ pin: String) -> Bool {
@@ -43,10 +33,4 @@ enum PinHasher {
     static func isAcceptedAsNew(_ pin: String, for role: Role) -> Bool {
         isWellFormed(pin) && pin.count >= minimumLength(for: role)
     }
-}
-
-/// Bytes from the OS CSPRNG (SystemRandomNumberGenerator reads getrandom(2) on Linux).
-func randomBytes(_ count: Int) -> Data {
-    var rng = SystemRandomNumberGenerator()
-    return Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &rng) })
 }

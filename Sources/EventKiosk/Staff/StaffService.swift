@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import GRDB
 import NIOPosix
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import Hummingbird
 
 /// The guest survey: public questions and answers (rate-limited), the complaint list, results and export.

@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import Testing
 
 @testable import EventKiosk
