@@ -36,7 +36,8 @@ hq: build
 	@scripts/pg.sh start $(HQ_DATA) 5433
 	@scripts/pg.sh createdb $(HQ_DATA) 5433 kiosk_hq
 	@echo "kiosk-hq on http://localhost:$(HQ_PORT)/ (PostgreSQL in $(HQ_DATA)/; make hq-stop stops it). Ctrl-C stops the service."
-	.build/debug/kiosk-hq serve --port $(HQ_PORT) --postgres "postgres:///kiosk_hq?host=$(CURDIR)/$(HQ_DATA)&port=5433"
+	HQ_ADMIN_PASSWORD=$${HQ_ADMIN_PASSWORD:-demo-password} .build/debug/kiosk-hq serve --demo --port $(HQ_PORT) \
+	  --postgres "postgres:///kiosk_hq?host=$(CURDIR)/$(HQ_DATA)&port=5433"
 
 hq-stop:
 	scripts/pg.sh stop $(HQ_DATA)

@@ -66,7 +66,7 @@ public struct PackContents: Sendable {
     public let followUps: [ExportFollowUp]
 
     /// The pack's files (name → bytes) checked against `key`: the contents, or `PackRefusal` with every problem found.
-    public static func open(_ files: [String: Data], key: NoteKey) throws(PackRefusal) -> PackContents {
+    public static func open(_ files: [String: Data], key: NoteKey) throws -> PackContents {
         var problems: [PackProblem] = []
         guard let manifestData = files["manifest.json"], let sigData = files["manifest.sig"] else {
             throw PackRefusal([PackProblem("files", "manifest.json or manifest.sig is missing")])

@@ -18,7 +18,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8090
     @Option(help: "postgres://USER@HOST:PORT/DB or postgres:///DB?host=/socket/dir") var postgres: String
     @Option(help: "The campaign file.") var campaign = "Assets/hq-campaign.json"
-    @Option(help: "The HQ pages.") var pages = "Kiosk/hq"
+    @Option(help: "The pages folder (the HQ pages are its hq/).") var pages = "Kiosk"
+    @Flag(help: "Fill an empty database with the demo campaign.") var demo = false
     @Option(help: "Seconds a call may be held without an answer before it goes back to the queue.") var callHold = 600
 
     func run() async throws {
@@ -34,6 +35,7 @@ struct Serve: AsyncParsableCommand {
         config.port = port
         config.pagesDir = URL(fileURLWithPath: pages)
         config.callHoldSeconds = callHold
+        config.demo = demo
         config.adminPassword = ProcessInfo.processInfo.environment["HQ_ADMIN_PASSWORD"]
         let app = try buildHQApplication(config, logger: logger)
         try await app.runService()

@@ -11,12 +11,12 @@ struct IntakeHTTPTests {
     static let day = "2026-12-02"
     static let inTime: @Sendable () -> Date = { shanghai("2026-12-05") }
 
-    static func kioskWithDay() -> FakeKiosk {
-        var k = FakeKiosk(eventDate: day)
-        k.log("event_loaded", ["name": "车主回娘家"])
-        k.inspect(at: shanghai(day, hour: 9), urgent: [3], advise: [5], declined: [3], repaired: [5: (680, 120)])
-        k.inspect(at: shanghai(day, hour: 11), consent: false, advise: [5, 7])
-        k.log("followup_call", ["inspection_id": 1, "outcome": "reached"])
+    static func kioskWithDay() throws -> SyntheticKiosk {
+        var k = SyntheticKiosk(eventDate: day)
+        try k.log("event_loaded", ["name": "车主回娘家"])
+        try k.inspect(at: shanghai(day, hour: 9), urgent: [3], advise: [5], declined: [3], repaired: [5: (680, 120)])
+        try k.inspect(at: shanghai(day, hour: 11), consent: false, advise: [5, 7])
+        try k.log("followup_call", ["inspection_id": 1, "outcome": "reached"])
         return k
     }
 
@@ -26,7 +26,7 @@ struct IntakeHTTPTests {
             let d = try await client.call(.post, "/api/dealers", token: admin, body: client.json(["code": "XZ01", "name": "徐州店", "region": "华东"]))
             #expect(d.status == .created)
             let code = try #require(d.json["enroll_code"] as? String)
-            let kiosk = FakeKiosk(eventDate: Self.day), other = FakeKiosk(eventDate: Self.day)
+            let kiosk = SyntheticKiosk(eventDate: Self.day), other = SyntheticKiosk(eventDate: Self.day)
             let unknown = try await client.call(
                 .post, "/api/enroll", body: client.json(["enroll_code": "AAAA-BBBB-CCCC", "public_key": kiosk.publicKey.base64EncodedString()]))
             #expect(unknown.status == .notFound)
@@ -51,9 +51,9 @@ struct IntakeHTTPTests {
     @Test func aGoodPackIsStoredOnceAndAReplayIsHeld() async throws {
         try await HQTestApp.run(edit: { $0.now = Self.inTime }) { client, _ in
             let admin = try await client.admin()
-            let kiosk = Self.kioskWithDay()
+            let kiosk = try Self.kioskWithDay()
             try await client.enrolDealer(admin, code: "XZ01", kiosk: kiosk)
-            let zip = kiosk.pack(checkpoints: [kiosk.checkpoint(2)])
+            let zip = try kiosk.pack(checkpoints: [try kiosk.checkpoint(2)])
             let first = try await client.postPack(zip)
             #expect(first.status == .created, "\(first.text)")
             #expect(first.json["dealer_code"] as? String == "XZ01")
@@ -65,7 +65,7 @@ struct IntakeHTTPTests {
             let page = try await client.call(.get, "/api/dealers/XZ01", token: admin)
             #expect((page.json["packs"] as? [Any])?.count == 1)
             // The checkpoint the pack carried is held: the same one posted again is 200.
-            let cp = try await client.postCheckpoint(kiosk.checkpoint(2))
+            let cp = try await client.postCheckpoint(try kiosk.checkpoint(2))
             #expect(cp.status == .ok, "\(cp.text)")
         }
     }
@@ -73,21 +73,21 @@ struct IntakeHTTPTests {
     @Test func eachTamperingIsRefusedByNameAndNothingIsStored() async throws {
         try await HQTestApp.run(edit: { $0.now = Self.inTime }) { client, _ in
             let admin = try await client.admin()
-            let kiosk = Self.kioskWithDay()
+            let kiosk = try Self.kioskWithDay()
             try await client.enrolDealer(admin, code: "XZ01", kiosk: kiosk)
 
-            var changed = kiosk.packFiles()
+            var changed = try kiosk.packFiles()
             changed["inspections.csv"] = Data(
                 String(decoding: changed["inspections.csv"]!, as: UTF8.self).replacingOccurrences(of: "朗逸", with: "帕萨特").utf8)
-            let tampered = try await client.postPack(FakeKiosk.zip(changed))
+            let tampered = try await client.postPack(try SyntheticKiosk.zip(changed))
             #expect(tampered.status == .unprocessableContent)
             #expect(tampered.json["error"] as? String == "pack_rejected")
             let checks = (tampered.json["problems"] as? [[String: Any]] ?? []).compactMap { $0["check"] as? String }
             #expect(checks.contains("files"), "\(tampered.text)")
 
             // Signed by another key under the same name: the signature does not verify.
-            var forged = kiosk.packFiles()
-            let impostor = FakeKiosk(eventDate: Self.day)
+            var forged = try kiosk.packFiles()
+            let impostor = SyntheticKiosk(eventDate: Self.day)
             let sha = sha256Hex(forged["manifest.json"]!)
             let text = PackStatement(origin: kiosk.signer.key.name, manifestSha256: sha, time: Stamp.text(Date())).text
             let sig = try SignedNote.sign(text, with: NoteSigner(name: kiosk.signer.key.name, privateKey: impostor.signer.privateKey))
@@ -96,24 +96,24 @@ struct IntakeHTTPTests {
             let blob = try #require(Data(base64Encoded: String(line.split(separator: " ")[2])))
             let relabelled = (kiosk.signer.key.keyID + blob.dropFirst(4)).base64EncodedString()
             forged["manifest.sig"] = Data((text + "\n— \(kiosk.signer.key.name) \(relabelled)\n").utf8)
-            let badSig = try await client.postPack(FakeKiosk.zip(forged))
+            let badSig = try await client.postPack(try SyntheticKiosk.zip(forged))
             #expect(badSig.status == .unprocessableContent)
             #expect((badSig.json["problems"] as? [[String: Any]] ?? []).contains { $0["check"] as? String == "signature" }, "\(badSig.text)")
 
             // A rewritten log entry (hashes recomputed, so only the signed head can tell).
             var rewritten = kiosk
             rewritten.audit = []
-            rewritten.log("event_loaded", ["name": "改过的"])
-            for _ in 1..<kiosk.audit.count { rewritten.log("noise", [:]) }
-            let rw = rewritten.packFiles()
-            var mixed = kiosk.packFiles()
+            try rewritten.log("event_loaded", ["name": "改过的"])
+            for _ in 1..<kiosk.audit.count { try rewritten.log("noise", [:]) }
+            let rw = try rewritten.packFiles()
+            var mixed = try kiosk.packFiles()
             mixed["audit.jsonl"] = rw["audit.jsonl"]
-            let chain = try await client.postPack(FakeKiosk.zip(mixed))
+            let chain = try await client.postPack(try SyntheticKiosk.zip(mixed))
             #expect(chain.status == .unprocessableContent)
 
             // An unknown key.
-            let stranger = Self.kioskWithDay()
-            let unknown = try await client.postPack(stranger.pack())
+            let stranger = try Self.kioskWithDay()
+            let unknown = try await client.postPack(try stranger.pack())
             #expect(unknown.status == .unauthorized)
             #expect(unknown.json["error"] as? String == "unknown_key")
 
@@ -130,21 +130,21 @@ struct IntakeHTTPTests {
     @Test func aForkIsRefusedAndKeptWithBothStatements() async throws {
         try await HQTestApp.run(edit: { $0.now = Self.inTime }) { client, _ in
             let admin = try await client.admin()
-            var kiosk = Self.kioskWithDay()
+            var kiosk = try Self.kioskWithDay()
             try await client.enrolDealer(admin, code: "XZ01", kiosk: kiosk)
-            let signed = kiosk.checkpoint()
+            let signed = try kiosk.checkpoint()
             let held = try await client.postCheckpoint(signed)
             #expect(held.status == .created, "\(held.text)")
             // The night before the deadline the dealer rebuilds a "clean" chain with the same key.
             let honest = kiosk.audit
             kiosk.audit = []
-            kiosk.log("event_loaded", ["name": "车主回娘家"])
+            try kiosk.log("event_loaded", ["name": "车主回娘家"])
             for i in kiosk.inspections {
-                kiosk.log("inspection_saved", ["inspection_id": i.id, "content_sha256": FakeKiosk.contentHash(i), "urgent": 0, "advise": 0])
+                try kiosk.log("inspection_saved", ["inspection_id": i.id, "content_sha256": SyntheticKiosk.contentHash(i), "urgent": 0, "advise": 0])
             }
-            kiosk.log("followup_call", ["inspection_id": 1, "outcome": "reached", "rewritten": true])
+            try kiosk.log("followup_call", ["inspection_id": 1, "outcome": "reached", "rewritten": true])
             #expect(kiosk.audit.count == honest.count && kiosk.audit.last?.hash != honest.last?.hash)
-            let fork = try await client.postPack(kiosk.pack())
+            let fork = try await client.postPack(try kiosk.pack())
             #expect(fork.status == .conflict, "\(fork.text)")
             #expect(fork.json["error"] as? String == "fork")
             let forks = try await client.call(.get, "/api/forks", token: admin)
@@ -153,7 +153,7 @@ struct IntakeHTTPTests {
             #expect(list.first?["held_statement"] as? String == signed)
             #expect((list.first?["new_statement"] as? String ?? "").contains("\npack\n"))
             // A second checkpoint that contradicts the first is a fork too.
-            let contradicting = kiosk.checkpoint()
+            let contradicting = try kiosk.checkpoint()
             let cp = try await client.postCheckpoint(contradicting)
             #expect(cp.status == .conflict)
             let page = try await client.call(.get, "/api/dealers/XZ01", token: admin)
@@ -165,13 +165,13 @@ struct IntakeHTTPTests {
     @Test func checkpointsFromUnknownKeysAndWithBadSignaturesAreRefused() async throws {
         try await HQTestApp.run { client, _ in
             let admin = try await client.admin()
-            let kiosk = Self.kioskWithDay()
+            let kiosk = try Self.kioskWithDay()
             try await client.enrolDealer(admin, code: "XZ01", kiosk: kiosk)
-            let stranger = Self.kioskWithDay()
-            let unknown = try await client.postCheckpoint(stranger.checkpoint())
+            let stranger = try Self.kioskWithDay()
+            let unknown = try await client.postCheckpoint(try stranger.checkpoint())
             #expect(unknown.status == .unauthorized)
             #expect(unknown.json["error"] as? String == "unknown_key")
-            let note = kiosk.checkpoint()
+            let note = try kiosk.checkpoint()
             let bad = note.replacingOccurrences(of: "\ncheckpoint\n\(kiosk.audit.count)\n", with: "\ncheckpoint\n1\n")
             let r = try await client.postCheckpoint(bad)
             #expect(r.status == .unprocessableContent)
@@ -186,23 +186,23 @@ struct IntakeHTTPTests {
     @Test func hostileZipsGetAClearRefusal() async throws {
         try await HQTestApp.run(edit: { $0.maxPackBytes = 4 << 20 }) { client, _ in
             let admin = try await client.admin()
-            let kiosk = Self.kioskWithDay()
+            let kiosk = try Self.kioskWithDay()
             try await client.enrolDealer(admin, code: "XZ01", kiosk: kiosk)
-            var files = kiosk.packFiles()
+            var files = try kiosk.packFiles()
             files["../x"] = Data("escape".utf8)
-            let path = try await client.postPack(FakeKiosk.zip(files))
+            let path = try await client.postPack(try SyntheticKiosk.zip(files))
             #expect(path.status == .unprocessableContent)
             #expect(path.json["error"] as? String == "bad_path", "\(path.text)")
 
-            var bomb = kiosk.packFiles()
+            var bomb = try kiosk.packFiles()
             bomb["padding.bin"] = Data(count: 300 << 20)
-            let bombZip = FakeKiosk.zip(bomb)
+            let bombZip = try SyntheticKiosk.zip(bomb)
             #expect(bombZip.count < 4 << 20)
             let b = try await client.postPack(bombZip)
             #expect(b.status == .unprocessableContent)
             #expect(b.json["error"] as? String == "too_large_unpacked", "\(b.text)")
 
-            let whole = kiosk.pack()
+            let whole = try kiosk.pack()
             let cut = try await client.postPack(whole.prefix(whole.count / 2))
             #expect(cut.status == .unprocessableContent)
             #expect(cut.json["error"] as? String == "not_a_zip")

@@ -13,17 +13,17 @@ struct NationalViewsHTTPTests {
     /// Dealer XZ01 (华东, on time): 3 consenting customers, one urgent. Dealer JN01 (华北, late): 2 customers, one not
     /// consenting, its follow-up not done.
     static func load(_ client: any TestClientProtocol, _ admin: String) async throws {
-        var a = FakeKiosk(eventDate: day)
-        a.inspect(at: shanghai(day, hour: 9), name: "王小明", phone: "13900000001", urgent: [3], declined: [3])
-        a.inspect(at: shanghai(day, hour: 10), name: "李红", phone: "13900000002", advise: [5, 7], repaired: [5: (680, 120)])
-        a.inspect(at: shanghai(day, hour: 11), name: "赵刚", phone: "13900000003", advise: [7])
-        var b = FakeKiosk(eventDate: day)
-        b.inspect(at: shanghai(day, hour: 9), name: "孙丽", phone: "13700000001", urgent: [3, 9], followUpDoneAfter: nil)
-        b.inspect(at: shanghai(day, hour: 10), name: "周杰", phone: "13700000002", consent: false, advise: [7], followUpDoneAfter: 9 * 86_400)
+        var a = SyntheticKiosk(eventDate: day)
+        try a.inspect(at: shanghai(day, hour: 9), name: "王小明", phone: "13900000001", urgent: [3], declined: [3])
+        try a.inspect(at: shanghai(day, hour: 10), name: "李红", phone: "13900000002", advise: [5, 7], repaired: [5: (680, 120)])
+        try a.inspect(at: shanghai(day, hour: 11), name: "赵刚", phone: "13900000003", advise: [7])
+        var b = SyntheticKiosk(eventDate: day)
+        try b.inspect(at: shanghai(day, hour: 9), name: "孙丽", phone: "13700000001", urgent: [3, 9], followUpDoneAfter: nil)
+        try b.inspect(at: shanghai(day, hour: 10), name: "周杰", phone: "13700000002", consent: false, advise: [7], followUpDoneAfter: 9 * 86_400)
         try await client.enrolDealer(admin, code: "XZ01", region: "华东", kiosk: a)
         try await client.enrolDealer(admin, code: "JN01", region: "华北", kiosk: b)
-        #expect(try await client.postPack(a.pack()).status == .created)
-        #expect(try await client.postPack(b.pack()).status == .created)
+        #expect(try await client.postPack(try a.pack()).status == .created)
+        #expect(try await client.postPack(try b.pack()).status == .created)
     }
 
     @Test func theWeeksSummaryByDealerAndItemAndItsCSV() async throws {

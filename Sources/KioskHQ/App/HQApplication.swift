@@ -19,6 +19,8 @@ public struct HQConfig: Sendable {
     public var callHoldSeconds = 600
     public var maxPackBytes = 64 << 20
     public var now: @Sendable () -> Date = { Date() }
+    /// Fill an empty database with the demo campaign (`make hq`).
+    public var demo = false
 
     public init(postgres: PostgresClient.Configuration, campaignFile: URL) {
         self.postgres = postgres
@@ -50,6 +52,8 @@ public func buildHQApplication(_ config: HQConfig, logger: Logger) throws -> som
     router.middlewares.add(HQErrorMiddleware(logger: logger))
     HQRoutes.add(to: router, services)
     if let pages = config.pagesDir {
+        router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/hq/"]) }
+        router.middlewares.add(HQPagesOnly())
         router.middlewares.add(FileMiddleware(pages.path, searchForIndexHtml: true, logger: logger))
     }
     var app = Application(router: router, configuration: .init(address: .hostname(config.host, port: config.port)), logger: logger)
@@ -59,8 +63,22 @@ public func buildHQApplication(_ config: HQConfig, logger: Logger) throws -> som
         if let made = try await store.ensureAdmin(password: config.adminPassword) {
             print("kiosk-hq: the first admin is user \"admin\" with password \(made) (shown once; set HQ_ADMIN_PASSWORD to choose it)")
         }
+        if config.demo { try await DemoCampaign.seed(services) }
     }
     return app
+}
+
+/// The HQ pages are `Kiosk/hq/` with the kiosk's language switch; the kiosk's own pages are not served here.
+struct HQPagesOnly<Context: RequestContext>: RouterMiddleware {
+    static var shared: [String] { ["/js/i18n.js", "/favicon.ico"] }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path
+        guard path.hasPrefix("/api/") || path == "/healthz" || path.hasPrefix("/hq/") || path == "/hq" || Self.shared.contains(path) else {
+            throw HQError.notFound("没有这个页面 / No such page: \(path)")
+        }
+        return try await next(request, context)
+    }
 }
 
 /// Anything that is not already an HTTP answer becomes one: a database that cannot be reached is a 503 that says so,

@@ -27,39 +27,46 @@ enum IntakeRoutes {
         }
         on(.post, "/api/packs", .public) { req, _, _ in
             let zip = try await req.bytes(limit: s.config.maxPackBytes)
-            let files = try PackArchive.files(zip)
-            guard let manifestData = files["manifest.json"],
-                let head = try? JSONSerialization.jsonObject(with: manifestData) as? [String: Any], let kioskID = head["kiosk_id"] as? String
-            else {
-                await s.store.refuse(kioskID: nil, what: "pack", problems: [PackProblem("format", "manifest.json is missing or unreadable")])
-                throw HQError(
-                    .unprocessableContent, "pack_rejected", "资料包被拒收 / The pack was refused",
-                    problems: [PackProblem("format", "manifest.json is missing or unreadable")])
-            }
-            guard let kiosk = try await s.store.kiosk(kioskID) else { throw unknownKey }
-            var problems: [PackProblem] = []
-            var contents: PackContents?
-            do { contents = try PackContents.open(files, key: kiosk.noteKey) } catch let e as PackRefusal { problems = e.problems }
-            if let c = contents, let code = c.manifest.dealerCode, code != kiosk.dealerCode {
-                problems.append(PackProblem("dealer", "manifest names dealer \(code); the kiosk is enrolled for \(kiosk.dealerCode)"))
-            }
-            let week = contents.flatMap { Week.of(day: $0.manifest.event.date) }
-            if contents != nil, week == nil { problems.append(PackProblem("format", "event.date is not a day YYYY-MM-DD")) }
-            guard problems.isEmpty, let contents, let week else {
-                await s.store.refuse(kioskID: kiosk.kioskID, what: "pack", problems: problems)
-                throw HQError(
-                    .unprocessableContent, "pack_rejected", "资料包被拒收 / The pack was refused: \(problems.count) check(s) failed",
-                    problems: problems)
-            }
-            let campaign = try await s.campaign()
-            let late = s.config.now() > (Week.deadline(of: week, hour: campaign.deadlineHour) ?? .distantFuture)
-            let note = String(decoding: files["manifest.sig"] ?? Data(), as: UTF8.self)
-            switch try await s.store.takeIn(pack: contents, note: note, kiosk: kiosk, week: week, late: late) {
-            case .stored(let id, let n):
-                return try HQJSON.response(PackAnswer(packId: id, dealerCode: kiosk.dealerCode, inspections: n, late: late), status: .created)
-            case .held(let id, let n): return try HQJSON.response(PackAnswer(packId: id, dealerCode: kiosk.dealerCode, inspections: n, late: nil))
-            case .fork(_, let message): throw fork(message)
-            }
+            let (answer, status) = try await takeIn(zip: zip, s)
+            return try HQJSON.response(answer, status: status)
+        }
+    }
+
+    /// One pack's intake, as `POST /api/packs` and the demo do it: unzipped under limits, verified against the enrolled
+    /// key and what is held, stored whole or refused with only the refusal kept.
+    static func takeIn(zip: Data, _ s: HQServices, at now: Date? = nil) async throws -> (PackAnswer, HTTPResponse.Status) {
+        let now = now ?? s.config.now()
+        let files = try PackArchive.files(zip)
+        guard let manifestData = files["manifest.json"],
+            let head = try? JSONSerialization.jsonObject(with: manifestData) as? [String: Any], let kioskID = head["kiosk_id"] as? String
+        else {
+            let problem = PackProblem("format", "manifest.json is missing or unreadable")
+            await s.store.refuse(kioskID: nil, what: "pack", problems: [problem])
+            throw HQError(.unprocessableContent, "pack_rejected", "资料包被拒收 / The pack was refused", problems: [problem])
+        }
+        guard let kiosk = try await s.store.kiosk(kioskID) else { throw unknownKey }
+        var problems: [PackProblem] = []
+        var contents: PackContents?
+        do { contents = try PackContents.open(files, key: kiosk.noteKey) } catch {
+            problems = (error as? PackRefusal)?.problems ?? [PackProblem("format", "\(error)")]
+        }
+        if let c = contents, let code = c.manifest.dealerCode, code != kiosk.dealerCode {
+            problems.append(PackProblem("dealer", "manifest names dealer \(code); the kiosk is enrolled for \(kiosk.dealerCode)"))
+        }
+        let week = contents.flatMap { Week.of(day: $0.manifest.event.date) }
+        if contents != nil, week == nil { problems.append(PackProblem("format", "event.date is not a day YYYY-MM-DD")) }
+        guard problems.isEmpty, let contents, let week else {
+            await s.store.refuse(kioskID: kiosk.kioskID, what: "pack", problems: problems)
+            throw HQError(
+                .unprocessableContent, "pack_rejected", "资料包被拒收 / The pack was refused: \(problems.count) check(s) failed", problems: problems)
+        }
+        let campaign = try await s.campaign()
+        let late = now > (Week.deadline(of: week, hour: campaign.deadlineHour) ?? .distantFuture)
+        let note = String(decoding: files["manifest.sig"] ?? Data(), as: UTF8.self)
+        switch try await s.store.takeIn(pack: contents, note: note, kiosk: kiosk, week: week, late: late, at: now) {
+        case .stored(let id, let n): return (PackAnswer(packId: id, dealerCode: kiosk.dealerCode, inspections: n, late: late), .created)
+        case .held(let id, let n): return (PackAnswer(packId: id, dealerCode: kiosk.dealerCode, inspections: n, late: nil), .ok)
+        case .fork(_, let message): throw fork(message)
         }
     }
 

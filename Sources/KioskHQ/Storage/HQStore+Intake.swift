@@ -75,7 +75,11 @@ extension HQStore {
 
     /// A verified pack: stored whole in one transaction (the pack, its chain, its inspections, items and call tasks, and
     /// the week's aggregates), already held, or a fork. Two processes storing the same pack at once store it once.
-    public func takeIn(pack: PackContents, note: String, kiosk: EnrolledKiosk, week: String, late: Bool) async throws -> IntakeOutcome {
+    public func takeIn(
+        pack: PackContents, note: String, kiosk: EnrolledKiosk, week: String, late: Bool, at receivedAt: Date
+    ) async throws
+        -> IntakeOutcome
+    {
         let rows = IntakeRows.make(pack)
         let manifestJSON = String(decoding: try pack.manifest.canonical(), as: UTF8.self)
         return try await transaction { conn in
@@ -92,9 +96,11 @@ extension HQStore {
             // A held checkpoint beyond this pack's log is no contradiction: the pack is older than it.
             _ = try await conn.query(
                 """
-                INSERT INTO pack (pack_id, kiosk_id, dealer_code, event_date, week, audit_count, audit_head, inspections, manifest, note, late)
+                INSERT INTO pack (pack_id, kiosk_id, dealer_code, event_date, week, audit_count, audit_head, inspections, manifest, note, late,
+                    received_at)
                 VALUES (\(pack.manifestSha256), \(kiosk.kioskID), \(kiosk.dealerCode), \(pack.manifest.event.date)::date, \(week),
-                        \(pack.manifest.audit.count), \(pack.manifest.audit.head), \(rows.count), \(manifestJSON)::jsonb, \(note), \(late))
+                        \(pack.manifest.audit.count), \(pack.manifest.audit.head), \(rows.count), \(manifestJSON)::jsonb, \(note), \(late),
+                        \(receivedAt))
                 """, logger: logger)
             _ = try await conn.query(
                 """

@@ -123,7 +123,7 @@ extension TestClientProtocol {
     func admin() async throws -> String { try await login("admin", HQTestApp.adminPassword) }
 
     /// A dealer with a kiosk enrolled under it.
-    func enrolDealer(_ admin: String, code: String, region: String = "华东", kiosk: FakeKiosk) async throws {
+    func enrolDealer(_ admin: String, code: String, region: String = "华东", kiosk: SyntheticKiosk) async throws {
         let d = try await call(.post, "/api/dealers", token: admin, body: json(["code": code, "name": "\(code) 4S店", "region": region]))
         #expect(d.status == .created, "\(d.text)")
         let enroll = d.json["enroll_code"] as? String ?? ""

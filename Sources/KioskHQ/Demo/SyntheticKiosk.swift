@@ -3,80 +3,82 @@ import Foundation
 import KioskFormats
 import ZIPFoundation
 
-/// A kiosk as the manufacturer sees one: its own Ed25519 key, a hash-chained log with an entry per saved inspection,
-/// and real signed packs (eventkiosk-pack/2) and checkpoints, written with the shared formats library only.
-struct FakeKiosk {
-    struct Inspection {
-        var id: Int64
-        var at: Date
-        var name: String
-        var phone: String
-        var consent: Bool
-        var urgent: [Int]
-        var advise: [Int]
-        var declined: [Int]
-        var repaired: [Int: (parts: Int, labour: Int)]
-        var followUpDoneAfter: TimeInterval?
-        var plate: String
+/// A kiosk as the manufacturer sees one, for the demo, the tests and the bench: its own Ed25519 key, a hash-chained log
+/// with an entry per saved inspection, and real signed packs (eventkiosk-pack/2) and checkpoints, written with the
+/// shared formats library (and ZIPFoundation for the ZIP).
+public struct SyntheticKiosk: Sendable {
+    public struct Inspection: Sendable {
+        public var id: Int64
+        public var at: Date
+        public var name: String
+        public var phone: String
+        public var consent: Bool
+        public var urgent: [Int]
+        public var advise: [Int]
+        public var declined: [Int]
+        public var repaired: [Int: (parts: Int, labour: Int)]
+        public var followUpDoneAfter: TimeInterval?
+        public var plate: String
     }
 
-    let signer: NoteSigner
-    var audit: [AuditRow] = []
-    var inspections: [Inspection] = []
-    var eventDate: String
+    public let signer: NoteSigner
+    public var audit: [AuditRow] = []
+    public var inspections: [Inspection] = []
+    public var eventDate: String
 
-    init(eventDate: String) {
+    public init(eventDate: String) {
         let key = Curve25519.Signing.PrivateKey()
         signer = NoteSigner(name: KioskKey.name(publicKey: key.publicKey.rawRepresentation), privateKey: key)
         self.eventDate = eventDate
     }
 
-    var publicKey: Data { signer.key.publicKey }
-    var kioskID: String { KioskKey.kioskID(publicKey: publicKey) }
+    public var publicKey: Data { signer.key.publicKey }
+    public var kioskID: String { KioskKey.kioskID(publicKey: publicKey) }
 
-    static let itemNames = (1...21).map { "检查项目\($0)" }
+    /// The 21 items' names as the packs carry them (the demo reads the real template's).
+    public var itemNames = (1...21).map { "检查项目\($0)" }
 
-    mutating func log(_ kind: String, _ data: [String: Any]) {
+    public mutating func log(_ kind: String, _ data: [String: Any]) throws {
         let seq = Int64(audit.count + 1)
         let object: [String: Any] = ["seq": seq, "at": Stamp.text(Date()), "kind": kind, "data": data]
-        let entry = String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+        let entry = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
         let prev = audit.last?.hash ?? AuditChain.genesis
         audit.append(AuditRow(seq: seq, entry: entry, prevHash: prev, hash: sha256Hex(prev + entry)))
     }
 
-    static func contentHash(_ i: Inspection) -> String { sha256Hex("\(i.id)|\(i.plate)|\(i.urgent)|\(i.advise)") }
+    public static func contentHash(_ i: Inspection) -> String { sha256Hex("\(i.id)|\(i.plate)|\(i.urgent)|\(i.advise)") }
 
     /// An inspection saved at the kiosk: in the log with its content hash.
     @discardableResult
-    mutating func inspect(
+    public mutating func inspect(
         at: Date, name: String = "张三丰", phone: String = "13800138000", consent: Bool = true, urgent: [Int] = [], advise: [Int] = [],
         declined: [Int] = [], repaired: [Int: (parts: Int, labour: Int)] = [:], followUpDoneAfter: TimeInterval? = 2 * 86_400
-    ) -> Int64 {
+    ) throws -> Int64 {
         let id = Int64(inspections.count + 1)
         let i = Inspection(
             id: id, at: at, name: name, phone: phone, consent: consent, urgent: urgent, advise: advise, declined: declined, repaired: repaired,
             followUpDoneAfter: followUpDoneAfter, plate: "苏C\(String(format: "%05d", id))")
         inspections.append(i)
-        log("inspection_saved", ["inspection_id": id, "content_sha256": Self.contentHash(i), "urgent": urgent.count, "advise": advise.count])
+        try log("inspection_saved", ["inspection_id": id, "content_sha256": Self.contentHash(i), "urgent": urgent.count, "advise": advise.count])
         return id
     }
 
     /// A checkpoint note of entry `n` (the head by default).
-    func checkpoint(_ n: Int? = nil) -> String {
+    public func checkpoint(_ n: Int? = nil) throws -> String {
         let n = n ?? audit.count
         let hash = n == 0 ? AuditChain.genesis : audit[n - 1].hash
-        return try! SignedNote.sign(AuditCheckpoint(origin: signer.key.name, n: Int64(n), hash: hash, time: Stamp.text(Date())).text, with: signer)
+        return try SignedNote.sign(AuditCheckpoint(origin: signer.key.name, n: Int64(n), hash: hash, time: Stamp.text(Date())).text, with: signer)
     }
 
     /// The pack's files, sealed; `edit` may change them before the ZIP is made (to tamper).
-    func packFiles(checkpoints: [String] = [], dealerCode: String? = nil) -> [String: Data] {
+    public func packFiles(checkpoints: [String] = [], dealerCode: String? = nil) throws -> [String: Data] {
         let flag = { (b: Bool) in b ? "1" : "0" }
         let mask = { (s: String) in s.count > 1 ? String(s.prefix(1)) + "*" + String(s.suffix(s.count > 2 ? 1 : 0)) : s }
         var files: [String: Data] = [:]
         files["audit.jsonl"] = Data(
-            audit.map { r in
+            try audit.map { r in
                 String(
-                    decoding: try! JSONSerialization.data(
+                    decoding: try JSONSerialization.data(
                         withJSONObject: ["seq": r.seq, "entry": r.entry, "prev_hash": r.prevHash, "hash": r.hash], options: [.sortedKeys]),
                     as: UTF8.self)
                     + "\n"
@@ -101,7 +103,7 @@ struct FakeKiosk {
                     let repair = i.repaired[no]
                     let decision = repair != nil ? "done" : i.declined.contains(no) ? "declined" : ""
                     return [
-                        "1", String(i.id), String(no), "item\(no)", Self.itemNames[no - 1], status, "", decision,
+                        "1", String(i.id), String(no), "item\(no)", itemNames[no - 1], status, "", decision,
                         repair.map { String($0.parts) } ?? "", repair.map { String($0.labour) } ?? "",
                     ]
                 }
@@ -119,23 +121,24 @@ struct FakeKiosk {
             kioskId: kioskID, publicKey: publicKey, dealerCode: dealerCode,
             event: .init(name: "车主回娘家", date: eventDate, venue: "徐州", dealer: "徐州某店"), createdAt: Stamp.text(Date()), closed: true,
             audit: .init(count: Int64(audit.count), head: audit.last?.hash ?? AuditChain.genesis), files: files, checkpoints: checkpoints)
-        let (m, sig) = try! manifest.seal(time: Stamp.text(Date()), signer: signer)
+        let (m, sig) = try manifest.seal(time: Stamp.text(Date()), signer: signer)
         files["manifest.json"] = m
         files["manifest.sig"] = sig
         return files
     }
 
-    func pack(checkpoints: [String] = []) -> Data { Self.zip(packFiles(checkpoints: checkpoints)) }
+    public func pack(checkpoints: [String] = []) throws -> Data { try Self.zip(try packFiles(checkpoints: checkpoints)) }
 
     /// A ZIP of `files` (ZIPFoundation, deflated), in memory.
-    static func zip(_ files: [String: Data]) -> Data {
-        let archive = try! Archive(data: Data(), accessMode: .create)
+    public static func zip(_ files: [String: Data]) throws -> Data {
+        let archive = try Archive(data: Data(), accessMode: .create)
         for name in files.keys.sorted() {
             let data = files[name]!
-            try! archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
-        return archive.data!
+        guard let data = archive.data else { throw HQError(.internalServerError, "zip", "the in-memory ZIP has no data") }
+        return data
     }
 }
