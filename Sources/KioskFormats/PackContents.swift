@@ -43,13 +43,12 @@ public struct ExportItem: Equatable, Sendable {
     public var labourYuan: Int
 }
 
-/// A follow-up call's state (`followups.csv`, row version 1); `doneBy` is when it was done (reached, wrong number, or
+/// A follow-up call's state (`followups.csv`, row version 1); `doneAt` is when it was done (reached, wrong number, or
 /// closed by SMS), nil while open.
 public struct ExportFollowUp: Equatable, Sendable {
     public var inspectionId: Int64
     public var due: Date
     public var doneAt: Date?
-    public var doneInTime: Bool { doneAt.map { $0 <= due } ?? false }
 }
 
 /// A pack's files checked and read, as the manufacturer takes it in (CONTRACT "The manufacturer's service"): the pack

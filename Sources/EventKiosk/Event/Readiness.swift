@@ -1,4 +1,5 @@
 import Foundation
+import KioskFormats
 import GRDB
 
 /// The checklist the admin works through the day before: pure, from facts gathered in one read.
@@ -106,11 +107,8 @@ extension AppDatabase {
     static let rulesReviewedKey = "rules_reviewed_at"
     static let eventChangedKey = "event_changed_at"
 
-    /// Milliseconds matter: an import a moment after "printed" must count as after it.
-    static func stamp(_ date: Date) -> String {
-        let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
+    /// Milliseconds matter: an import a moment after "printed" must count as after it. The shared writer (KioskFormats).
+    static func stamp(_ date: Date) -> String { Stamp.text(date) }
     static func stamp(_ text: String) -> Date? {
         let f = ISO8601DateFormatter(); f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return f.date(from: text)

@@ -67,7 +67,7 @@ public struct CampaignError: Error, CustomStringConvertible {
     public var description: String { problems.joined(separator: "; ") }
 }
 
-/// One dealer's figures for the campaign, and what they earn: pure, so every band and weight is tested directly.
+/// One dealer's figures for the campaign (memberwise, made by the store and the tests); `Compensation.compute` is pure.
 public struct DealerFigures: Sendable, Equatable {
     public var dealerCode: String
     public var name: String
@@ -80,14 +80,6 @@ public struct DealerFigures: Sendable, Equatable {
     public var followupsDone7d: Int
     public var weeks: Int
     public var weeksOnTime: Int
-    public init(
-        dealerCode: String, name: String, region: String, inspections: Int, confirmed: Int, denied: Int, confirmedLate: Int,
-        followupsDue: Int, followupsDone7d: Int, weeks: Int, weeksOnTime: Int
-    ) {
-        self.dealerCode = dealerCode; self.name = name; self.region = region; self.inspections = inspections; self.confirmed = confirmed
-        self.denied = denied; self.confirmedLate = confirmedLate; self.followupsDue = followupsDue; self.followupsDone7d = followupsDone7d
-        self.weeks = weeks; self.weeksOnTime = weeksOnTime
-    }
 }
 
 public struct Compensation: Codable, Sendable, Equatable {

@@ -213,11 +213,4 @@ extension HQStore {
         }
         return out
     }
-
-    public func counts() async throws -> (packs: Int, refusals: Int, inspections: Int) {
-        let rows = try await client.query(
-            "SELECT (SELECT count(*) FROM pack), (SELECT count(*) FROM refusal), (SELECT count(*) FROM inspection)", logger: logger)
-        for try await r in rows.decode((Int, Int, Int).self) { return r }
-        return (0, 0, 0)
-    }
 }
