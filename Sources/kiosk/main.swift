@@ -11,7 +11,9 @@ struct Kiosk: AsyncParsableCommand {
         commandName: "kiosk",
         abstract: "EventKiosk: run a dealer's event day from one laptop.",
         version: Install.version,
-        subcommands: [Serve.self, Export.self, Backup.self, Restore.self, VerifyDraw.self, VerifyAudit.self, BenchQR.self, BenchDecode.self],
+        subcommands: [
+            Serve.self, Export.self, Backup.self, Restore.self, Enroll.self, VerifyDraw.self, VerifyAudit.self, BenchQR.self, BenchDecode.self,
+        ],
         defaultSubcommand: Serve.self
     )
 }
@@ -187,14 +189,14 @@ struct Backup: AsyncParsableCommand {
 }
 
 /// Puts a backup back in place; the database it replaces is kept beside it.
-struct Restore: ParsableCommand {
+struct Restore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Replace the event's database with a backup (stop the server first).")
 
     @Option(help: dataHelp) var data: String?
     @Option(help: "The backup file to restore.") var from: String
     @Flag(help: "Do it without asking.") var yes = false
 
-    func run() throws {
+    func run() async throws {
         let file = URL(fileURLWithPath: from)
         let summary: BackupSummary
         do { summary = try AppDatabase.checkBackup(file) } catch {
@@ -215,8 +217,34 @@ struct Restore: ParsableCommand {
         do {
             let aside = try AppDatabase.restore(from: file, dataDir: dataFolder(data))
             print("OK: restored.\(aside.map { " The previous data is kept as \($0.path)" } ?? "")")
+            // The restored log against the checkpoints this kiosk signed (and perhaps sent) before: said now, and recorded.
+            let db = try AppDatabase.open(directory: dataFolder(data))
+            if let finding = try await db.checkRestoredLog() { print(finding.message) }
         } catch {
             FileHandle.standardError.write(Data("恢复失败 / Restore FAILED: \(error)\n".utf8)); throw ExitCode(1)
+        }
+    }
+}
+
+/// Registers the kiosk's key with the manufacturer's service (issue 25); works while the server runs, which then sends.
+struct Enroll: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Enrol this kiosk with the manufacturer's service (kiosk-hq).")
+
+    @Option(help: dataHelp) var data: String?
+    @Option(help: "The manufacturer's service, e.g. https://hq.example.com") var hq: String
+    @Option(help: "The one-time enrolment code the manufacturer gave the dealer.") var code: String
+
+    func run() async throws {
+        do {
+            let db = try AppDatabase.open(directory: dataFolder(data))
+            let link = HQLink(db: db, transport: HTTPHQTransport())
+            let enrolment = try await link.enroll(hqURL: hq, code: code)
+            let sent = await link.flush()
+            print("OK: enrolled as kiosk \(enrolment.kioskId) of dealer \(enrolment.dealerCode) at \(enrolment.hqUrl); \(sent) checkpoint(s) sent")
+        } catch let error as DomainError {
+            FileHandle.standardError.write(Data("登记失败 / Enrolment FAILED: \(error.message)\n".utf8)); throw ExitCode(1)
+        } catch {
+            FileHandle.standardError.write(Data("登记失败 / Enrolment FAILED: \(error)\n".utf8)); throw ExitCode(1)
         }
     }
 }

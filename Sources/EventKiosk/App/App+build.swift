@@ -34,6 +34,10 @@ public struct AppConfig: Sendable {
     public var streamsTotal = 1_000
     /// The HTTPS port (the camera needs a secure page); 0 turns HTTPS off.
     public var httpsPort = 8443
+    /// How checkpoints and packs reach the manufacturer's service (issue 25); tests give their own.
+    public var hqTransport: any HQTransport = HTTPHQTransport()
+    /// How often the sender tries the queue.
+    public var hqEvery: Duration = .seconds(60)
     public init() {}
 }
 
@@ -41,11 +45,11 @@ public struct AppConfig: Sendable {
 /// own CA when `tls` is given. Both serve the one router, so every page and API answers the same on either port.
 /// The live feed is passed in so the caller can run `LiveFeedService(feed:)` after the servers (see `runServer`).
 public func buildServers(
-    _ config: AppConfig, db: AppDatabase, feed: LiveFeed, backup: BackupTarget? = nil, tls: TLSSetup? = nil,
+    _ config: AppConfig, db: AppDatabase, feed: LiveFeed, backup: BackupTarget? = nil, tls: TLSSetup? = nil, hq: HQLink? = nil,
     logger: Logger
 ) async throws -> [any Service] {
     try await prepareFirstStart(db: db, config: config, logger: logger)
-    let (router, _) = buildRouter(db: db, config: config, feed: feed, backup: backup, tls: tls)
+    let (router, _) = buildRouter(db: db, config: config, feed: feed, backup: backup, tls: tls, hq: hq)
     let responder = router.buildResponder()
     let http = Application(
         responder: responder,
@@ -125,12 +129,15 @@ public func runServer(_ config: AppConfig, logger: Logger) async throws {
             say("⚠ HTTPS 未能启动，摄像头实时扫码不可用（扫码枪、拍照、查找仍可用）/ HTTPS could not start: \(error)")
         }
     }
-    let servers = try await buildServers(config, db: db, feed: feed, backup: backup, tls: tls, logger: logger)
+    if config.readOnlyReason == nil { try await sayRestoreFindings(db: db, logger: logger) }
+    let hq = HQLink(db: db, transport: config.hqTransport)
+    let servers = try await buildServers(config, db: db, feed: feed, backup: backup, tls: tls, hq: hq, logger: logger)
     // Snapshots run all day; until a folder is set (here or on the admin page) each turn does nothing.
     let services: [any Service] =
         servers + [
             LiveFeedService(feed: feed),
             SnapshotService(db: db, target: backup, every: config.snapshotEvery, logger: logger),
+            HQSenderService(link: hq, every: config.hqEvery),
         ]
     if let folder = config.snapshotDir {
         say("自动备份 Snapshots: every \(config.snapshotEvery.components.seconds / 60) min → \(folder.path) (keeping \(config.snapshotKeep))")
@@ -202,8 +209,9 @@ func loadInspectionTemplate(named name: String, config: AppConfig) throws -> Ins
 /// The router with every route and middleware; tests build the same one and call `app.test(.router)`.
 public func buildRouter(
     db: AppDatabase, config: AppConfig, feed: LiveFeed = LiveFeed(),
-    backup: BackupTarget? = nil, tls: TLSSetup? = nil
+    backup: BackupTarget? = nil, tls: TLSSetup? = nil, hq: HQLink? = nil
 ) -> (Router<AppRequestContext>, APIRouter) {
+    let hq = hq ?? HQLink(db: db, transport: config.hqTransport)
     let backup = backup ?? BackupTarget(folder: config.snapshotDir, every: config.snapshotEvery, keep: config.snapshotKeep, served: config.kioskDir)
     let router = Router(context: AppRequestContext.self)
     let closed = ClosedFlag((try? db.reader.read { db in try AppDatabase.setting(db, AppDatabase.closedKey) != nil }) ?? false)
@@ -229,7 +237,7 @@ public func buildRouter(
     StaffController(db: db, gate: LoginGate(policy: config.loginPolicy, clock: db.clock), httpsPort: tls?.httpsPort).register(on: api)
     let orders = OrdersController(db: db, notifier: TallyNotifier(feed: feed))
     EventController(
-        db: db, config: config, backup: backup, feed: feed, closed: closed, httpsOn: tls != nil,
+        db: db, config: config, backup: backup, feed: feed, closed: closed, httpsOn: tls != nil, hq: hq,
         tally: { try await orders.currentTally() }
     ).register(on: api)
     DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
@@ -240,6 +248,7 @@ public func buildRouter(
     orders.register(on: api)
     DrawsController(db: db, feed: feed).register(on: api)
     AuditController(db: db).register(on: api)
+    HQLinkController(link: hq).register(on: api)
     SurveyController(db: db, limiter: SurveyRateLimit(clock: db.clock)).register(on: api)
     InspectionsController(db: db).register(on: api)
     PrizesController(db: db).register(on: api)

@@ -18,6 +18,8 @@ enum ClosedEvent {
         "POST /api/login", "POST /api/logout", "POST /api/qr/decode", "POST /api/backup", "PUT /api/backup/target",
         "PATCH /api/followups/{id}", "POST /api/survey/complaints/{id}/handle",
         "POST /api/prizes/handout",
+        // The closed day still goes to the manufacturer (issue 25).
+        "POST /api/hq/enroll", "POST /api/hq/send",
         // Tokens last 24 hours: staff can still be removed, and a PIN changed, after the day is closed (issue 23).
         "DELETE /api/staff/{id}", "PUT /api/staff/{id}/pin",
     ]

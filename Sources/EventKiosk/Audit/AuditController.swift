@@ -29,7 +29,8 @@ struct Identity: Encodable {
     let vkey: String
     let dealerCode: String?
     init(_ identity: KioskIdentity) {
-        kioskId = identity.kioskID; publicKey = identity.publicKey.base64EncodedString(); vkey = identity.noteKey.vkey; dealerCode = nil
+        kioskId = identity.kioskID; publicKey = identity.publicKey.base64EncodedString(); vkey = identity.noteKey.vkey
+        dealerCode = identity.keep.enrolment()?.dealerCode
     }
 
     func encode(to encoder: Encoder) throws {

@@ -21,24 +21,43 @@ struct CheckpointRecord: Codable, FetchableRecord, MutablePersistableRecord, Sna
 extension AppDatabase {
     /// A signed checkpoint of the log's head now. One already signed for the same head is given again rather than
     /// signed anew, so asking for it (a public route) cannot grow the table; the day's close always signs its own.
+    /// A new one is also kept beside the key (`KioskKeep`) and, once the kiosk is enrolled, queued for the manufacturer
+    /// in the same transaction.
     func checkpoint(reason: String = "asked") async throws -> String {
         let identity = self.identity
-        return try await write { db in
+        let enrolled = identity.keep.enrolment() != nil
+        let (record, isNew, log) = try await write { db -> (CheckpointRecord, Bool, String) in
+            let log = try AppDatabase.logIdentity(db)
             let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
             let n: Int64 = head?["seq"] ?? 0
             let hash: String = head?["hash"] ?? AuditChain.genesis
-            if reason == "asked", let kept = try CheckpointRecord.filter(CheckpointRecord.Columns.n == n).order(CheckpointRecord.Columns.id.desc)
+            if reason != "close", let kept = try CheckpointRecord.filter(CheckpointRecord.Columns.n == n).order(CheckpointRecord.Columns.id.desc)
                 .fetchOne(db)
             {
-                return kept.note
+                return (kept, false, log)
             }
             let now = Self.writeTime
-            let text = AuditCheckpoint(origin: identity.origin, n: n, hash: hash, time: Self.stamp(now)).text
+            let text = AuditCheckpoint(origin: identity.origin, n: n, hash: hash, time: Stamp.text(now)).text
             var record = CheckpointRecord(n: n, hash: hash, note: try identity.sign(text), at: now, reason: reason)
             try record.insert(db)
-            return record.note
+            if enrolled { try HQOutboxItem.queue(db, kind: .checkpoint, body: Data(record.note.utf8), n: n) }
+            return (record, true, log)
         }
+        if isNew { try? identity.keep.keep([KeptCheckpoint(n: record.n, hash: record.hash, note: record.note, log: log)]) }
+        return record.note
     }
+
+    /// Checkpoints in the database that the file beside the key lacks (a write cut short) are added to it.
+    func keepMissingCheckpoints() async throws {
+        let kept = Set(identity.keep.checkpoints().map(\.note))
+        let (missing, log) = try await read { db in
+            (try CheckpointRecord.order(CheckpointRecord.Columns.id).fetchAll(db).filter { !kept.contains($0.note) }, try AppDatabase.logIdentity(db))
+        }
+        try identity.keep.keep(missing.map { KeptCheckpoint(n: $0.n, hash: $0.hash, note: $0.note, log: log) })
+    }
+
+    /// The day's log id (made by the v20 migration): the same for every copy and backup of one day.
+    static func logIdentity(_ db: Database) throws -> String { try setting(db, "log_id") ?? "" }
 
     /// Every checkpoint signed, oldest first.
     func checkpoints() async throws -> [String] {

@@ -6,10 +6,13 @@ import Foundation
 /// manufacturer (checkpoints, packs) is signed with it, so a log rebuilt later cannot pass for the one it signed.
 public struct KioskIdentity: Sendable {
     let signer: NoteSigner
+    /// The enrolment and the signed checkpoints, kept beside the key (`KioskKeep`).
+    public let keep: KioskKeep
     static let fileName = "kiosk.key"
 
-    init(privateKey: Curve25519.Signing.PrivateKey) {
+    init(privateKey: Curve25519.Signing.PrivateKey, folder: URL? = nil) {
         signer = NoteSigner(name: KioskKey.name(publicKey: privateKey.publicKey.rawRepresentation), privateKey: privateKey)
+        keep = KioskKeep(folder: folder)
     }
 
     public var publicKey: Data { signer.key.publicKey }
@@ -28,13 +31,13 @@ public struct KioskIdentity: Sendable {
             guard let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes) else {
                 throw DomainError(.broken, "bad_kiosk_key", "本机签名密钥已损坏 / \(file.path) is not a kiosk key")
             }
-            return KioskIdentity(privateKey: key)
+            return KioskIdentity(privateKey: key, folder: dir)
         }
         let key = Curve25519.Signing.PrivateKey()
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try key.rawRepresentation.write(to: file, options: .atomic)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-        return KioskIdentity(privateKey: key)
+        return KioskIdentity(privateKey: key, folder: dir)
     }
 
     /// `text` as a note signed by this kiosk.

@@ -367,6 +367,7 @@ extension AppDatabase {
         migrator.registerMigration(V17FairPlay.name, migrate: V17FairPlay.migrate)
         migrator.registerMigration(V18Checkpoints.name, migrate: V18Checkpoints.migrate)
         migrator.registerMigration(V19WorkshopPaperwork.name, migrate: V19WorkshopPaperwork.migrate)
+        migrator.registerMigration(V20HQOutbox.name, migrate: V20HQOutbox.migrate)
         return migrator
     }
 }

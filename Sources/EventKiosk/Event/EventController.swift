@@ -11,6 +11,8 @@ struct EventController {
     let closed: ClosedFlag
     /// Whether the HTTPS listener runs: then the checklist counts the devices that reached it.
     var httpsOn = false
+    /// Where the closed day's pack goes (issue 25).
+    let hq: HQLink
     /// The tally under the event's current tiers, sent to the screens after an edit changes them.
     let tally: @Sendable () async throws -> Tally
 
@@ -33,6 +35,8 @@ struct EventController {
             closed.close()
             // The closed day's log, signed: what the manufacturer holds can no longer be rebuilt (issue 25).
             _ = try await db.checkpoint(reason: "close")
+            // …and sent with the closed day's pack, now if the manufacturer can be reached, later if not.
+            Task { await hq.dayClosed() }
             await feed.publish("event_closed", ["wheel_seed": seed])
             return .json(Closed(closed: true, wheelSeed: seed))
         }

@@ -57,7 +57,7 @@ public enum HQPack {
 
         let identity = db.identity
         let manifest = PackManifest(
-            kioskId: identity.kioskID, publicKey: identity.publicKey, dealerCode: nil,
+            kioskId: identity.kioskID, publicKey: identity.publicKey, dealerCode: identity.keep.enrolment()?.dealerCode,
             event: .init(name: event.name, date: event.date, venue: event.venue, dealer: event.dealer),
             createdAt: AppDatabase.stamp(now), closed: snap.closed,
             audit: .init(count: snap.audit.last?.seq ?? 0, head: snap.audit.last?.hash ?? AuditChain.genesis),

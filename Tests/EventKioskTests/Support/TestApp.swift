@@ -20,12 +20,15 @@ struct TestApp {
             .deletingLastPathComponent().deletingLastPathComponent()
     }
 
-    init(db: AppDatabase? = nil, loadDemoInvitees: Bool = false, policy: LoginThrottle.Policy = .init(), tls: TLSSetup? = nil) async throws {
+    init(db: AppDatabase? = nil, loadDemoInvitees: Bool = false, policy: LoginThrottle.Policy = .init(), tls: TLSSetup? = nil,
+        hqTransport: (any HQTransport)? = nil
+    ) async throws {
         let db = try db ?? AppDatabase.inMemory()
         var config = AppConfig()
         config.adminPIN = Self.adminPIN
         config.kioskDir = Self.repoRoot.appendingPathComponent("Kiosk")
         config.loginPolicy = policy
+        if let hqTransport { config.hqTransport = hqTransport }
         config.eventFile = Self.repoRoot.appendingPathComponent("Assets/demo-event.json")
         var logger = Logger(label: "test")
         logger.logLevel = .warning
