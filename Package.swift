@@ -94,6 +94,8 @@ let package = Package(
             name: "KioskHQTests",
             dependencies: [
                 "KioskHQ",
+                // The end-to-end test runs real kiosks against the service (the kiosk-hq target itself never depends on it).
+                "EventKiosk",
                 "KioskFormats",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -75,11 +75,13 @@ public actor HQLink {
         await flush()
     }
 
+    /// A pack of the day now, unless one of the same log (nothing changed since) is already sent or waiting: the
+    /// manufacturer would only be given the same rows again.
     func queuePack() async throws {
         _ = try await db.checkpoint(reason: "sent")
-        let pack = try await HQPack.build(db: db)
-        let n = try await db.auditHead().seq
-        try await db.queueForHQ(kind: .pack, body: pack, n: Int64(n))
+        let n = Int64(try await db.auditHead().seq)
+        if let last = try await db.lastHQPack(), last.n == n, last.state == .sent || last.state == .waiting { return }
+        try await db.queueForHQ(kind: .pack, body: try await HQPack.build(db: db), n: n)
     }
 
     /// The timer's turn: a checkpoint when the log has moved since the last one, then everything waiting is sent.

@@ -86,5 +86,13 @@ extension AppDatabase {
         try await read { db in try HQOutboxItem.order(HQOutboxItem.Columns.id.desc).limit(limit).fetchAll(db) }
     }
 
+    /// The newest pack that was not replaced by another before it went.
+    func lastHQPack() async throws -> HQOutboxItem? {
+        try await read { db in
+            try HQOutboxItem.filter(HQOutboxItem.Columns.kind == HQOutboxItem.Kind.pack.rawValue)
+                .filter(HQOutboxItem.Columns.state != HQOutboxItem.State.superseded.rawValue).order(HQOutboxItem.Columns.id.desc).fetchOne(db)
+        }
+    }
+
     func hqWaitingCount() async throws -> Int { try await read { db in try HQOutboxItem.all().waiting().fetchCount(db) } }
 }

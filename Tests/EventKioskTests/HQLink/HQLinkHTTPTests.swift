@@ -87,10 +87,19 @@ final class FakeHQ: HQTransport, Sendable {
 
             // The venue's internet drops: 立即上报 queues a checkpoint and a pack, and nothing is lost.
             hq.reachable = false
+            var staff = 0
+            func theLogMoves() async throws {
+                staff += 1
+                _ = try await client.staffToken(admin: admin, role: .technician, pin: "86420\(staff)", name: "技师\(staff)")
+            }
             _ = try await post("/api/hq/send")
             _ = try await post("/api/hq/send")
             var s = try await status(client, admin)
-            #expect(s["waiting"] as? Int == 2, "a checkpoint of the head (the log moved with the enrolment) and the newest pack: \(s)")
+            #expect(s["waiting"] as? Int == 2, "nothing changed between: one checkpoint of the head and one pack: \(s)")
+            try await theLogMoves()
+            _ = try await post("/api/hq/send")
+            s = try await status(client, admin)
+            #expect(s["waiting"] as? Int == 3, "the log moved: another checkpoint, and the newer pack replaces the older: \(s)")
             #expect(items(s).filter { $0["kind"] as? String == "pack" }.map { $0["state"] as? String } == ["waiting", "superseded"])
             #expect((s["last_contact"] as? [String: Any])?["reached"] as? Bool == false)
 
@@ -109,6 +118,7 @@ final class FakeHQ: HQTransport, Sendable {
 
             // A refusal is kept with the answer and not sent again; the service down (503) keeps it waiting.
             hq.packStatus = 422
+            try await theLogMoves()
             _ = try await post("/api/hq/send")
             s = try await status(client, admin)
             let refused = try #require(items(s).first { $0["kind"] as? String == "pack" })

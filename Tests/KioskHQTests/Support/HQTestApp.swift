@@ -86,11 +86,12 @@ struct HQTestApp {
 
     /// A fresh database and the service over it; `body` gets a client of the router.
     static func run(
-        edit: @escaping (inout HQConfig) -> Void = { _ in }, _ body: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void
+        _ mode: TestingSetup = .router, edit: @escaping (inout HQConfig) -> Void = { _ in },
+        _ body: @escaping @Sendable (any TestClientProtocol, String) async throws -> Void
     ) async throws {
         try await TestPostgres.withDatabase { db in
             let app = try buildHQApplication(try config(database: db, edit: edit), logger: TestPostgres.logger)
-            try await app.test(.router) { client in try await body(client, db) }
+            try await app.test(mode) { client in try await body(client, db) }
         }
     }
 }
