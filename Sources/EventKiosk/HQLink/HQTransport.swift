@@ -16,12 +16,18 @@ public protocol HQTransport: Sendable {
     func post(_ url: URL, body: Data, contentType: String) async throws -> HQAnswer
 }
 
-/// The real one: AsyncHTTPClient's shared client, with a time limit per request.
+/// The real one: one AsyncHTTPClient for the process. A service that cannot be reached (no network at the venue)
+/// is given up on within 10 seconds, so the admin's 登记 and 立即上报 answer promptly; a pack has more time to go up.
 public struct HTTPHQTransport: HQTransport {
-    public var timeout: TimeAmount = .seconds(60)
     /// Longest answer read; the service's answers are small JSON.
     static let answerLimit = 1 << 20
+    static let client = HTTPClient(
+        eventLoopGroup: HTTPClient.defaultEventLoopGroup,
+        configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(10), read: .seconds(120))))
     public init() {}
+
+    /// 15 s, plus a second per 50 kB to send (a slow mobile link), at most 15 minutes.
+    static func deadline(bytes: Int) -> TimeAmount { .seconds(Int64(min(900, 15 + bytes / 50_000))) }
 
     public func post(_ url: URL, body: Data, contentType: String) async throws -> HQAnswer {
         var request = HTTPClientRequest(url: url.absoluteString)
@@ -29,7 +35,7 @@ public struct HTTPHQTransport: HQTransport {
         request.headers.add(name: "Content-Type", value: contentType)
         request.headers.add(name: "User-Agent", value: "EventKiosk/\(Install.version)")
         request.body = .bytes(ByteBuffer(bytes: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+        let response = try await Self.client.execute(request, timeout: Self.deadline(bytes: body.count))
         let answer = try await response.body.collect(upTo: Self.answerLimit)
         return HQAnswer(status: Int(response.status.code), body: Data(answer.readableBytesView))
     }
