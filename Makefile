@@ -48,6 +48,7 @@ test: deps-test test-swift test-browser
 ## kiosk-hq's tests run against a throwaway PostgreSQL that scripts/pg.sh starts around them and removes afterwards.
 test-swift:
 	swift build --build-tests
+	swift build --product kiosk-hq
 	scripts/pg.sh around -- swift test --skip-build
 
 test-browser:
