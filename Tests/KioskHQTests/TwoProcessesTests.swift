@@ -1,9 +1,11 @@
 import AsyncHTTPClient
 import Foundation
+import Glibc
 import KioskFormats
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import KioskHQ
@@ -16,9 +18,13 @@ struct HQProcess {
 
     static var binary: URL { HQTestApp.repoRoot.appendingPathComponent(".build/debug/kiosk-hq") }
 
-    /// Starts `kiosk-hq serve` on a free port over `database`, and waits until `/healthz` answers.
+    /// Starts `kiosk-hq serve` on a free port over `database` of the test cluster, and waits until `/healthz` answers.
     static func start(database: String, callHold: Int = 600) async throws -> HQProcess {
         guard let dir = TestPostgres.socketDir else { throw TestPostgres.Missing() }
+        return try await start(url: "postgres:///\(database)?host=\(dir)&port=\(TestPostgres.port)", callHold: callHold)
+    }
+
+    static func start(url: String, callHold: Int = 600) async throws -> HQProcess {
         for _ in 0..<5 {
             let port = Int.random(in: 20_000..<60_000)
             let p = Process()
@@ -26,7 +32,7 @@ struct HQProcess {
             p.currentDirectoryURL = HQTestApp.repoRoot
             p.arguments = [
                 "serve", "--port", "\(port)", "--call-hold", "\(callHold)",
-                "--postgres", "postgres:///\(database)?host=\(dir)&port=\(TestPostgres.port)",
+                "--postgres", url,
             ]
             p.environment = ["HQ_ADMIN_PASSWORD": HQTestApp.adminPassword, "PATH": "/usr/bin:/bin"]
             p.standardOutput = FileHandle.nullDevice
@@ -68,6 +74,20 @@ struct HQProcess {
 
     func login(_ user: String, _ password: String) async throws -> String {
         try await send(.POST, "/api/login", body: json(["user": user, "password": password])).json["token"] as? String ?? ""
+    }
+}
+
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
+}
+
+extension Sequence {
+    func asyncMap<T>(_ f: (Element) async throws -> T) async rethrows -> [T] {
+        var out: [T] = []
+        for e in self { out.append(try await f(e)) }
+        return out
     }
 }
 
@@ -207,5 +227,81 @@ struct HQProcess {
             #expect(try await stored() == (1, size))
             #expect(try await count(db, "SELECT count(*)::int FROM call_task") == 2 * size)
         }
+    }
+
+    /// `scripts/pg.sh` with `args`; its status. Spawned and reaped with `posix_spawn`/`waitpid`: Foundation's Process
+    /// watches for the exit through a descriptor that the PostgreSQL server it starts inherits, so it never sees it.
+    static func pg(_ args: String...) async throws -> Int32 {
+        let argv = ["/bin/bash", HQTestApp.repoRoot.appendingPathComponent("scripts/pg.sh").path] + args
+        return await Task.detached {
+            var pid: pid_t = 0
+            var cargs: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+            defer { cargs.forEach { free($0) } }
+            guard posix_spawn(&pid, "/bin/bash", nil, nil, &cargs, environ) == 0 else { return -1 }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            return (status >> 8) & 0xFF
+        }.value
+    }
+
+    @Test func postgresRestartedWhileAgentsWorkAndTheServiceAnswersAgainOnItsOwn() async throws {
+        // A cluster of this test's own (the shared one serves the other tests meanwhile).
+        let dir = "/tmp/kiosk-hq-restart-\(UUID().uuidString.prefix(8))", port = String(Int.random(in: 56_000..<59_000))
+        defer {
+            // defer cannot await: the cluster is stopped by a shell of its own.
+            _ = system("'\(HQTestApp.repoRoot.path)/scripts/pg.sh' stop '\(dir)' >/dev/null 2>&1; rm -rf '\(dir)'")
+        }
+        #expect(try await Self.pg("start", dir, port) == 0)
+        #expect(try await Self.pg("createdb", dir, port, "restart") == 0)
+        let hq = try await HQProcess.start(url: "postgres:///restart?host=\(dir)&port=\(port)")
+        defer { hq.kill() }
+        let admin = try await hq.login("admin", HQTestApp.adminPassword)
+        let k = try kiosk(inspections: 60)
+        try await enrol(hq, admin, k)
+        #expect(try await hq.send(.POST, "/api/packs", body: try k.pack(), type: "application/zip").status == 201)
+        for i in 0..<6 {
+            _ = try await hq.send(
+                .POST, "/api/users", token: admin, body: hq.json(["user": "a\(i)", "password": "agent-password-\(i)", "role": "agent"]))
+        }
+        let tokens = try await (0..<6).asyncMap { try await hq.login("a\($0)", "agent-password-\($0)") }
+        let restarted = Flag()
+        let answered = try await withThrowingTaskGroup(of: (ok: [Int], failed: Int).self) { group in
+            for token in tokens {
+                group.addTask {
+                    var ok: [Int] = [], failed = 0
+                    for _ in 0..<2_000 {
+                        let next = try await hq.send(.POST, "/api/calls/next", token: token)
+                        if next.status == 204 && restarted.isSet { break }
+                        guard next.status == 200, let id = (next.json["task"] as? [String: Any])?["id"] as? Int else {
+                            if next.status != 204 { failed += 1 }
+                            try await Task.sleep(for: .milliseconds(100))
+                            continue
+                        }
+                        try await Task.sleep(for: .milliseconds(30))
+                        let a = try await hq.send(
+                            .POST, "/api/calls/\(id)", token: token, body: hq.json(["result": "confirmed", "followup_done": true]))
+                        if a.status == 200 { ok.append(id) } else { failed += 1 }
+                    }
+                    return (ok, failed)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await Self.pg("stop", dir) == 0)
+                try await Task.sleep(for: .seconds(1))
+                let down = try await hq.send(.GET, "/healthz")
+                #expect(down.status >= 500 && down.json["error"] != nil, "while PostgreSQL is down the service says so: \(down)")
+                #expect(try await Self.pg("start", dir, port) == 0)
+                restarted.set()
+                return ([], 0)
+            }
+            return try await group.reduce(into: [(ok: [Int], failed: Int)]()) { $0.append($1) }
+        }
+        #expect(try await hq.send(.GET, "/healthz").status == 200, "answering again, without a restart of its own")
+        let ids = answered.flatMap(\.ok)
+        #expect(ids.count == 60 && Set(ids).count == 60, "every call answered once: \(ids.count) answers, \(Set(ids).count) distinct")
+        #expect(answered.map(\.failed).reduce(0, +) > 0, "some calls met the outage (the test restarted PostgreSQL mid-work)")
+        let results = try await hq.send(.GET, "/api/compensation", token: admin)
+        #expect(results.status == 200)
     }
 }

@@ -50,6 +50,7 @@ public func buildHQApplication(_ config: HQConfig, logger: Logger) throws -> som
     let services = HQServices(store: store, config: config, campaignFile: campaign, logger: logger)
     let router = Router()
     router.middlewares.add(HQErrorMiddleware(logger: logger))
+    router.middlewares.add(HQDeadlineMiddleware())
     HQRoutes.add(to: router, services)
     if let pages = config.pagesDir {
         router.get("/") { _, _ in Response(status: .seeOther, headers: [.location: "/hq/"]) }
@@ -111,6 +112,31 @@ struct HQErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c):
             "field \(c.codingPath.map(\.stringValue).joined(separator: ".")): \(c.debugDescription)"
         @unknown default: "\(e)"
+        }
+    }
+}
+
+/// A request that PostgreSQL cannot answer in time (the server down or restarting: PostgresClient waits for a
+/// connection rather than failing) gets `503 database_unavailable` instead of hanging; the service answers again by
+/// itself once the database is back. Pack uploads have longer, as their body may come over a slow link.
+struct HQDeadlineMiddleware<Context: RequestContext>: RouterMiddleware {
+    var api: Duration = .seconds(15)
+    var packs: Duration = .seconds(180)
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let limit = request.uri.path == "/api/packs" ? packs : api
+        return try await withoutActuallyEscaping(next) { next in
+            nonisolated(unsafe) let next = next
+            return try await withThrowingTaskGroup(of: Response?.self) { group in
+                group.addTask { try await next(request, context) }
+                group.addTask {
+                    try await Task.sleep(for: limit)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let response = first else { throw HQError.unavailable }
+                return response
+            }
         }
     }
 }
