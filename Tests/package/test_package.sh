@@ -26,14 +26,16 @@ cleanup() {
 trap cleanup EXIT
 tar -xzf "$TARBALL" -C "$WORK"
 BIN="$WORK/eventkiosk-$VERSION/bin/kiosk"
-if ldd "$BIN" | grep -qE 'libswift|libFoundation|libdispatch'; then bad "the tarball's kiosk needs the Swift runtime: $(ldd "$BIN" | grep -E 'swift|Foundation')"
+if grep -qE 'libswift|libFoundation|libdispatch' <<< "$(ldd "$BIN")"; then bad "the tarball's kiosk needs the Swift runtime: $(ldd "$BIN" | grep -E 'swift|Foundation')"
 else ok "no libswift*/libFoundation* in ldd"; fi
 if [ "$(cd / && "$BIN" --version)" = "$VERSION" ]; then ok "kiosk --version from / prints $VERSION"; else bad "kiosk --version"; fi
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 (cd / && HOME="$WORK/home" KIOSK_ADMIN_PIN=24681357 "$BIN" serve --host 127.0.0.1 --port "$PORT" --https-port 0 > "$WORK/tar.log" 2>&1) &
 TAR_PID=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-if curl -fs "http://127.0.0.1:$PORT/door.html" | grep -q '门口签到' && [ -f "$WORK/home/.local/share/eventkiosk/kiosk.sqlite" ]; then
+# Whole answers are read before grep: under pipefail, grep -q stopping early would SIGPIPE curl and fail the pipe.
+DOOR_PAGE=$(curl -fs "http://127.0.0.1:$PORT/door.html" || true)
+if grep -q '门口签到' <<< "$DOOR_PAGE" && [ -f "$WORK/home/.local/share/eventkiosk/kiosk.sqlite" ]; then
   ok "from / the pages are found next to the binary and the data goes to ~/.local/share/eventkiosk"
 else bad "tarball serve from /: $(tail -5 "$WORK/tar.log")"; fi
 kill $TAR_PID; wait $TAR_PID 2>/dev/null || true
@@ -77,7 +79,7 @@ chroot "$R" env -i PATH=/usr/bin:/bin HOME=/root KIOSK_ADMIN_PIN=24681357 kiosk 
   > "$WORK/serve.log" 2>&1 &
 CHROOT_PID=$!
 for _ in $(seq 1 150); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-if curl -fs "http://127.0.0.1:$PORT/healthz" | grep -q '"ok"'; then ok "/healthz answers from inside the root"; else bad "/healthz: $(tail -5 "$WORK/serve.log")"; fi
+if grep -q '"ok"' <<< "$(curl -fs "http://127.0.0.1:$PORT/healthz" || true)"; then ok "/healthz answers from inside the root"; else bad "/healthz: $(tail -5 "$WORK/serve.log")"; fi
 TOKEN=$(curl -fs -X POST -H 'Content-Type: application/json' -d '{"pin":"24681357"}' "http://127.0.0.1:$PORT/api/login" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])' || true)
 if [ -n "$TOKEN" ]; then ok "signed in"; else bad "sign-in"; fi
