@@ -71,24 +71,35 @@ def verify(path, vkey=None):
             problems.append(f"{fname}: listed but missing")
         elif hashlib.sha256(files[fname]).hexdigest() != digest:
             problems.append(f"{fname}: SHA-256 differs from the manifest")
-    hashes, prev = {0: GENESIS}, GENESIS
-    for n, line in enumerate(files.get("audit.jsonl", b"").decode().splitlines(), start=1):
+    # A later day on the same laptop carries on its one chain: its log starts after entry audit.from.n (a checkpoint
+    # in the manifest signs that entry).
+    start = manifest["audit"].get("from") or {"n": 0, "hash": GENESIS}
+    hashes, prev = {start["n"]: start["hash"]}, start["hash"]
+    count = start["n"]
+    for n, line in enumerate(files.get("audit.jsonl", b"").decode().splitlines(), start=start["n"] + 1):
         row = json.loads(line)
         if row["seq"] != n or row["prev_hash"] != prev or hashlib.sha256((prev + row["entry"]).encode()).hexdigest() != row["hash"]:
             problems.append(f"audit.jsonl: entry {n} breaks the chain")
             break
         prev = hashes[n] = row["hash"]
-    count = len(hashes) - 1
+        count = n
     if (count, prev) != (manifest["audit"]["count"], manifest["audit"]["head"]):
         problems.append(f"audit: {count} entries ending {prev[:8]}, the manifest says {manifest['audit']['count']}")
+    start_signed = start["n"] == 0
     for note in manifest["checkpoints"]:
         try:
             lines = open_note(note, name, public_key).split("\n")
             n, h = int(lines[2]), lines[3]
-            if hashes.get(n) != h:
+            if n < start["n"]:
+                problems.append(f"checkpoint {n}: before this pack's log, which starts after entry {start['n']}")
+            elif hashes.get(n) != h:
                 problems.append(f"checkpoint {n}: not on this chain")
+            elif n == start["n"]:
+                start_signed = True
         except ValueError as e:
             problems.append(f"checkpoint: {e}")
+    if not start_signed:
+        problems.append(f"audit: the log starts after entry {start['n']}, but no checkpoint in the manifest signs that entry")
     return problems
 
 

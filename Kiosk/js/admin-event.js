@@ -101,7 +101,7 @@ const NAMES = { name: ['活动名称', 'Event name'], date: ['日期', 'Date'], 
   pool: ['参与者', 'who takes part'], winners: ['中奖人数', 'winners'], alternates: ['候补人数', 'alternates'] };
 
 /** `tiers[1].rebate` → "返利档位 第 2 行 · 每台返利": what the assistant sees on the form, not the JSON path. */
-function fieldName(field) {
+export function fieldName(field) {
   const m = field.match(/^([a-z_.]+?)(?:\[(\d+)\])?(?:\.([a-z_]+))?$/);
   if (!m || !NAMES[m[1]]) return field;
   const part = (k) => (NAMES[k] ? t(...NAMES[k]) : k);

@@ -94,22 +94,37 @@ public struct PackContents: Sendable {
         problems += manifest.fileProblems(files).map { PackProblem("files", $0) }
 
         let audit = auditRows(files["audit.jsonl"], &problems)
-        let chain = AuditChain.verify(audit)
+        let start = manifest.audit.from.map { AuditCheckpoint(origin: key.name, n: $0.n, hash: $0.hash, time: "") }
+        let chain = AuditChain.verify(audit, from: start)
         problems += chain.prefix(5).map { PackProblem("audit", "audit.jsonl: \($0)") }
         if chain.isEmpty {
-            let head = audit.last?.hash ?? AuditChain.genesis
-            if Int64(audit.count) != manifest.audit.count || head != manifest.audit.head {
-                problems.append(PackProblem("audit", "audit.jsonl re-hashes to entry \(audit.count) \(head.prefix(12))…, not the manifest's head"))
+            let head = audit.last?.hash ?? start?.hash ?? AuditChain.genesis
+            let headN = audit.last?.seq ?? start?.n ?? 0
+            if headN != manifest.audit.count || head != manifest.audit.head {
+                problems.append(PackProblem("audit", "audit.jsonl re-hashes to entry \(headN) \(head.prefix(12))…, not the manifest's head"))
             }
         }
         var checkpoints: [AuditCheckpoint] = []
+        var startSigned = false
         for note in manifest.checkpoints {
             guard let text = try? SignedNote.open(note, keys: [key]), let c = AuditCheckpoint(text: text) else {
                 problems.append(PackProblem("checkpoints", "a checkpoint in the manifest is not signed by the kiosk's key"))
                 continue
             }
-            if let p = AuditChain.problem(audit, against: c) { problems.append(PackProblem("checkpoints", "checkpoint \(c.n): \(p)")) }
+            if let start, c.n <= start.n {
+                // The checkpoint the log starts from: it must sign exactly where the log says it starts.
+                if c.n == start.n, c.hash == start.hash {
+                    startSigned = true
+                } else {
+                    problems.append(PackProblem("checkpoints", "checkpoint \(c.n): before the pack's log, which starts after entry \(start.n)"))
+                }
+            } else if let p = AuditChain.problem(audit, against: c) {
+                problems.append(PackProblem("checkpoints", "checkpoint \(c.n): \(p)"))
+            }
             checkpoints.append(c)
+        }
+        if let start, !startSigned {
+            problems.append(PackProblem("audit", "the log starts after entry \(start.n), but no checkpoint in the manifest signs that entry"))
         }
         let rows = ExportRows.read(files, audit: audit)
         problems += rows.problems

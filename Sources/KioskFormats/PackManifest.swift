@@ -10,9 +10,17 @@ public struct PackManifest: Codable, Equatable, Sendable {
             self.name = name; self.date = date; self.venue = venue; self.dealer = dealer
         }
     }
+    /// `count` is the number of the head entry. A day started after an earlier one on the same laptop (issue 24) carries
+    /// on the kiosk's one chain: its log starts after entry `from.n`, which one of `checkpoints` signs.
     public struct Audit: Codable, Equatable, Sendable {
         public var count: Int64; public var head: String
-        public init(count: Int64, head: String) { self.count = count; self.head = head }
+        public var from: Start?
+        public init(count: Int64, head: String, from: Start? = nil) { self.count = count; self.head = head; self.from = from }
+    }
+    /// Where a pack's log starts: after entry `n`, whose hash is `hash`.
+    public struct Start: Codable, Equatable, Sendable {
+        public var n: Int64; public var hash: String
+        public init(n: Int64, hash: String) { self.n = n; self.hash = hash }
     }
     public static let format = "eventkiosk-pack/2"
 

@@ -162,20 +162,8 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
     }
     if try await db.event() == nil {
         let event = try EventConfig.load(file: config.eventFile)
-        if let name = event.inviteesFile {
-            let file = config.eventFile.deletingLastPathComponent().appendingPathComponent(name)
-            let bytes: [UInt8]
-            do { bytes = Array(try Data(contentsOf: file)) } catch {
-                throw EventFileError(
-                    source: config.eventFile.path, problems: [EventProblem(field: "invitees_file", message: "\(file.path) cannot be read")])
-            }
-            do {
-                let result = try await db.importInvitees(try InviteeImport(bytes: bytes))
-                logger.notice(
-                    "imported invitees", metadata: ["file": "\(file.path)", "imported": "\(result.imported)", "rejected": "\(result.rejected.count)"])
-            } catch let e as InviteeImport.Failure {
-                throw EventFileError(source: config.eventFile.path, problems: [EventProblem(field: "invitees_file", message: e.message)])
-            }
+        if let result = try await importInviteesFile(of: event, eventFile: config.eventFile, db: db) {
+            logger.notice("imported invitees", metadata: ["imported": "\(result.imported)", "rejected": "\(result.rejected.count)"])
         }
         try await db.saveEvent(event)
         logger.notice("loaded event file", metadata: ["file": "\(config.eventFile.path)", "event": "\(event.name)"])
@@ -196,6 +184,19 @@ public func prepareFirstStart(db: AppDatabase, config: AppConfig, logger: Logger
               只显示这一次，请记下 · Shown once: write it down
             └──────────────────────────────────────────────┘
             """)
+    }
+}
+
+/// The invitee CSV an event file names (`invitees_file`, next to it), imported; nil when it names none.
+func importInviteesFile(of event: EventConfig, eventFile: URL, db: AppDatabase) async throws -> ImportResult? {
+    guard let name = event.inviteesFile else { return nil }
+    let file = eventFile.deletingLastPathComponent().appendingPathComponent(name)
+    let bytes: [UInt8]
+    do { bytes = Array(try Data(contentsOf: file)) } catch {
+        throw EventFileError(source: eventFile.path, problems: [EventProblem(field: "invitees_file", message: "\(file.path) cannot be read")])
+    }
+    do { return try await db.importInvitees(try InviteeImport(bytes: bytes)) } catch let e as InviteeImport.Failure {
+        throw EventFileError(source: eventFile.path, problems: [EventProblem(field: "invitees_file", message: e.message)])
     }
 }
 
@@ -240,6 +241,7 @@ public func buildRouter(
         db: db, config: config, backup: backup, feed: feed, closed: closed, httpsOn: tls != nil, hq: hq,
         tally: { try await orders.currentTally() }
     ).register(on: api)
+    EventDaysController(db: db, config: config, feed: feed, closed: closed).register(on: api)
     DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)

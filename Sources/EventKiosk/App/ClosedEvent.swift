@@ -7,6 +7,8 @@ public final class ClosedFlag: Sendable {
     public init(_ closed: Bool) { self.closed = Mutex(closed) }
     public var isClosed: Bool { closed.withLock { $0 } }
     func close() { closed.withLock { $0 = true } }
+    /// A new event, or a set-aside day brought back (issue 24).
+    func set(_ value: Bool) { closed.withLock { $0 = value } }
 }
 
 /// After the event is closed every change is refused (409 `event_closed`), except what the reports and the closing
@@ -22,6 +24,8 @@ enum ClosedEvent {
         "POST /api/hq/enroll", "POST /api/hq/send",
         // Tokens last 24 hours: staff can still be removed, and a PIN changed, after the day is closed (issue 23).
         "DELETE /api/staff/{id}", "PUT /api/staff/{id}/pin",
+        // The next event starts from a closed day; a day set aside can come back (issue 24).
+        "POST /api/events/new", "POST /api/events/archive/{id}/restore",
     ]
 
     static func refusesAfterClose(_ method: HTTPRequest.Method, _ path: String) -> Bool {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import KioskFormats
 
 /// The tamper-evident log: every check-in, order, void, spin, draw step and stock change, appended in the
 /// same transaction as the change itself. Entry n carries SHA256(hash of entry n−1 + entry n's canonical JSON);
@@ -39,9 +40,9 @@ public enum AuditLog {
     /// Appends one entry inside the caller's transaction. When a staff member's request wrote it, its data carries
     /// their `staff_id` and `role` (issue 23: the chain, not only the tables, says who did it).
     static func append(_ db: Database, kind: String, _ data: some Encodable) throws {
-        let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"))
-        let seq: Int64 = (last?["seq"] ?? 0) + 1
-        let prev: String = last?["hash"] ?? genesis
+        let last = try head(db)
+        let seq = last.n + 1
+        let prev = last.hash
         let at = AppDatabase.writeTime
         let encoded: Data
         if let actor, case .object(var fields) = try JSON.decoder.decode(JSONValue.self, from: try encoder.encode(data)) {
@@ -61,19 +62,44 @@ public enum AuditLog {
     /// An entry as stored: the shared `AuditRow` (KioskFormats), which the manufacturer's service reads too.
     public typealias Row_ = AuditRow
 
-    /// Checks the whole chain; returns the problems found (empty = intact). The walk is `AuditChain`'s.
-    public static func verify(_ rows: [AuditRow]) -> [String] { AuditChain.verify(rows) }
+    /// Checks the day's whole chain from where it starts; returns the problems found (empty = intact). The walk is
+    /// `AuditChain`'s.
+    public static func verify(_ rows: [AuditRow], from start: PackManifest.Start? = nil) -> [String] {
+        AuditChain.verify(rows, from: start.map { AuditCheckpoint(origin: "", n: $0.n, hash: $0.hash, time: "") })
+    }
+
+    /// The laptop keeps one chain across its event days (issue 24): a day started after another one starts after that
+    /// day's last entry (`audit_base`, "n hash"), so what the manufacturer already holds from this laptop stays true.
+    static let baseKey = "audit_base"
+
+    /// Where this day's log starts; nil for a laptop's first day (entry 1 follows 64 zeros).
+    static func base(_ db: Database) throws -> PackManifest.Start? {
+        guard let text = try AppDatabase.setting(db, baseKey) else { return nil }
+        let parts = text.split(separator: " ")
+        guard parts.count == 2, let n = Int64(parts[0]) else { return nil }
+        return PackManifest.Start(n: n, hash: String(parts[1]))
+    }
+
+    /// The newest entry's number and hash; before this day's first entry, where its log starts.
+    static func head(_ db: Database) throws -> PackManifest.Start {
+        if let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) {
+            return PackManifest.Start(n: last["seq"], hash: last["hash"])
+        }
+        return try base(db) ?? PackManifest.Start(n: 0, hash: genesis)
+    }
 }
 
 extension AppDatabase {
     /// The newest entry's number and hash: shown small on the MC screen, so a photo of the screen anchors the log.
     func auditHead() async throws -> AuditHead {
         try await read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-            let hash: String = row?["hash"] ?? AuditLog.genesis
-            return AuditHead(seq: row?["seq"] ?? 0, hash: hash, short: String(hash.prefix(8)))
+            let head = try AuditLog.head(db)
+            return AuditHead(seq: head.n, hash: head.hash, short: String(head.hash.prefix(8)))
         }
     }
+
+    /// Where this day's log starts (nil: at entry 1), for checking it whole.
+    public func auditBase() async throws -> PackManifest.Start? { try await read { db in try AuditLog.base(db) } }
 
     public func auditRows(after: Int64 = 0, limit: Int = 100_000) async throws -> [AuditLog.Row_] {
         try await read { db in

@@ -26,25 +26,37 @@ extension AppDatabase {
     func checkpoint(reason: String = "asked") async throws -> String {
         let identity = self.identity
         let enrolled = identity.keep.enrolment() != nil
-        let (record, isNew, log) = try await write { db -> (CheckpointRecord, Bool, String) in
-            let log = try AppDatabase.logIdentity(db)
-            let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
-            let n: Int64 = head?["seq"] ?? 0
-            let hash: String = head?["hash"] ?? AuditChain.genesis
-            if reason != "close", let kept = try CheckpointRecord.filter(CheckpointRecord.Columns.n == n).order(CheckpointRecord.Columns.id.desc)
+        let signed = try await write { db in try Self.signCheckpoint(db, identity: identity, reason: reason, enrolled: enrolled) }
+        keepBesideKey(signed)
+        return signed.record.note
+    }
+
+    struct SignedCheckpoint: Sendable { let record: CheckpointRecord; let isNew: Bool; let log: String }
+
+    /// The checkpoint of the head, inside the caller's write transaction (see `checkpoint(reason:)`).
+    static func signCheckpoint(_ db: Database, identity: KioskIdentity, reason: String, enrolled: Bool) throws -> SignedCheckpoint {
+        let log = try AppDatabase.logIdentity(db)
+        let head = try AuditLog.head(db)
+        let (n, hash) = (head.n, head.hash)
+        if reason != "close",
+            let kept = try CheckpointRecord.filter(CheckpointRecord.Columns.n == n).order(CheckpointRecord.Columns.id.desc)
                 .fetchOne(db)
-            {
-                return (kept, false, log)
-            }
-            let now = Self.writeTime
-            let text = AuditCheckpoint(origin: identity.origin, n: n, hash: hash, time: Stamp.text(now)).text
-            var record = CheckpointRecord(n: n, hash: hash, note: try identity.sign(text), at: now, reason: reason)
-            try record.insert(db)
-            if enrolled { try HQOutboxItem.queue(db, kind: .checkpoint, body: Data(record.note.utf8), n: n) }
-            return (record, true, log)
+        {
+            return SignedCheckpoint(record: kept, isNew: false, log: log)
         }
-        if isNew { try? identity.keep.keep([KeptCheckpoint(n: record.n, hash: record.hash, note: record.note, log: log)]) }
-        return record.note
+        let now = Self.writeTime
+        let text = AuditCheckpoint(origin: identity.origin, n: n, hash: hash, time: Stamp.text(now)).text
+        var record = CheckpointRecord(n: n, hash: hash, note: try identity.sign(text), at: now, reason: reason)
+        try record.insert(db)
+        if enrolled { try HQOutboxItem.queue(db, kind: .checkpoint, body: Data(record.note.utf8), n: n) }
+        return SignedCheckpoint(record: record, isNew: true, log: log)
+    }
+
+    /// A newly signed checkpoint is also kept beside the key, where a restore cannot reach it.
+    func keepBesideKey(_ signed: SignedCheckpoint) {
+        guard signed.isNew else { return }
+        let r = signed.record
+        try? identity.keep.keep([KeptCheckpoint(n: r.n, hash: r.hash, note: r.note, log: signed.log)])
     }
 
     /// Checkpoints in the database that the file beside the key lacks (a write cut short) are added to it.

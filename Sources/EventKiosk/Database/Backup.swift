@@ -11,8 +11,14 @@ extension AppDatabase {
     /// Writes a new `kiosk-YYYYMMDD-HHMMSS.sqlite` in `folder` and returns it. It is written under a `.partial`
     /// name and renamed only once it is complete and checked, so a half-written copy is never mistaken for a backup.
     public func backup(toFolder folder: URL, now: Date? = nil) throws -> URL {
+        try Self.writeCopy(toFolder: folder, now: now ?? self.now()) { destination in try dbWriter.backup(to: destination) }
+    }
+
+    /// A new `kiosk-YYYYMMDD-HHMMSS.sqlite` in `folder`, filled by `copy` (SQLite's backup into the empty file) and
+    /// checked before it takes its name.
+    static func writeCopy(toFolder folder: URL, now: Date, copy: (DatabaseQueue) throws -> Void) throws -> URL {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let stamp = Self.fileStamp(now ?? self.now())
+        let stamp = Self.fileStamp(now)
         var final = folder.appendingPathComponent("kiosk-\(stamp).sqlite")
         var n = 1
         while FileManager.default.fileExists(atPath: final.path) {
@@ -25,7 +31,7 @@ extension AppDatabase {
             let destination = try DatabaseQueue(path: partial.path)
             // Readable by the owner only: a copy of the day holds every guest's phone number.
             try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: partial.path)
-            try dbWriter.backup(to: destination)
+            try copy(destination)
             // The copy inherits WAL mode; switch it back to a single self-contained file before it is moved or
             // carried away on a stick (a WAL file left behind would hold part of the data).
             try destination.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE") }

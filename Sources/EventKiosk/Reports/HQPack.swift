@@ -1,6 +1,6 @@
 import Foundation
-import KioskFormats
 import GRDB
+import KioskFormats
 
 /// The pack for the manufacturer (`eventkiosk-pack/2`, CONTRACT "Signed records"): the audit log and the rows the
 /// manufacturer pays on, all read in one transaction so every row has its log entry and every entry its row; its rows
@@ -17,6 +17,7 @@ public enum HQPack {
         var followUps: [[String]] = []
         var checkins: [[String]] = []
         var closed = false
+        var base: PackManifest.Start?
     }
 
     public static func build(db: AppDatabase, now: Date? = nil) async throws -> Data {
@@ -31,14 +32,19 @@ public enum HQPack {
             s.inspections = try Row.fetchAll(db, sql: "SELECT \(AppDatabase.inspectionColumns) FROM inspection ORDER BY id")
                 .map(InspectionView.init(row:))
             s.followUps = try Row.fetchAll(db, sql: "SELECT * FROM followup ORDER BY id").map { r in
-                [rowVersion, cell(r["id"]), cell(r["inspection_id"]), stamp(r["due"]), cell(r["attempts"]), r["outcome"] ?? "",
-                 stamp(r["last_attempt_at"]), stamp(r["sms_sent_at"])]
+                [
+                    rowVersion, cell(r["id"]), cell(r["inspection_id"]), stamp(r["due"]), cell(r["attempts"]), r["outcome"] ?? "",
+                    stamp(r["last_attempt_at"]), stamp(r["sms_sent_at"]),
+                ]
             }
             s.checkins = try Row.fetchAll(db, sql: "SELECT id, invitee_id, door, party_size, at, walk_in FROM checkin ORDER BY id").map { r in
-                [rowVersion, cell(r["id"]), cell(r["invitee_id"]), r["door"] ?? "", cell(r["party_size"]), stamp(r["at"]),
-                 (r["walk_in"] as Bool? ?? false) ? "1" : "0"]
+                [
+                    rowVersion, cell(r["id"]), cell(r["invitee_id"]), r["door"] ?? "", cell(r["party_size"]), stamp(r["at"]),
+                    (r["walk_in"] as Bool? ?? false) ? "1" : "0",
+                ]
             }
             s.closed = try AppDatabase.setting(db, AppDatabase.closedKey) != nil
+            s.base = try AuditLog.base(db)
             return s
         }
         var files: [String: Data] = [:]
@@ -60,7 +66,9 @@ public enum HQPack {
             kioskId: identity.kioskID, publicKey: identity.publicKey, dealerCode: identity.keep.enrolment()?.dealerCode,
             event: .init(name: event.name, date: event.date, venue: event.venue, dealer: event.dealer),
             createdAt: AppDatabase.stamp(now), closed: snap.closed,
-            audit: .init(count: snap.audit.last?.seq ?? 0, head: snap.audit.last?.hash ?? AuditChain.genesis),
+            audit: .init(
+                count: snap.audit.last?.seq ?? snap.base?.n ?? 0, head: snap.audit.last?.hash ?? snap.base?.hash ?? AuditChain.genesis,
+                from: snap.base),
             files: files, checkpoints: snap.checkpoints)
         let (manifestData, signature) = try manifest.seal(time: AppDatabase.stamp(now), signer: identity.signer)
         var zip = ZipWriter(date: now)
@@ -95,8 +103,10 @@ public enum HQPack {
             header: ["row_version", "inspection_id", "no", "item_id", "name", "status", "advice", "decision", "parts_yuan", "labour_yuan"],
             rows: list.flatMap { i in
                 i.items.map { it in
-                    [rowVersion, String(i.id), String(it.no), it.id, it.name, it.status.rawValue, it.advice ?? "", it.decision?.rawValue ?? "",
-                     it.partsYuan.map(String.init) ?? "", it.labourYuan.map(String.init) ?? ""]
+                    [
+                        rowVersion, String(i.id), String(it.no), it.id, it.name, it.status.rawValue, it.advice ?? "", it.decision?.rawValue ?? "",
+                        it.partsYuan.map(String.init) ?? "", it.labourYuan.map(String.init) ?? "",
+                    ]
                 }
             })
     }

@@ -28,6 +28,8 @@ struct TestApp {
         config.adminPIN = Self.adminPIN
         config.kioskDir = Self.repoRoot.appendingPathComponent("Kiosk")
         config.loginPolicy = policy
+        // Set-aside days (issue 24) go to a folder of this test's own, never the checkout's kiosk-data.
+        config.dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-test-\(UUID().uuidString)")
         if let hqTransport { config.hqTransport = hqTransport }
         config.eventFile = Self.repoRoot.appendingPathComponent("Assets/demo-event.json")
         var logger = Logger(label: "test")
