@@ -62,8 +62,7 @@ $('days-rows').addEventListener('click', async (e) => {
     `Bring "${e.target.dataset.name}" back? The day shown now is set aside first; nothing is lost.`))) return;
   try {
     const r = await api(`/api/events/archive/${encodeURIComponent(id)}/restore`, { method: 'POST' });
-    done(t(`已恢复「${r.event.name}」。「${r.set_aside.name}」已存档。如需要，请重新登录。`,
-      `"${r.event.name}" is back. "${r.set_aside.name}" was set aside. Sign in again if asked.`));
+    done(t(`已恢复「${r.event.name}」。「${r.set_aside.name}」已存档。`, `"${r.event.name}" is back. "${r.set_aside.name}" was set aside.`));
   } catch (err) { say(err.message, false); }
 });
 

@@ -146,7 +146,8 @@ extension AppDatabase {
     }
 
     /// Brings a set-aside day back: the day in force is set aside first (nothing is lost), then the copy replaces it,
-    /// under one barrier. The copy is renamed `….restored` so it is not listed twice. Returns the day set aside now.
+    /// under one barrier, and what outlives a day is carried over from the day set aside now (`carryOver`). The copy is
+    /// renamed `….restored` so it is not listed twice. Returns the day set aside now.
     func restoreSetAside(id: String, folder: URL) async throws -> SetAsideDay {
         guard id.hasPrefix("kiosk-"), !id.contains("/"), !id.contains(".."),
             FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(id).sqlite").path)
@@ -168,7 +169,31 @@ extension AppDatabase {
         }
         keepBesideKey(signed)
         try Self.migrator.migrate(dbWriter)  // a day set aside by an older kiosk
+        try await carryOver(from: aside)
         try FileManager.default.moveItem(at: source, to: folder.appendingPathComponent("\(id).sqlite.restored"))
         return try Self.setAsideDay(aside)
+    }
+
+    /// What outlives a day comes with the day brought back, as it is now: staff and their sign-ins (the admin stays
+    /// signed in), trusted devices, the manufacturer's queue, and the settings kept across days.
+    func carryOver(from file: URL) async throws {
+        try await dbWriter.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS now_day", arguments: [file.path])
+            defer { try? db.execute(sql: "DETACH DATABASE now_day") }
+            try db.inTransaction {
+                try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+                for table in Self.keptTables.subtracting(["setting", "invited_count", "grdb_migrations"]).sorted() {
+                    let columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(\(table.quotedDatabaseIdentifier))")
+                        .map { ($0["name"] as String).quotedDatabaseIdentifier }.joined(separator: ", ")
+                    try db.execute(sql: "DELETE FROM main.\(table.quotedDatabaseIdentifier)")
+                    try db.execute(sql: "INSERT INTO main.\(table.quotedDatabaseIdentifier) (\(columns)) SELECT \(columns) FROM now_day.\(table.quotedDatabaseIdentifier)")
+                }
+                for key in Self.keptSettings.subtracting([Self.templateKey]).sorted() {
+                    try db.execute(sql: "DELETE FROM main.setting WHERE key = ?", arguments: [key])
+                    try db.execute(sql: "INSERT INTO main.setting (key, value) SELECT key, value FROM now_day.setting WHERE key = ?", arguments: [key])
+                }
+                return .commit
+            }
+        }
     }
 }

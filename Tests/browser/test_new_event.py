@@ -1,0 +1,148 @@
+"""新活动 as the dealer's marketing assistant does it the day before, on her 1366×768 laptop (issue 24): from the running
+demo to her own event, her GBK guest list imported, and nothing she sends out holding a demo guest or the laptop's
+own name for itself. Counts her taps and fails on any sideways scrolling."""
+import csv
+import io
+import re
+import subprocess
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ADMIN_PIN, make_browser, screenshot
+from helpers import call, login
+
+HER_GUESTS = [("赵丽", "13812340001"), ("钱伟", "13812340002"), ("孙静", "13812340003"), ("李刚", "13812340004")]
+# Her DMS export, in GBK, with one guest typed twice (line 6 repeats line 3's phone).
+HER_CSV = ("姓名,手机,车型,人数\r\n" + "".join(f"{n},{p},X3,2\r\n" for n, p in HER_GUESTS) + "孙静静,13812340002,X1,1\r\n").encode("gbk")
+LOCAL = ("localhost", "127.0.0.1")
+
+
+def zbar(path):
+    return subprocess.run(["zbarimg", "-q", "--raw", str(path)], capture_output=True, timeout=20).stdout.decode().strip()
+
+
+def test_from_the_demo_to_her_own_event_with_her_guests_only(server, tmp_path):
+    b = make_browser(size="1366,768")
+    taps = []
+
+    def tap(el, what):
+        taps.append(what)
+        el.click()
+
+    def no_sideways(step):
+        width = b.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], f"{step}: the page scrolls sideways ({width[0]} > {width[1]} px)"
+
+    try:
+        wait = WebDriverWait(b, 15)
+        demo = call(server, "/api/event")[1]["name"]
+        demo_names = [g["name"] for g in call(server, "/api/invitees?limit=500", login(server))[1]["items"]]
+        assert len(demo_names) == 40
+        # Sign in the way staff do: the admin tile, the PIN, OK.
+        b.get(server.base + "/")
+        tap(wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '.tile[data-page="/admin.html"][aria-disabled="false"]'))), "admin tile")
+        wait.until(EC.visibility_of_element_located((By.ID, "pin-dialog")))
+        for digit in ADMIN_PIN:
+            tap(b.find_element(By.CSS_SELECTOR, f'#pinpad button[data-key="{digit}"]'), "pin")
+        tap(b.find_element(By.ID, "pin-ok"), "pin ok")
+        wait.until(EC.url_contains("/admin.html"))
+        tap(wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, 'nav.jump a[href="#days-panel"]'))), "新活动 in the menu")
+        wait.until(lambda d: demo in d.find_element(By.ID, "days-now").text)
+        no_sideways("the admin page")
+        screenshot(b, "new-event-01-form")
+
+        # Her event: a short form.
+        for field, value in (("nd-name", "宝马X3品鉴会"), ("nd-venue", "本店二楼展厅"), ("nd-doors", "正门，侧门")):
+            tap(b.find_element(By.ID, field), field)
+            b.find_element(By.ID, field).send_keys(value)
+        tap(b.find_element(By.ID, "nd-date"), "date")
+        b.execute_script("arguments[0].value = '2026-12-20'", b.find_element(By.ID, "nd-date"))  # the date picker's choice
+        tap(b.find_element(By.ID, "nd-start"), "开始新活动")
+        alert = wait.until(EC.alert_is_present())
+        assert "存档" in alert.text
+        taps.append("confirm")
+        alert.accept()
+        wait.until(lambda d: "已开始「宝马X3品鉴会」" in d.find_element(By.ID, "days-msg").text)
+        assert "40 位来宾" in b.find_element(By.ID, "days-msg").text
+        row = wait.until(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#days-rows tr") if demo in r.text])[0]
+        assert "40" in row.text and row.find_element(By.CSS_SELECTOR, "button[data-restore]").is_displayed(), "the demo is set aside, restorable"
+        b.execute_script("document.getElementById('days-panel').scrollIntoView()")
+        no_sideways("after 新活动")
+        screenshot(b, "new-event-02-started")
+        wait.until(lambda d: d.find_element(By.ID, "invitee-count").text == "0")
+
+        # Her GBK list: four guests, and the repeated phone named by its line.
+        path = tmp_path / "邀约名单.csv"
+        path.write_bytes(HER_CSV)
+        b.find_element(By.ID, "import-panel").location_once_scrolled_into_view
+        taps.append("choose the file")
+        b.find_element(By.ID, "csv-file").send_keys(str(path))
+        tap(wait.until(EC.element_to_be_clickable((By.ID, "import-btn"))), "导入")
+        wait.until(EC.visibility_of_element_located((By.ID, "import-summary")))
+        rejected = b.find_element(By.ID, "rejected").text
+        assert "6" in rejected and "第 3 行" in rejected, rejected
+        wait.until(lambda d: d.find_element(By.ID, "invitee-count").text == "4")
+        no_sideways("after the import")
+        screenshot(b, "new-event-03-imported")
+
+        admin = login(server)
+        her = {n for n, _ in HER_GUESTS}
+        # The SMS list: her guests only, and no link to the laptop itself.
+        status, raw = call(server, "/api/invitees/export.csv", admin, raw=True)
+        assert status == 200
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))[1:]
+        assert {r[0] for r in rows} == her, rows
+        assert not any(word in raw.decode("utf-8-sig") for word in LOCAL)
+        # The invitation cards: her four, none of the demo's.
+        status, page = call(server, "/invitations", admin, raw=True)
+        cards = page.decode()
+        assert status == 200 and all(n in cards for n in her) and "共 4 张" in cards
+        assert not any(n in cards for n in demo_names if n not in her)
+        assert not any(word in cards for word in LOCAL)
+        # The tablet set-up page, opened on the laptop itself: its QR codes give the LAN address.
+        b.get(server.base + "/setup.html")
+        lan = call(server, "/api/device-setup")[1]["addresses"][0]
+        wait.until(lambda d: d.find_element(By.ID, "fingerprint").text.count(":") == 31)
+        for element in ("qr-ca", "qr-door"):
+            shot = tmp_path / f"{element}.png"
+            wait.until(lambda d: d.execute_script("const e = document.getElementById(arguments[0]); return e.complete !== false && e.getBoundingClientRect().width > 50", element))
+            b.execute_script("arguments[0].scrollIntoView({block: 'center'})", b.find_element(By.ID, element))
+            b.find_element(By.ID, element).screenshot(str(shot))
+            text = zbar(shot)
+            assert lan in text and not any(word in text for word in LOCAL), text
+        no_sideways("the set-up page")
+
+        # The demo day stays listed and can come back.
+        items = call(server, "/api/events/archive", admin)[1]["items"]
+        assert [(i["name"], i["guests"]) for i in items] == [(demo, 40)]
+        assert re.fullmatch(r"kiosk-\d{8}-\d{6}(-\d+)?", items[0]["id"])
+        print(f"taps: {len(taps)}: {taps}")
+        assert len(taps) <= 22, taps
+    finally:
+        b.quit()
+
+
+def test_a_set_aside_day_comes_back_from_the_page(server, browser):
+    admin = login(server)
+    status, body = call(server, "/api/events/new", admin, {"name": "宝马X3品鉴会", "date": "2026-12-20", "venue": "展厅", "doors": ["正门"]}, "POST")
+    assert status == 201, body
+    from helpers import sign_in
+    sign_in(browser, server, "/admin.html", ADMIN_PIN)
+    browser.get(server.base + "/admin.html#days-panel")
+    wait = WebDriverWait(browser, 15)
+    button = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#days-rows button[data-restore]"))
+    button.click()
+    wait.until(EC.alert_is_present()).accept()
+    # The page starts again on the day brought back, still signed in.
+    wait.until(lambda d: "已恢复" in d.execute_script("return document.getElementById('days-msg')?.textContent || ''"))
+    assert call(server, "/api/event")[1]["name"] != "宝马X3品鉴会"
+    items = call(server, "/api/events/archive", login(server))[1]["items"]
+    assert [i["name"] for i in items] == ["宝马X3品鉴会"]
+    # The form says what is missing, in words, and starts nothing.
+    browser.find_element(By.ID, "nd-start").click()
+    wait.until(EC.alert_is_present()).accept()
+    wait.until(lambda d: "活动名称" in d.execute_script("return document.getElementById('days-problems').textContent"))
+    screenshot(browser, "new-event-04-problems")
+    assert len(call(server, "/api/events/archive", login(server))[1]["items"]) == 1
