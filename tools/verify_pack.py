@@ -76,8 +76,14 @@ def verify(path, vkey=None):
     start = manifest["audit"].get("from") or {"n": 0, "hash": GENESIS}
     hashes, prev = {start["n"]: start["hash"]}, start["hash"]
     count = start["n"]
-    for n, line in enumerate(files.get("audit.jsonl", b"").decode().splitlines(), start=start["n"] + 1):
+    # A day brought back after a later one goes on from that day's head: after entry `after`, from entry `n`.
+    jumps = {j["after"]: j for j in manifest["audit"].get("jumps") or []}
+    n = start["n"]
+    for line in files.get("audit.jsonl", b"").decode().splitlines():
         row = json.loads(line)
+        n += 1
+        if n - 1 in jumps and row["seq"] == jumps[n - 1]["n"] + 1:
+            prev, n = jumps[n - 1]["hash"], row["seq"]
         if row["seq"] != n or row["prev_hash"] != prev or hashlib.sha256((prev + row["entry"]).encode()).hexdigest() != row["hash"]:
             problems.append(f"audit.jsonl: entry {n} breaks the chain")
             break
@@ -86,18 +92,28 @@ def verify(path, vkey=None):
     if (count, prev) != (manifest["audit"]["count"], manifest["audit"]["head"]):
         problems.append(f"audit: {count} entries ending {prev[:8]}, the manifest says {manifest['audit']['count']}")
     start_signed = start["n"] == 0
+    signed_jumps = set()
     for note in manifest["checkpoints"]:
         try:
             lines = open_note(note, name, public_key).split("\n")
             n, h = int(lines[2]), lines[3]
+            jump = next((j for j in jumps.values() if j["after"] < n <= j["n"]), None)
             if n < start["n"]:
                 problems.append(f"checkpoint {n}: before this pack's log, which starts after entry {start['n']}")
+            elif jump:
+                if (n, h) == (jump["n"], jump["hash"]):
+                    signed_jumps.add(n)
+                else:
+                    problems.append(f"checkpoint {n}: between entries {jump['after']} and {jump['n']}, which this log skips")
             elif hashes.get(n) != h:
                 problems.append(f"checkpoint {n}: not on this chain")
             elif n == start["n"]:
                 start_signed = True
         except ValueError as e:
             problems.append(f"checkpoint: {e}")
+    for j in jumps.values():
+        if j["n"] not in signed_jumps:
+            problems.append(f"audit: the log goes on from entry {j['n']} after entry {j['after']}, but no checkpoint signs it")
     if not start_signed:
         problems.append(f"audit: the log starts after entry {start['n']}, but no checkpoint in the manifest signs that entry")
     return problems

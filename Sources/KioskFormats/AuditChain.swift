@@ -20,11 +20,17 @@ public enum AuditChain {
 
     /// Problems found in `rows` (empty = intact). With `from`, the rows continue the chain after entry `from.n` whose
     /// hash is `from.hash`.
-    public static func verify(_ rows: [AuditRow], from: AuditCheckpoint? = nil) -> [String] {
+    /// A `jump` lets the chain go on after entry `after` from entry `n` (a day brought back after a later one: the
+    /// entries between are that later day's, kept in its own copy), where a checkpoint signs entry `n`.
+    public static func verify(_ rows: [AuditRow], from: AuditCheckpoint? = nil, jumps: [PackManifest.Jump] = []) -> [String] {
         var problems: [String] = []
         var prev = from?.hash ?? genesis
         var expectedSeq: Int64 = (from?.n ?? 0) + 1
         for row in rows {
+            if let jump = jumps.first(where: { $0.after == expectedSeq - 1 }), row.seq == jump.n + 1 {
+                prev = jump.hash
+                expectedSeq = jump.n + 1
+            }
             if row.seq != expectedSeq {
                 problems.append(
                     row.seq < expectedSeq

@@ -95,7 +95,8 @@ public struct PackContents: Sendable {
 
         let audit = auditRows(files["audit.jsonl"], &problems)
         let start = manifest.audit.from.map { AuditCheckpoint(origin: key.name, n: $0.n, hash: $0.hash, time: "") }
-        let chain = AuditChain.verify(audit, from: start)
+        let jumps = manifest.audit.jumps ?? []
+        let chain = AuditChain.verify(audit, from: start, jumps: jumps)
         problems += chain.prefix(5).map { PackProblem("audit", "audit.jsonl: \($0)") }
         if chain.isEmpty {
             let head = audit.last?.hash ?? start?.hash ?? AuditChain.genesis
@@ -106,6 +107,7 @@ public struct PackContents: Sendable {
         }
         var checkpoints: [AuditCheckpoint] = []
         var startSigned = false
+        var jumpsSigned = Set<Int64>()
         for note in manifest.checkpoints {
             guard let text = try? SignedNote.open(note, keys: [key]), let c = AuditCheckpoint(text: text) else {
                 problems.append(PackProblem("checkpoints", "a checkpoint in the manifest is not signed by the kiosk's key"))
@@ -118,10 +120,18 @@ public struct PackContents: Sendable {
                 } else {
                     problems.append(PackProblem("checkpoints", "checkpoint \(c.n): before the pack's log, which starts after entry \(start.n)"))
                 }
+            } else if let jump = jumps.first(where: { $0.after < c.n && c.n <= $0.n }) {
+                // Between a jump's ends the entries are another day's: only the one it goes on from is signed here.
+                if c.n == jump.n, c.hash == jump.hash { jumpsSigned.insert(jump.n) } else {
+                    problems.append(PackProblem("checkpoints", "checkpoint \(c.n): between entries \(jump.after) and \(jump.n), which this log skips"))
+                }
             } else if let p = AuditChain.problem(audit, against: c) {
                 problems.append(PackProblem("checkpoints", "checkpoint \(c.n): \(p)"))
             }
             checkpoints.append(c)
+        }
+        for jump in jumps where !jumpsSigned.contains(jump.n) {
+            problems.append(PackProblem("audit", "the log goes on from entry \(jump.n) after entry \(jump.after), but no checkpoint signs entry \(jump.n)"))
         }
         if let start, !startSigned {
             problems.append(PackProblem("audit", "the log starts after entry \(start.n), but no checkpoint in the manifest signs that entry"))

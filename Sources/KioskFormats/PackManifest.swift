@@ -12,10 +12,19 @@ public struct PackManifest: Codable, Equatable, Sendable {
     }
     /// `count` is the number of the head entry. A day started after an earlier one on the same laptop (issue 24) carries
     /// on the kiosk's one chain: its log starts after entry `from.n`, which one of `checkpoints` signs.
+    /// A day brought back after a later one goes on from that later day's head: `jumps`, each signed by a checkpoint.
     public struct Audit: Codable, Equatable, Sendable {
         public var count: Int64; public var head: String
         public var from: Start?
-        public init(count: Int64, head: String, from: Start? = nil) { self.count = count; self.head = head; self.from = from }
+        public var jumps: [Jump]?
+        public init(count: Int64, head: String, from: Start? = nil, jumps: [Jump]? = nil) {
+            self.count = count; self.head = head; self.from = from; self.jumps = jumps
+        }
+    }
+    /// After entry `after` the log goes on from entry `n` (hash `hash`) of the laptop's one chain.
+    public struct Jump: Codable, Equatable, Sendable {
+        public var after: Int64; public var n: Int64; public var hash: String
+        public init(after: Int64, n: Int64, hash: String) { self.after = after; self.n = n; self.hash = hash }
     }
     /// Where a pack's log starts: after entry `n`, whose hash is `hash`.
     public struct Start: Codable, Equatable, Sendable {

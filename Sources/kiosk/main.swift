@@ -111,7 +111,7 @@ struct VerifyAudit: AsyncParsableCommand {
         } catch {
             FileHandle.standardError.write(Data("cannot open \(dataFolder(data).path): \(error)\n".utf8)); throw ExitCode(2)
         }
-        var problems = AuditLog.verify(rows, from: try await db.auditBase())
+        var problems = AuditLog.verify(rows, from: try await db.auditBase(), jumps: try await db.auditJumps())
         if let checkpoint {
             problems += CheckpointCheck.problems(noteFile: checkpoint, rows: rows, key: db.identity.noteKey)
         }

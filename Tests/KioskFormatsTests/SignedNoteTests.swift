@@ -62,6 +62,17 @@ import Testing
         #expect(AuditCheckpoint(text: "eventkiosk/x\ncheckpoint\nseven\n\(rows[5].hash)\nT\n") == nil)
     }
 
+    /// A day brought back (issue 24): entries 1–4 are its own, 5–7 another day's, and it goes on at 8 from entry 7.
+    @Test func aChainGoesOnAcrossAJumpOnlyWhereTheJumpSays() {
+        let rows = Self.chain(10)
+        let own = Array(rows.prefix(4)) + Array(rows.dropFirst(7))
+        let jump = PackManifest.Jump(after: 4, n: 7, hash: rows[6].hash)
+        #expect(AuditChain.verify(own, jumps: [jump]).isEmpty)
+        #expect(!AuditChain.verify(own).isEmpty, "without the jump the gap is a missing stretch")
+        #expect(!AuditChain.verify(own, jumps: [PackManifest.Jump(after: 4, n: 7, hash: rows[5].hash)]).isEmpty, "a jump to the wrong hash")
+        #expect(!AuditChain.verify(own, jumps: [PackManifest.Jump(after: 3, n: 7, hash: rows[6].hash)]).isEmpty, "a jump from elsewhere")
+    }
+
     @Test func aTamperedAReorderedAndATruncatedLogAreEachNamed() {
         let rows = Self.chain(10)
         let checkpoint = AuditCheckpoint(origin: "eventkiosk/x", n: 8, hash: rows[7].hash, time: "T")

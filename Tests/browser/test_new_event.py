@@ -11,7 +11,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import ADMIN_PIN, make_browser, screenshot
-from helpers import call, login
+from helpers import add_staff, call, login
 
 HER_GUESTS = [("赵丽", "13812340001"), ("钱伟", "13812340002"), ("孙静", "13812340003"), ("李刚", "13812340004")]
 # Her DMS export, in GBK, with one guest typed twice (line 6 repeats line 3's phone).
@@ -124,10 +124,23 @@ def test_from_the_demo_to_her_own_event_with_her_guests_only(server, tmp_path):
         b.quit()
 
 
-def test_a_set_aside_day_comes_back_from_the_page(server, browser):
+def pack_verifies(server, tmp_path, name):
+    """The day's pack for the manufacturer, read by the independent verifier (tools/verify_pack.py)."""
+    from test_hq_pack import verify
+    status, pack = call(server, "/api/export/hq-pack", login(server), raw=True)
+    assert status == 200
+    path = tmp_path / f"{name}.zip"
+    path.write_bytes(pack)
+    code, out = verify(path, call(server, "/api/kiosk/identity")[1]["vkey"])
+    assert code == 0, out
+
+
+def test_a_set_aside_day_comes_back_from_the_page(server, browser, tmp_path):
     admin = login(server)
     status, body = call(server, "/api/events/new", admin, {"name": "宝马X3品鉴会", "date": "2026-12-20", "venue": "展厅", "doors": ["正门"]}, "POST")
     assert status == 201, body
+    # The new day's log carries on the demo's, from a signed checkpoint; the manufacturer's verifier follows it.
+    pack_verifies(server, tmp_path, "new-day")
     from helpers import sign_in
     sign_in(browser, server, "/admin.html", ADMIN_PIN)
     browser.get(server.base + "/admin.html#days-panel")
@@ -138,6 +151,12 @@ def test_a_set_aside_day_comes_back_from_the_page(server, browser):
     # The page starts again on the day brought back, still signed in.
     wait.until(lambda d: "已恢复" in d.execute_script("return document.getElementById('days-msg')?.textContent || ''"))
     assert call(server, "/api/event")[1]["name"] != "宝马X3品鉴会"
+    # The demo, back, goes on from the later day's head (a jump, signed), and a scan there still verifies.
+    guest = call(server, "/api/invitees?limit=1", login(server))[1]["items"][0]
+    greeter = add_staff(server, login(server), "门口", "greeter", "258025")
+    status, body = call(server, "/api/checkins", greeter, {"code": guest["code"], "door": "正门", "nonce": "day-back-0001"}, "POST")
+    assert status == 201, body
+    pack_verifies(server, tmp_path, "day-back")
     items = call(server, "/api/events/archive", login(server))[1]["items"]
     assert [i["name"] for i in items] == ["宝马X3品鉴会"]
     # The form says what is missing, in words, and starts nothing.

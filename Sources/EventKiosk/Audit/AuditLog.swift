@@ -64,8 +64,8 @@ public enum AuditLog {
 
     /// Checks the day's whole chain from where it starts; returns the problems found (empty = intact). The walk is
     /// `AuditChain`'s.
-    public static func verify(_ rows: [AuditRow], from start: PackManifest.Start? = nil) -> [String] {
-        AuditChain.verify(rows, from: start.map { AuditCheckpoint(origin: "", n: $0.n, hash: $0.hash, time: "") })
+    public static func verify(_ rows: [AuditRow], from start: PackManifest.Start? = nil, jumps: [PackManifest.Jump] = []) -> [String] {
+        AuditChain.verify(rows, from: start.map { AuditCheckpoint(origin: "", n: $0.n, hash: $0.hash, time: "") }, jumps: jumps)
     }
 
     /// The laptop keeps one chain across its event days (issue 24): a day started after another one starts after that
@@ -80,12 +80,26 @@ public enum AuditLog {
         return PackManifest.Start(n: n, hash: String(parts[1]))
     }
 
-    /// The newest entry's number and hash; before this day's first entry, where its log starts.
+    /// A day brought back after a later one goes on from the later day's head, not from its own (`PackManifest.Jump`):
+    /// so the laptop's chain never forks, whatever the order its days come back in.
+    static let jumpsKey = "audit_jumps"
+
+    static func jumps(_ db: Database) throws -> [PackManifest.Jump] {
+        guard let text = try AppDatabase.setting(db, jumpsKey) else { return [] }
+        return (try? JSON.decoder.decode([PackManifest.Jump].self, from: Data(text.utf8))) ?? []
+    }
+
+    /// The newest entry's number and hash; before this day's first entry, where its log starts; right after a day came
+    /// back, the later day's head it goes on from.
     static func head(_ db: Database) throws -> PackManifest.Start {
-        if let last = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) {
-            return PackManifest.Start(n: last["seq"], hash: last["hash"])
+        let last: PackManifest.Start
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")) {
+            last = PackManifest.Start(n: row["seq"], hash: row["hash"])
+        } else {
+            last = try base(db) ?? PackManifest.Start(n: 0, hash: genesis)
         }
-        return try base(db) ?? PackManifest.Start(n: 0, hash: genesis)
+        guard let jump = try jumps(db).first(where: { $0.after == last.n }) else { return last }
+        return PackManifest.Start(n: jump.n, hash: jump.hash)
     }
 }
 
@@ -100,6 +114,8 @@ extension AppDatabase {
 
     /// Where this day's log starts (nil: at entry 1), for checking it whole.
     public func auditBase() async throws -> PackManifest.Start? { try await read { db in try AuditLog.base(db) } }
+    /// Where this day's log goes on from a later day's head (a day brought back).
+    public func auditJumps() async throws -> [PackManifest.Jump] { try await read { db in try AuditLog.jumps(db) } }
 
     public func auditRows(after: Int64 = 0, limit: Int = 100_000) async throws -> [AuditLog.Row_] {
         try await read { db in

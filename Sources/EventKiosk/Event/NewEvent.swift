@@ -169,9 +169,23 @@ extension AppDatabase {
         }
         keepBesideKey(signed)
         try Self.migrator.migrate(dbWriter)  // a day set aside by an older kiosk
+        try await goOn(from: signed.record)
         try await carryOver(from: aside)
         try FileManager.default.moveItem(at: source, to: folder.appendingPathComponent("\(id).sqlite.restored"))
         return try Self.setAsideDay(aside)
+    }
+
+    /// The day brought back goes on from the laptop's head (the day just set aside reached further), so its next entry
+    /// follows the newest one the manufacturer may hold; the checkpoint of that head comes with it, to prove the jump.
+    func goOn(from head: CheckpointRecord) async throws {
+        try await write { db in
+            let own = try AuditLog.head(db)
+            guard head.n > own.n else { return }
+            let jumps = try AuditLog.jumps(db) + [PackManifest.Jump(after: own.n, n: head.n, hash: head.hash)]
+            try Self.setSetting(db, AuditLog.jumpsKey, String(decoding: try JSON.encoder.encode(jumps), as: UTF8.self))
+            var kept = CheckpointRecord(n: head.n, hash: head.hash, note: head.note, at: head.at, reason: "day_back")
+            try kept.insert(db)
+        }
     }
 
     /// What outlives a day comes with the day brought back, as it is now: staff and their sign-ins (the admin stays

@@ -49,7 +49,7 @@ public enum EvidencePack {
         zip.add("wheel.json", try JSON.encoder.encode(wheel))
 
         var verify = ["EventKiosk evidence pack, \(ISO8601DateFormatter().string(from: now))", ""]
-        let auditProblems = AuditLog.verify(audit, from: try await db.auditBase())
+        let auditProblems = AuditLog.verify(audit, from: try await db.auditBase(), jumps: try await db.auditJumps())
         verify.append(
             auditProblems.isEmpty
                 ? "audit.jsonl: OK, \(audit.count) entries, hash chain intact" : "audit.jsonl: MISMATCH\n  " + auditProblems.joined(separator: "\n  ")

@@ -18,6 +18,7 @@ public enum HQPack {
         var checkins: [[String]] = []
         var closed = false
         var base: PackManifest.Start?
+        var jumps: [PackManifest.Jump] = []
     }
 
     public static func build(db: AppDatabase, now: Date? = nil) async throws -> Data {
@@ -45,6 +46,7 @@ public enum HQPack {
             }
             s.closed = try AppDatabase.setting(db, AppDatabase.closedKey) != nil
             s.base = try AuditLog.base(db)
+            s.jumps = try AuditLog.jumps(db)
             return s
         }
         var files: [String: Data] = [:]
@@ -68,7 +70,7 @@ public enum HQPack {
             createdAt: AppDatabase.stamp(now), closed: snap.closed,
             audit: .init(
                 count: snap.audit.last?.seq ?? snap.base?.n ?? 0, head: snap.audit.last?.hash ?? snap.base?.hash ?? AuditChain.genesis,
-                from: snap.base),
+                from: snap.base, jumps: snap.jumps.isEmpty ? nil : snap.jumps),
             files: files, checkpoints: snap.checkpoints)
         let (manifestData, signature) = try manifest.seal(time: AppDatabase.stamp(now), signer: identity.signer)
         var zip = ZipWriter(date: now)

@@ -76,10 +76,22 @@ import Testing
                 try decodeJSON(Started.self, r)
             }
             _ = try await t.db.importInvitees(try InviteeImport(bytes: Array("姓名,手机\n王芳,13912345678\n".utf8)))
+            let later = try await t.db.auditHead()
             try await client.execute(uri: "/api/events/archive/\(started.setAside.id)/restore", method: .post, headers: auth(admin)) { r in
                 #expect(r.status == .ok, "\(String(buffer: r.body))")
             }
             #expect(try await t.db.allInvitees().count == demoCount)
+            // The day brought back goes on from the later day's head, never from its own: the laptop's chain does not fork.
+            let back = try await t.db.auditHead()
+            #expect(back == later)
+            let code = try await t.db.allInvitees()[0].code
+            _ = try await t.db.checkIn(scanned: code, door: "正门", nonce: "back-1", partySize: nil, staffID: nil)
+            let rows = try await t.db.auditRows()
+            let jumps = try await t.db.auditJumps()
+            #expect(jumps.count == 1 && jumps[0].n == back.seq && rows.last?.seq == back.seq + 1 && rows.last?.prevHash == back.hash)
+            #expect(AuditLog.verify(rows, from: try await t.db.auditBase(), jumps: jumps).isEmpty)
+            let pack = try PackContents.open(try EvidencePackTests().unzip(try await HQPack.build(db: t.db)), key: t.db.identity.noteKey)
+            #expect(pack.manifest.audit.jumps == jumps && pack.manifest.audit.count == back.seq + 1)
             #expect(try await t.db.event()?.name != "宝马X3品鉴会")
             // Staff and their sign-ins outlive a day: the admin is still signed in on the day brought back.
             let admin2 = admin
@@ -88,7 +100,6 @@ import Testing
             }
             // The restored copy is no longer listed; the new event, with its one guest, is.
             #expect(archive.items.count == 1 && archive.items[0].name == "宝马X3品鉴会" && archive.items[0].guests == 1)
-            #expect(AuditLog.verify(try await t.db.auditRows(), from: try await t.db.auditBase()).isEmpty)
             try await client.execute(uri: "/api/events/archive/kiosk-nothing/restore", method: .post, headers: auth(admin2)) { r in
                 #expect(r.status == .notFound)
             }
@@ -124,7 +135,7 @@ import Testing
             let admin = try await client.login(TestApp.adminPIN)
             #expect(try await guests(client, admin).count == demoCount)
         }
-        #expect(AuditLog.verify(try await db.auditRows(), from: try await db.auditBase()).isEmpty)
+        #expect(AuditLog.verify(try await db.auditRows(), from: try await db.auditBase(), jumps: try await db.auditJumps()).isEmpty)
     }
 
     @Test func aClosedDayLeadsToTheNextAndTheFormNamesWhatIsMissing() async throws {
