@@ -38,9 +38,35 @@ function drawRow(d = { name: '', value: '', pool: 'orders', winners: 1, alternat
     <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
 }
 
+function reminderRow(r = { at: '', kind: 'sms', text: '' }, i = 0) {
+  const opt = (v, zh, en) => `<option value="${v}" ${r.kind === v ? 'selected' : ''}>${t(zh, en)}</option>`;
+  return `<tr><td><input type="time" data-field="campaign.reminders[${i}].at" data-k="at" value="${esc(r.at)}"></td>
+    <td><select data-field="campaign.reminders[${i}].kind" data-k="kind">${opt('sms', '短信', 'SMS')}${opt('call', '电话', 'Call')}</select></td>
+    <td style="width:60%"><input data-field="campaign.reminders[${i}].text" data-k="text" maxlength="300" value="${esc(r.text || '')}"></td>
+    <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
+}
+
+function busRow(b = { name: '', meeting_point: '', departs: '', seats: 45 }, i = 0) {
+  return `<tr><td><input data-field="buses[${i}].name" data-k="name" value="${esc(b.name)}"></td>
+    <td><input data-field="buses[${i}].meeting_point" data-k="meeting_point" value="${esc(b.meeting_point)}"></td>
+    <td><input type="time" data-field="buses[${i}].departs" data-k="departs" value="${esc(b.departs)}"></td>
+    <td><input data-field="buses[${i}].seats" data-k="seats" inputmode="numeric" value="${esc(b.seats)}"></td>
+    <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
+}
+
+function questionRow(q = { id: '', text: '', text_en: '' }, i = 0) {
+  return `<tr><td style="width:50%"><input type="hidden" data-k="id" value="${esc(q.id)}">
+    <input data-field="survey.questions[${i}].text" data-k="text" maxlength="100" value="${esc(q.text)}"></td>
+    <td><input data-field="survey.questions[${i}].text_en" data-k="text_en" maxlength="100" value="${esc(q.text_en || '')}"></td>
+    <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
+}
+
+// Counts and amounts are numbers; the rest is text, and an empty optional text is left out.
+const NUMERIC = new Set(['from', 'rebate', 'value', 'stock', 'winners', 'alternates', 'seats']);
+const OPTIONAL = new Set(['text_en']);
 const rows = (id) => [...$(id).querySelectorAll('tr')].map((tr) =>
   Object.fromEntries([...tr.querySelectorAll('[data-k]')].map((el) => [el.dataset.k,
-    el.dataset.k === 'id' || el.dataset.k === 'name' || el.dataset.k === 'pool' ? el.value.trim() : num(el.value)])));
+    NUMERIC.has(el.dataset.k) ? num(el.value) : (OPTIONAL.has(el.dataset.k) && !el.value.trim() ? null : el.value.trim())])));
 
 /** Renumbers the data-field of every row after one is added or removed, so problems point at the right row. */
 function renumber(id, prefix) {
@@ -60,6 +86,13 @@ function fill(view) {
   $('tier-rows').innerHTML = e.tiers.map(tierRow).join('');
   $('prize-rows').innerHTML = e.wheel.prizes.map(prizeRow).join('');
   $('draw-rows').innerHTML = e.draws.map(drawRow).join('');
+  $('ev-public-url').value = e.public_url || '';
+  const goal = e.campaign || {};
+  $('ev-goal-parties').value = goal.parties ?? ''; $('ev-goal-people').value = goal.people ?? '';
+  $('ev-goal-orders').value = goal.orders ?? ''; $('ev-goal-per').value = goal.per_consultant ?? '';
+  $('reminder-rows').innerHTML = (goal.reminders || []).map(reminderRow).join('');
+  $('bus-rows').innerHTML = (e.buses || []).map(busRow).join('');
+  $('question-rows').innerHTML = (e.survey?.questions || []).map(questionRow).join('');
   $('ev-template').value = e.inspection_template;
   const tpl = view.inspection_template;
   $('template-info').textContent = tpl ? t(`当前：${tpl.name}（${tpl.items} 项）${tpl.locked ? '，已有检测记录，不能再换' : ''}`,
@@ -77,7 +110,7 @@ async function load() {
   try { fill(await api('/api/event/config')); } catch (err) { $('event-msg').className = 'error'; $('event-msg').textContent = err.message; }
 }
 
-/** The form as the event JSON the server takes; fields the form does not show (survey, invitee file) are kept as loaded. */
+/** The form as the event JSON the server takes; fields the form does not show (the invitee file) are kept as loaded. */
 function collect() {
   const e = { ...loaded.event };
   e.name = $('ev-name').value.trim(); e.date = $('ev-date').value; e.venue = $('ev-venue').value.trim(); e.dealer = $('ev-dealer').value.trim();
@@ -88,12 +121,27 @@ function collect() {
   e.wheel = { prizes: rows('prize-rows') };
   e.draws = rows('draw-rows');
   e.inspection_template = $('ev-template').value.trim();
+  e.public_url = $('ev-public-url').value.trim() || null;
+  const goal = { parties: num($('ev-goal-parties').value), people: num($('ev-goal-people').value), orders: num($('ev-goal-orders').value),
+    per_consultant: num($('ev-goal-per').value) };
+  const reminders = rows('reminder-rows').map((r) => ({ ...r, text: r.kind === 'call' && !r.text ? null : r.text }));
+  const anyGoal = Object.values(goal).some((v) => v !== null);
+  e.campaign = anyGoal || reminders.length ? { ...goal, reminders: reminders.length ? reminders : null } : null;
+  const buses = rows('bus-rows');
+  e.buses = buses.length ? buses : null;
+  const questions = rows('question-rows');
+  e.survey = questions.length ? { questions } : null;
   return e;
 }
 
 // MARK: - Problems
 
-const NAMES = { name: ['活动名称', 'Event name'], date: ['日期', 'Date'], start_time: ['开始时间', 'Start'], end_time: ['结束时间', 'End'],
+const NAMES = { name: ['名称', 'Name'], date: ['日期', 'Date'], start_time: ['开始时间', 'Start'], end_time: ['结束时间', 'End'],
+  public_url: ['短信链接的公网地址', 'Public address'], 'campaign.parties': ['目标组数', 'Goal: parties'], 'campaign.people': ['目标人数', 'Goal: people'],
+  'campaign.orders': ['目标订单', 'Goal: orders'], 'campaign.per_consultant': ['每位顾问至少邀约', 'Parties per consultant'],
+  'campaign.reminders': ['当天提醒', 'Reminder'], buses: ['班车', 'Bus'], 'survey.questions': ['问卷问题', 'Survey question'],
+  at: ['时间', 'time'], kind: ['方式', 'how'], text: ['内容', 'text'], text_en: ['英文', 'English'], meeting_point: ['集合地点', 'meeting point'],
+  departs: ['发车', 'leaves'], seats: ['座位', 'seats'],
   venue: ['地点', 'Venue'], dealer: ['经销商', 'Dealer'], doors: ['门口', 'Doors'], models: ['车型', 'Models'], expected_orders: ['预计订单数', 'Expected orders'],
   inspection_template: ['检测表', 'Inspection form'], tiers: ['返利档位', 'Rebate tier'], 'wheel.prizes': ['转盘奖品', 'Wheel prize'], draws: ['幸运抽奖',
     'Grand draw'],
@@ -102,7 +150,9 @@ const NAMES = { name: ['活动名称', 'Event name'], date: ['日期', 'Date'], 
 
 /** `tiers[1].rebate` → "返利档位 第 2 行 · 每台返利": what the assistant sees on the form, not the JSON path. */
 export function fieldName(field) {
-  const m = field.match(/^([a-z_.]+?)(?:\[(\d+)\])?(?:\.([a-z_]+))?$/);
+  if (field === 'name') return t('活动名称', 'Event name');
+  // A list's own name may hold a dot (wheel.prizes): the index, and the key after it, come only after the list.
+  const m = field.match(/^([a-z_.]+?)(?:\[(\d+)\](?:\.([a-z_]+))?)?$/);
   if (!m || !NAMES[m[1]]) return field;
   const part = (k) => (NAMES[k] ? t(...NAMES[k]) : k);
   return [part(m[1]), m[2] !== undefined ? t(`第 ${Number(m[2]) + 1} 行`, `row ${Number(m[2]) + 1}`) : '',
@@ -127,7 +177,8 @@ function showProblems(problems) {
 // MARK: - Wiring
 
 for (const [button, body, row, prefix] of [['add-tier', 'tier-rows', tierRow, 'tiers'], ['add-prize', 'prize-rows', prizeRow, 'wheel.prizes'],
-  ['add-draw', 'draw-rows', drawRow, 'draws']]) {
+  ['add-draw', 'draw-rows', drawRow, 'draws'], ['add-reminder', 'reminder-rows', reminderRow, 'campaign.reminders'],
+  ['add-bus', 'bus-rows', busRow, 'buses'], ['add-question', 'question-rows', questionRow, 'survey.questions']]) {
   $(button).addEventListener('click', () => {
     $(body).insertAdjacentHTML('beforeend', row(undefined, $(body).children.length));
     $(body).lastElementChild.querySelector('input').focus();

@@ -1,10 +1,7 @@
 import { api, upload, download, requireRole, esc, inLanguage } from './api.js';
-import { langSwitch, t } from './i18n.js';
+import { langSwitch, t, roleName } from './i18n.js';
 
 const me = requireRole('admin');
-const ROLE_NAMES = { admin: ['管理员', 'Admin'], greeter: ['接待', 'Greeter'], sales: ['销售顾问', 'Sales'], mc: ['主持人', 'MC'], technician: ['技师',
-  'Technician'] };
-const roleName = (r) => t(...(ROLE_NAMES[r] || [r, r]));
 
 // MARK: - Import
 
@@ -170,6 +167,9 @@ document.getElementById('print-pins').addEventListener('click', () => {
   document.body.classList.add('printing-pins');
   window.print();
   document.body.classList.remove('printing-pins');
+  // A page cannot tell a printed sheet from a cancelled print dialog: the admin says which (issue 24).
+  if (!confirm(t('PIN 单打印好了吗？点“确定”后会从本页清除；没打印出来请点“取消”，可再打印。',
+    'Did the PIN slips print? OK wipes them from this page; Cancel keeps them so you can print again.'))) return;
   pinSheet = []; renderPinSheet(); // handed out once: gone from the page
   const msg = document.getElementById('staff-msg');
   msg.className = 'ok'; msg.textContent = t('PIN 单已打印，已从本页清除', 'The PIN slips were printed and wiped from this page');

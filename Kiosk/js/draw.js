@@ -69,7 +69,12 @@ function renderPlan() {
     `Pool: ${p.pool === 'orders' ? 'customers who ordered' : 'guests here'} · ${p.winners} winner(s) · ${p.alternates} alternate(s)`) : '';
 }
 $('name').addEventListener('change', renderPlan);
-$('freeze').addEventListener('click', () => act(() => api(`/api/draws/${current.id}/freeze`, { method: 'POST' })));
+$('freeze').addEventListener('click', () => {
+  // Freezing fixes the list for good (issue 24: it used to happen on one tap).
+  if (!confirm(t(`冻结「${current.name}」的抽奖名单？冻结后名单不能再改，随后才能抽奖。`,
+    `Freeze the list of "${current.name}"? It cannot change afterwards; then the draw can run.`))) return;
+  act(() => api(`/api/draws/${current.id}/freeze`, { method: 'POST' }));
+});
 $('run').addEventListener('click', () => act(() => api(`/api/draws/${current.id}/run`, { method: 'POST', body: { salt: $('salt-input').value } })));
 
 async function init() {

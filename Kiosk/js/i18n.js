@@ -6,6 +6,11 @@ export function lang() { return localStorage.getItem(KEY) === 'en' ? 'en' : 'zh'
 /** Picks the text for the current language. */
 export function t(zh, en) { return lang() === 'en' ? en : zh; }
 
+const ROLE_NAMES = { admin: ['管理员', 'Admin'], greeter: ['接待', 'Greeter'], sales: ['销售顾问', 'Sales'], mc: ['主持人', 'MC'],
+  technician: ['技师', 'Technician'] };
+/** A job as staff call it, in the chosen language (never the code `greeter` on a Chinese screen). */
+export function roleName(role) { return t(...(ROLE_NAMES[role] || [role, role])); }
+
 export function applyLang(root = document) {
   const en = lang() === 'en';
   document.documentElement.lang = en ? 'en' : 'zh-CN';

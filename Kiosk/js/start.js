@@ -1,5 +1,5 @@
 import { api, session, saveSession, clearSession, esc } from './api.js';
-import { langSwitch, t, applyLang } from './i18n.js';
+import { langSwitch, t, applyLang, roleName } from './i18n.js';
 
 // Each job: the page it opens and the roles that may use it (admin may use all).
 const JOBS = [
@@ -50,7 +50,7 @@ function render() {
     tiles.appendChild(b);
   }
   const s = session();
-  document.getElementById('who').textContent = s ? `${s.name} · ${s.role}` : '';
+  document.getElementById('who').textContent = s ? `${s.name} · ${roleName(s.role)}` : '';
   document.getElementById('logout').classList.toggle('hidden', !s);
 }
 
@@ -117,7 +117,7 @@ document.getElementById('pin-form').addEventListener('submit', async (e) => {
       const next = new URLSearchParams(location.search).get('next');
       location.href = next && next.startsWith('/') && !next.startsWith('//') ? next : chosen.page;
     } else {
-      pinError.textContent = t(`您的角色（${r.role}）不能使用此岗位`, `Your role (${r.role}) cannot use this job`);
+      pinError.textContent = t(`您的岗位（${roleName(r.role)}）不能使用此页面`, `Your job (${roleName(r.role)}) cannot use this page`);
       render();
     }
   } catch (err) {

@@ -41,7 +41,9 @@ public enum AuditChain {
                 problems.append(
                     "entry \(row.seq): previous hash \(row.prevHash.prefix(12))… does not match entry \(row.seq - 1)'s hash \(prev.prefix(12))…")
             }
-            if sha256Hex(row.prevHash + row.entry) != row.hash { problems.append("entry \(row.seq): hash does not match its content (it was changed)") }
+            if sha256Hex(row.prevHash + row.entry) != row.hash {
+                problems.append("entry \(row.seq): hash does not match its content (it was changed)")
+            }
             if let data = row.entry.data(using: .utf8), let obj = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
                 (obj["seq"] as? NSNumber)?.int64Value != row.seq
             {
@@ -61,7 +63,8 @@ public enum AuditChain {
         }
         guard let row = rows.first(where: { $0.seq == checkpoint.n }) else { return "entry \(checkpoint.n) is missing" }
         guard row.hash == checkpoint.hash else {
-            return "entry \(checkpoint.n) has hash \(row.hash.prefix(12))…, but the checkpoint signed \(checkpoint.hash.prefix(12))… (the log was rewritten)"
+            return "entry \(checkpoint.n) has hash \(row.hash.prefix(12))…, "
+                + "but the checkpoint signed \(checkpoint.hash.prefix(12))… (the log was rewritten)"
         }
         return nil
     }

@@ -122,8 +122,11 @@ public struct PackContents: Sendable {
                 }
             } else if let jump = jumps.first(where: { $0.after < c.n && c.n <= $0.n }) {
                 // Between a jump's ends the entries are another day's: only the one it goes on from is signed here.
-                if c.n == jump.n, c.hash == jump.hash { jumpsSigned.insert(jump.n) } else {
-                    problems.append(PackProblem("checkpoints", "checkpoint \(c.n): between entries \(jump.after) and \(jump.n), which this log skips"))
+                if c.n == jump.n, c.hash == jump.hash {
+                    jumpsSigned.insert(jump.n)
+                } else {
+                    problems.append(
+                        PackProblem("checkpoints", "checkpoint \(c.n): between entries \(jump.after) and \(jump.n), which this log skips"))
                 }
             } else if let p = AuditChain.problem(audit, against: c) {
                 problems.append(PackProblem("checkpoints", "checkpoint \(c.n): \(p)"))
@@ -131,7 +134,8 @@ public struct PackContents: Sendable {
             checkpoints.append(c)
         }
         for jump in jumps where !jumpsSigned.contains(jump.n) {
-            problems.append(PackProblem("audit", "the log goes on from entry \(jump.n) after entry \(jump.after), but no checkpoint signs entry \(jump.n)"))
+            problems.append(
+                PackProblem("audit", "the log goes on from entry \(jump.n) after entry \(jump.after), but no checkpoint signs entry \(jump.n)"))
         }
         if let start, !startSigned {
             problems.append(PackProblem("audit", "the log starts after entry \(start.n), but no checkpoint in the manifest signs that entry"))

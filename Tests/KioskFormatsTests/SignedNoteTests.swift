@@ -17,7 +17,9 @@ import Testing
         #expect(try SignedNote.open(Self.note, keys: [key]) == Self.text)
         let signer = try #require(NoteSigner(skey: Self.skey))
         #expect(signer.key == key, "the private key's public half is the example's verifier key")
-        #expect(throws: SignedNote.Failure.self) { try SignedNote.open(Self.note.replacingOccurrences(of: "cryptography", with: "cryptographY"), keys: [key]) }
+        #expect(throws: SignedNote.Failure.self) {
+            try SignedNote.open(Self.note.replacingOccurrences(of: "cryptography", with: "cryptographY"), keys: [key])
+        }
         #expect(NoteKey(vkey: Self.vkey.replacingOccurrences(of: "c74f20a3", with: "c74f20a4")) == nil, "a key ID that does not match")
     }
 
@@ -77,7 +79,8 @@ import Testing
         let rows = Self.chain(10)
         let checkpoint = AuditCheckpoint(origin: "eventkiosk/x", n: 8, hash: rows[7].hash, time: "T")
         var tampered = rows
-        tampered[3] = AuditRow(seq: 4, entry: rows[3].entry.replacingOccurrences(of: "\"n\":4", with: "\"n\":5"), prevHash: rows[3].prevHash, hash: rows[3].hash)
+        tampered[3] = AuditRow(
+            seq: 4, entry: rows[3].entry.replacingOccurrences(of: "\"n\":4", with: "\"n\":5"), prevHash: rows[3].prevHash, hash: rows[3].hash)
         #expect(AuditChain.verify(tampered).contains("entry 4: hash does not match its content (it was changed)"))
         var reordered = rows
         reordered.swapAt(4, 5)

@@ -165,3 +165,82 @@ def test_a_set_aside_day_comes_back_from_the_page(server, browser, tmp_path):
     wait.until(lambda d: "活动名称" in d.execute_script("return document.getElementById('days-problems').textContent"))
     screenshot(browser, "new-event-04-problems")
     assert len(call(server, "/api/events/archive", login(server))[1]["items"]) == 1
+
+
+def test_every_setting_of_her_event_has_a_place_in_the_form(server, tmp_path):
+    """The demo's bus, its reminder SMS, the campaign goal and the survey were editable only in the event JSON."""
+    admin = login(server)
+    status, body = call(server, "/api/events/new", admin, {"name": "宝马X3品鉴会", "date": "2026-12-20", "venue": "展厅", "doors": ["正门"]}, "POST")
+    assert status == 201, body
+    b = make_browser(size="1366,768")
+    try:
+        from helpers import sign_in
+        sign_in(b, server, "/admin.html", ADMIN_PIN)
+        wait = WebDriverWait(b, 15)
+        wait.until(lambda d: d.find_element(By.ID, "ev-name").get_attribute("value") == "宝马X3品鉴会")
+
+        def fill(element, text):
+            el = element if not isinstance(element, str) else b.find_element(By.ID, element)
+            b.execute_script("arguments[0].scrollIntoView({block: 'center'})", el)
+            el.clear()
+            el.send_keys(text)
+
+        def set_value(el, value):  # a time picker's choice
+            b.execute_script("arguments[0].value = arguments[1]", el, value)
+
+        fill("ev-goal-parties", "30")
+        fill("ev-goal-people", "60")
+        fill("ev-goal-orders", "12")
+        b.find_element(By.ID, "add-reminder").click()
+        row = b.find_elements(By.CSS_SELECTOR, "#reminder-rows tr")[-1]
+        set_value(row.find_element(By.CSS_SELECTOR, "[data-k=at]"), "08:00")
+        fill(row.find_element(By.CSS_SELECTOR, "[data-k=text]"), "{name}您好，明天9:00宝马X3品鉴会，{link}")
+        b.find_element(By.ID, "add-bus").click()
+        bus = b.find_elements(By.CSS_SELECTOR, "#bus-rows tr")[-1]
+        fill(bus.find_element(By.CSS_SELECTOR, "[data-k=name]"), "1号车")
+        fill(bus.find_element(By.CSS_SELECTOR, "[data-k=meeting_point]"), "万达广场北门")
+        set_value(bus.find_element(By.CSS_SELECTOR, "[data-k=departs]"), "08:30")
+        fill(bus.find_element(By.CSS_SELECTOR, "[data-k=seats]"), "200")
+        first_question = b.find_elements(By.CSS_SELECTOR, "#question-rows tr [data-k=text]")[0]
+        fill(first_question, "您对今天的试驾满意吗？")
+        # A prize with no code, and one with a code in Chinese.
+        b.find_element(By.ID, "add-prize").click()
+        prize = b.find_elements(By.CSS_SELECTOR, "#prize-rows tr")[-1]
+        fill(prize.find_element(By.CSS_SELECTOR, "[data-k=name]"), "香薰")
+        fill(prize.find_element(By.CSS_SELECTOR, "[data-k=value]"), "68")
+        fill(prize.find_element(By.CSS_SELECTOR, "[data-k=stock]"), "10")
+        b.find_element(By.ID, "add-prize").click()
+        odd = b.find_elements(By.CSS_SELECTOR, "#prize-rows tr")[-1]
+        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=id]"), "香薰")
+        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=name]"), "车载香薰")
+        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=value]"), "68")
+        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=stock]"), "10")
+        b.find_element(By.ID, "event-save").click()
+        problems = wait.until(lambda d: d.find_element(By.ID, "event-problems").text or None)
+        # Each problem named as the form names it, in words: the bus's seats and the Chinese code, nothing raw.
+        assert "班车 · 第 1 行 · 座位" in problems and "转盘奖品 · 第" in problems and "留空会自动生成" in problems, problems
+        assert "wheel.prizes" not in problems and "buses[" not in problems, problems
+        screenshot(b, "new-event-05-setup-problems")
+        assert call(server, "/api/event")[1]["buses"] == [], "nothing saved while anything is wrong"
+
+        fill(bus.find_element(By.CSS_SELECTOR, "[data-k=seats]"), "45")
+        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=id]"), "")
+        b.find_element(By.ID, "event-save").click()
+        wait.until(lambda d: "已保存" in d.find_element(By.ID, "event-msg").text)
+        no_sideways = b.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        assert no_sideways
+        screenshot(b, "new-event-06-setup-saved")
+        b.execute_script("document.getElementById('reminder-rows').scrollIntoView({block: 'start'})")
+        screenshot(b, "new-event-07-campaign-and-buses")
+        event = call(server, "/api/event/config", admin)[1]["event"]
+        assert event["buses"] == [{"name": "1号车", "meeting_point": "万达广场北门", "departs": "08:30", "seats": 45}]
+        assert event["campaign"]["parties"] == 30 and event["campaign"]["reminders"][0]["text"].startswith("{name}您好")
+        assert event["survey"]["questions"][0]["text"] == "您对今天的试驾满意吗？"
+        codes = [p["id"] for p in event["wheel"]["prizes"]]
+        assert len(set(codes)) == len(codes) and all(re.fullmatch(r"[a-z0-9_-]+", c) for c in codes), codes
+        assert [p["name"] for p in event["wheel"]["prizes"]][-2:] == ["香薰", "车载香薰"]
+        # The reminder round is there for the consultants, and the bus is a door for the greeters.
+        assert call(server, "/api/reminders", admin)[1][0]["at"] == "08:00"
+        assert call(server, "/api/event")[1]["buses"] == ["1号车"]
+    finally:
+        b.quit()

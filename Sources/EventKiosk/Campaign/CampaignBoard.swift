@@ -4,6 +4,14 @@ import Foundation
 public enum InvitationOutcome {
     public static let notContacted = "not_contacted"
     public static let recordable = ["invited", "confirmed", "declined", "no_answer"]
+    /// The outcome as the report reads it (issue 24: `not_contacted` was printed as it is stored).
+    public static func words(_ code: String) -> String {
+        let names = [
+            notContacted: "未联系 not contacted", "invited": "已邀约 invited", "confirmed": "已确认 confirmed", "declined": "婉拒 declined",
+            "no_answer": "未接通 no answer",
+        ]
+        return names[code] ?? code
+    }
 }
 
 /// The campaign board, worked out from facts gathered in one read: pure, tested directly.

@@ -31,6 +31,12 @@ enum RulesPage {
             let upper = i + 1 < event.tiers.count ? "–\(event.tiers[i + 1].from - 1)" : "+"
             return "<li>\(t.from)\(upper) 台：每台 ¥\(t.rebate) / \(t.from)\(upper) orders: ¥\(t.rebate) per car</li>"
         }.joined()
+        // After the close the seed itself, so the page a guest photographed at the door can be checked against it.
+        let revealed =
+            wheel.seed.map {
+                "<p id=\"revealed-seed\">活动已结束，种子已公布 · The day is closed; the seed is <code>\(e($0))</code>"
+                    + "（<a href=\"/api/wheel/record\">转盘记录 wheel record</a>）</p>"
+            } ?? ""
         return """
             <!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>活动规则 · \(e(event.name))</title><link rel="stylesheet" href="/css/kiosk.css"></head><body>
@@ -42,7 +48,9 @@ enum RulesPage {
             <p>每张有效订单可转一次，夺宝令牌可获主持人奖励转盘一次；每次必中一件精品，奖品送完即止。Every valid order spins once; a treasure token can earn a bonus spin. Every spin wins an accessory while stock lasts.</p>
             <table><thead><tr><th>奖品 Prize</th><th>价值 Value</th><th>数量 Count</th><th>剩余 Left</th></tr></thead><tbody>\(prizeRows)</tbody></table>\(changes)
             <p>中奖由服务器决定：开场时公布种子承诺 <code>\(e(wheel.commitment))</code>，活动结束后公布种子，任何人都可按公开算法复核每一次转盘。每次转盘的中奖概率等于各奖品剩余数量所占比例。
-            The server decides each spin from a seed whose SHA-256 commitment above is published before the first spin; the seed is revealed when the event closes, so anyone can recompute every spin. Each prize's chance equals its share of the stock left.</p></section>
+            The server decides each spin from a seed whose SHA-256 commitment above is published before the first spin; the seed is revealed
+            when the event closes, so anyone can recompute every spin. Each prize's chance equals its share of the stock left.</p>
+            \(revealed)</section>
             <section class="panel"><h2>幸运抽奖 · Grand draw</h2>
             <table><thead><tr><th>奖项 Prize</th><th>价值 Value</th><th>名额 Winners</th><th>参与 Who takes part</th></tr></thead><tbody>\(drawRows)</tbody></table>
             <p>抽奖前公布种子承诺；冻结名单后公布人数与名单摘要；现场来宾喊出一个数字作为"盐"；随后按公开算法抽出中奖者与候补，并公布种子。不在场的中奖者由下一位候补递补，不设"重抽"。

@@ -94,7 +94,7 @@ struct EventController {
     @Sendable func update(_ request: Request, context: AppRequestContext) async throws -> Response {
         let bytes = try await request.bodyBytes(context: context, limit: BodyLimit.document)
         let new: EventConfig
-        do { new = try JSON.decoder.decode(EventConfig.self, from: Data(bytes)) } catch let error as DecodingError {
+        do { new = try JSON.decoder.decode(EventConfig.self, from: Data(bytes)).fillingCodes() } catch let error as DecodingError {
             throw DomainError.invalidEvent([EventConfig.problem(from: error)])
         }
         let old = try await event()
@@ -124,7 +124,8 @@ struct EventController {
 
     // MARK: - Readiness
 
-    struct ReadinessView: Encodable { let ready: Bool; let items: [Readiness.Item]; let backup: BackupTarget.State }
+    /// `closed_at`: once the day is closed the checklist is history, and the page says the day is over instead.
+    struct ReadinessView: Encodable { let ready: Bool; let items: [Readiness.Item]; let backup: BackupTarget.State; let closedAt: String? }
 
     func readiness() async throws -> ReadinessView {
         var facts = try await db.readinessFacts()
@@ -133,6 +134,7 @@ struct EventController {
         facts.backupError = state.lastError
         facts.httpsDevices = httpsOn ? try await db.httpsDeviceCount() : nil
         let items = Readiness.check(facts)
-        return ReadinessView(ready: items.allSatisfy { $0.ok || $0.optional }, items: items, backup: state)
+        let closedAt = try await db.read { db in try AppDatabase.setting(db, AppDatabase.closedKey) }
+        return ReadinessView(ready: items.allSatisfy { $0.ok || $0.optional }, items: items, backup: state, closedAt: closedAt)
     }
 }

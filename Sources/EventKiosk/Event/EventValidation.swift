@@ -55,7 +55,7 @@ extension EventConfig {
             let f = "wheel.prizes[\(i)]"
             check(
                 prize.id.range(of: "^[a-z0-9_-]{1,40}$", options: .regularExpression) != nil, "\(f).id",
-                "must be 1 to 40 of a-z, 0-9, _ or -, got \"\(prize.id)\"")
+                "must be 1 to 40 of a-z, 0-9, _ or - (leave it empty to have one made), got \"\(prize.id)\"")
             check(prizeIDs.insert(prize.id).inserted, "\(f).id", "\"\(prize.id)\" is used twice")
             check(!prize.name.trimmed.isEmpty, "\(f).name", "must not be empty")
             check(prize.value >= 0, "\(f).value", "must not be negative, got \(prize.value)")
@@ -113,14 +113,16 @@ extension EventConfig {
             for (i, q) in survey.questions.enumerated() {
                 check(
                     q.id.range(of: "^[a-z0-9_]{1,30}$", options: .regularExpression) != nil, "survey.questions[\(i)].id",
-                    "must be 1 to 30 of a-z, 0-9 or _")
+                    "must be 1 to 30 of a-z, 0-9 or _ (leave it empty to have one made)")
                 check(survey.questions.firstIndex { $0.id == q.id } == i, "survey.questions[\(i)].id", "\"\(q.id)\" is used twice")
                 check(!q.text.trimmed.isEmpty && q.text.count <= 100, "survey.questions[\(i)].text", "must be 1 to 100 characters")
             }
         }
         if let url = publicUrl, !url.trimmed.isEmpty {
-            check(LinkBase.isPublic(url), "public_url", "须为 http(s):// 开头的公网地址，不能是 localhost 或 127.0.0.1 / "
-                + "must be an http(s):// address guests reach from home, not localhost or 127.0.0.1, got \"\(url.prefix(60))\"")
+            check(
+                LinkBase.isPublic(url), "public_url",
+                "须为 http(s):// 开头的公网地址，不能是 localhost 或 127.0.0.1 / "
+                    + "must be an http(s):// address guests reach from home, not localhost or 127.0.0.1, got \"\(url.prefix(60))\"")
         }
         if let inviteesFile {
             check(
@@ -140,10 +142,10 @@ extension EventConfig {
             ("must be a name of", "名称长度不对"), ("is listed twice", "重复了"), ("is used twice", "重复了"),
             ("must be 1 or more", "至少为 1"), ("must not be negative", "不能为负数"), ("must be at most", "超出上限"),
             ("must be larger than the tier before", "必须比上一档大"), ("must be 0 to 10000", "须为 0–10000"),
-            ("must list at least one prize", "至少要有一个奖品"), ("must be 1 to 40 of a-z", "代码只能用小写字母、数字、_ 或 -（1–40 个）"),
+            ("must list at least one prize", "至少要有一个奖品"), ("must be 1 to 40 of a-z", "代码只能用小写字母、数字、_ 或 -（1–40 个；留空会自动生成）"),
             ("must be \"orders\" or \"checked_in\"", "须为 orders（下单客户）或 checked_in（到场来宾）"),
             ("must be a .json file name", "须为 .json 文件名"), ("must list 4 to 6 questions", "问卷须有 4–6 题"),
-            ("must be 1 to 30 of a-z", "代码只能用小写字母、数字或 _（1–30 个）"), ("must be 1 to 100 characters", "须为 1–100 个字"),
+            ("must be 1 to 30 of a-z", "代码只能用小写字母、数字或 _（1–30 个；留空会自动生成）"), ("must be 1 to 100 characters", "须为 1–100 个字"),
             ("must be a .csv file name", "须为与活动文件同目录的 .csv 文件名"),
         ]
         guard let hit = zh.first(where: { message.contains($0.0) }) else { return message }

@@ -53,6 +53,28 @@ extension EventConfig {
     }
 }
 
+extension EventConfig {
+    /// Codes the admin left empty, made for them (issue 24: a code is a key, not something a hurried person should
+    /// invent): prizes `p1`, `p2`…, survey questions `q1`, `q2`…, never one already in use.
+    func fillingCodes() -> EventConfig {
+        func next(_ prefix: String, _ taken: inout Set<String>) -> String {
+            var k = 1
+            while taken.contains("\(prefix)\(k)") { k += 1 }
+            taken.insert("\(prefix)\(k)")
+            return "\(prefix)\(k)"
+        }
+        var e = self
+        var prizeIDs = Set(e.wheel.prizes.map(\.id))
+        for i in e.wheel.prizes.indices where e.wheel.prizes[i].id.trimmed.isEmpty { e.wheel.prizes[i].id = next("p", &prizeIDs) }
+        if var survey = e.survey {
+            var questionIDs = Set(survey.questions.map(\.id))
+            for i in survey.questions.indices where survey.questions[i].id.trimmed.isEmpty { survey.questions[i].id = next("q", &questionIDs) }
+            e.survey = survey
+        }
+        return e
+    }
+}
+
 extension AppDatabase {
     /// Tables that outlive a day.
     static let keptTables: Set<String> = [
@@ -199,12 +221,14 @@ extension AppDatabase {
                 for table in Self.keptTables.subtracting(["setting", "invited_count", "grdb_migrations"]).sorted() {
                     let columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(\(table.quotedDatabaseIdentifier))")
                         .map { ($0["name"] as String).quotedDatabaseIdentifier }.joined(separator: ", ")
-                    try db.execute(sql: "DELETE FROM main.\(table.quotedDatabaseIdentifier)")
-                    try db.execute(sql: "INSERT INTO main.\(table.quotedDatabaseIdentifier) (\(columns)) SELECT \(columns) FROM now_day.\(table.quotedDatabaseIdentifier)")
+                    let name = table.quotedDatabaseIdentifier
+                    try db.execute(sql: "DELETE FROM main.\(name)")
+                    try db.execute(sql: "INSERT INTO main.\(name) (\(columns)) SELECT \(columns) FROM now_day.\(name)")
                 }
                 for key in Self.keptSettings.subtracting([Self.templateKey]).sorted() {
                     try db.execute(sql: "DELETE FROM main.setting WHERE key = ?", arguments: [key])
-                    try db.execute(sql: "INSERT INTO main.setting (key, value) SELECT key, value FROM now_day.setting WHERE key = ?", arguments: [key])
+                    try db.execute(
+                        sql: "INSERT INTO main.setting (key, value) SELECT key, value FROM now_day.setting WHERE key = ?", arguments: [key])
                 }
                 return .commit
             }

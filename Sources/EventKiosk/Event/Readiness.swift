@@ -1,6 +1,6 @@
 import Foundation
-import KioskFormats
 import GRDB
+import KioskFormats
 
 /// The checklist the admin works through the day before: pure, from facts gathered in one read.
 public enum Readiness {

@@ -30,7 +30,7 @@ public enum DayReportPage {
             </div>
             <h3>未到场的邀约客户 Invitees who did not come (for tomorrow's calls)</h3>
             \(table(["客户 Guest", "手机 Phone", "销售顾问 Consultant", "邀约状态 Invitation"],
-                 r.noShows.map { [$0.name, $0.phone, $0.consultant ?? "", $0.invitation] }, id: "no-shows"))
+                 r.noShows.map { [$0.name, $0.phone, $0.consultant ?? "", InvitationOutcome.words($0.invitation)] }, id: "no-shows"))
             <h3>邀约漏斗 Invitation funnel</h3>
             \(table(["销售顾问 Consultant", "邀约 Invited", "确认 Confirmed", "到店 Arrived", "订单 Ordered", "到店率 Show rate"],
                  r.campaign.consultants.map { c in [c.name, "\(c.invited)", "\(c.confirmed)", "\(c.arrived)", "\(c.orders)",
@@ -89,16 +89,27 @@ public enum DayReportPage {
         let held = Set(r.draws.map(\.name))
         let pending = (r.event?.draws ?? []).filter { !held.contains($0.name) }
             .map { "<h3>幸运抽奖 \(e($0.name))</h3><p class=\"muted\">尚未抽奖 / Not drawn yet</p>" }.joined()
-        func who(_ ids: [String]) -> String { ids.map { id in r.names[id].map { "\($0)（#\(id)）" } ?? "#\(id)" }.joined(separator: "、") }
+        // A winner as the room and the prize desk know them: the name, the last four digits, the ticket; never a row id.
+        func who(_ d: DrawRecord, _ ids: [String]) -> String {
+            ids.map { id in
+                let name = d.names[id] ?? r.names[id] ?? "来宾 guest"
+                let phone = d.phones[id].map { " · 尾号 \($0)" } ?? ""
+                let ticket = d.tickets[id].map { " · №\($0)" } ?? ""
+                return name + phone + ticket
+            }.joined(separator: "、")
+        }
+        func replacements(_ d: DrawRecord) -> String {
+            d.replacements.map { "\(who(d, [$0.winner])) → \(who(d, [$0.replacement]))：\($0.reason)" }.joined(separator: "；")
+        }
         return pending
             + r.draws.map { d in
                 let problems = d.state == "done" ? DrawVerifier.verify(draw: d) : []
                 let verdict = d.state != "done" ? "未完成 not run yet" : problems.isEmpty ? "✓ 验证通过 verifies" : "✗ " + problems.joined(separator: "; ")
                 return """
                     <h3>幸运抽奖 \(e(d.name))</h3>
-                    <table class="kv"><tr><th>中奖 Winners</th><td>\(e(who(d.winners ?? [])))</td></tr>
-                    <tr><th>候补 Alternates</th><td>\(e(who(d.alternates ?? [])))</td></tr>
-                    <tr><th>替换 Replacements</th><td>\(e(d.replacements.map { "\(who([$0.winner])) → \(who([$0.replacement]))：\($0.reason)" }.joined(separator: "；")))</td></tr>
+                    <table class="kv"><tr><th>中奖 Winners</th><td>\(e(who(d, d.winners ?? [])))</td></tr>
+                    <tr><th>候补 Alternates</th><td>\(e(who(d, d.alternates ?? [])))</td></tr>
+                    <tr><th>替换 Replacements</th><td>\(e(replacements(d)))</td></tr>
                     <tr><th>承诺 Commitment</th><td><code>\(e(d.commitment))</code></td></tr>
                     <tr><th>种子 Seed</th><td><code>\(e(d.seed ?? "—"))</code></td></tr>
                     <tr><th>验证 Verify</th><td class="\(problems.isEmpty && d.state == "done" ? "ok" : "bad")">\(e(verdict))</td></tr></table>

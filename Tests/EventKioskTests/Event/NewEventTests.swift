@@ -143,6 +143,12 @@ import Testing
         try await t.test { client in
             let admin = try await client.login(TestApp.adminPIN)
             try await client.execute(uri: "/api/event/close", method: .post, headers: auth(admin)) { r in #expect(r.status == .ok) }
+            // The closed day: the rules page shows the seed, and the checklist says the day is over instead of "ready".
+            let seed = try #require(try await t.db.wheel().seed)
+            try await client.execute(uri: "/rules", method: .get) { r in #expect(String(buffer: r.body).contains(seed)) }
+            try await client.execute(uri: "/api/readiness", method: .get, headers: auth(admin)) { r in
+                #expect(String(buffer: r.body).contains("\"closed_at\""))
+            }
             try await client.execute(uri: "/api/readiness/rules_reviewed", method: .post, headers: auth(admin)) { r in
                 #expect(r.status == .conflict, "the closed day refuses changes")
             }
