@@ -203,18 +203,17 @@ def test_every_setting_of_her_event_has_a_place_in_the_form(server, tmp_path):
         fill(bus.find_element(By.CSS_SELECTOR, "[data-k=seats]"), "200")
         first_question = b.find_elements(By.CSS_SELECTOR, "#question-rows tr [data-k=text]")[0]
         fill(first_question, "您对今天的试驾满意吗？")
+        def add_row(table, button, **fields):
+            """A new row in one of the form's tables, typed in the way she types it; the row comes back."""
+            b.find_element(By.ID, button).click()
+            row = b.find_elements(By.CSS_SELECTOR, f"#{table} tr")[-1]
+            for key, value in fields.items():
+                fill(row.find_element(By.CSS_SELECTOR, f"[data-k={key}]"), value)
+            return row
+
         # A prize with no code, and one with a code in Chinese.
-        b.find_element(By.ID, "add-prize").click()
-        prize = b.find_elements(By.CSS_SELECTOR, "#prize-rows tr")[-1]
-        fill(prize.find_element(By.CSS_SELECTOR, "[data-k=name]"), "香薰")
-        fill(prize.find_element(By.CSS_SELECTOR, "[data-k=value]"), "68")
-        fill(prize.find_element(By.CSS_SELECTOR, "[data-k=stock]"), "10")
-        b.find_element(By.ID, "add-prize").click()
-        odd = b.find_elements(By.CSS_SELECTOR, "#prize-rows tr")[-1]
-        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=id]"), "香薰")
-        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=name]"), "车载香薰")
-        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=value]"), "68")
-        fill(odd.find_element(By.CSS_SELECTOR, "[data-k=stock]"), "10")
+        add_row("prize-rows", "add-prize", name="香薰", value="68", stock="10")
+        odd = add_row("prize-rows", "add-prize", id="香薰", name="车载香薰", value="68", stock="10")
         b.find_element(By.ID, "event-save").click()
         problems = wait.until(lambda d: d.find_element(By.ID, "event-problems").text or None)
         # Each problem named as the form names it, in words: the bus's seats and the Chinese code, nothing raw.
