@@ -243,3 +243,31 @@ def test_every_setting_of_her_event_has_a_place_in_the_form(server, tmp_path):
         assert call(server, "/api/event")[1]["buses"] == ["1号车"]
     finally:
         b.quit()
+
+
+def test_the_days_records_are_on_the_admin_page(server, browser):
+    """Failed scans, the audit log, survey results and inspections per technician were API-only (issue 24)."""
+    admin = login(server)
+    greeter = add_staff(server, admin, "刘娜", "greeter", "258025")
+    call(server, "/api/checkins", greeter, {"code": "NOTACODE12345678ABCD", "door": "正门", "nonce": "records-0001"}, "POST")
+    from helpers import sign_in
+    sign_in(browser, server, "/admin.html", ADMIN_PIN)
+    wait = WebDriverWait(browser, 15)
+    tab = wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '[data-records="failures"]')))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", tab)
+    tab.click()
+    wait.until(lambda d: "NOTACODE" in d.find_element(By.ID, "records-view").text)
+    assert "查无此码" in browser.find_element(By.ID, "records-view").text
+    browser.find_element(By.CSS_SELECTOR, '[data-records="audit"]').click()
+    wait.until(lambda d: "日志共到第" in d.find_element(By.ID, "records-view").text)
+    text = browser.find_element(By.ID, "records-view").text
+    head = call(server, "/api/audit/head")[1]
+    assert f"第 {head['seq']} 条" in text and head["short"] in text, text
+    assert "加员工" in text and "管理员" in text, "the admin's adding 刘娜, said in words with who did it"
+    assert "staff_added" not in text, "what happened in words, not its code"
+    screenshot(browser, "new-event-08-audit")
+    browser.find_element(By.CSS_SELECTOR, '[data-records="survey"]').click()
+    wait.until(lambda d: "份问卷" in d.find_element(By.ID, "records-view").text)
+    browser.find_element(By.CSS_SELECTOR, '[data-records="technicians"]').click()
+    wait.until(lambda d: "还没有检测" in d.find_element(By.ID, "records-view").text)
+    screenshot(browser, "new-event-09-technicians")
