@@ -155,8 +155,19 @@ public final class BackupTarget: Sendable {
     /// full is refused now, not at the first snapshot).
     func setFolder(_ path: String) throws {
         let path = path.trimmed
+        if let wsl = Self.wslPath(forWindows: path) {
+            throw DomainError(
+                .invalid, "invalid_folder",
+                "这是 Windows 的写法；本机（WSL）里这个文件夹是 \(wsl) / That is a Windows path; on this laptop (WSL) the folder is \(wsl)")
+        }
         guard path.hasPrefix("/") else {
             throw DomainError(.invalid, "invalid_folder", "请填写完整路径，如 /media/usb / Give a full path, e.g. /media/usb")
+        }
+        if let mount = Self.unmountedStick(path) {
+            throw DomainError(
+                .invalid, "not_mounted",
+                "\(mount) 没有插入或挂载 U 盘：备份会写到本机硬盘上，拔走也带不走 / No stick is mounted at \(mount): "
+                    + "the backup would land on the laptop's own disk")
         }
         let folder = URL(fileURLWithPath: path)
         if Self.isInside(folder, served) { throw Self.servedFolderRefused(path) }
@@ -171,6 +182,33 @@ public final class BackupTarget: Sendable {
         state.withLock {
             $0.folder = folder.path; $0.lastError = nil
         }
+    }
+
+    /// `E:\活动备份` → `/mnt/e/活动备份`: where Windows drives are under WSL (issue 24: the path was refused with no hint).
+    static func wslPath(forWindows path: String) -> String? {
+        guard path.range(of: #"^[A-Za-z]:([\\/]|$)"#, options: .regularExpression) != nil else { return nil }
+        let rest = path.dropFirst(2).replacingOccurrences(of: "\\", with: "/").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        return "/mnt/\(path.prefix(1).lowercased())" + (rest.isEmpty ? "" : "/\(rest)")
+    }
+
+    /// For a folder under `/media`, `/mnt` or `/run/media` (where sticks are mounted): that place when nothing is
+    /// mounted on the way to it, so the folder would be made on the laptop's own disk; nil otherwise.
+    static func unmountedStick(_ path: String) -> String? {
+        let parts = URL(fileURLWithPath: path).standardizedFileURL.pathComponents  // ["/", "media", "usb", …]
+        let roots: [[String]] = [["/", "run", "media"], ["/", "media"], ["/", "mnt"]]
+        guard let root = roots.first(where: { parts.count > $0.count && Array(parts.prefix($0.count)) == $0 }) else { return nil }
+        func device(_ components: ArraySlice<String>) -> UInt64? {
+            var info = stat()
+            let p = NSString.path(withComponents: Array(components))
+            return stat(p, &info) == 0 ? UInt64(info.st_dev) : nil
+        }
+        guard let base = device(parts.prefix(root.count)) else { return NSString.path(withComponents: Array(parts.prefix(root.count + 1))) }
+        for depth in (root.count + 1)...parts.count {
+            guard let d = device(parts.prefix(depth)) else { break }
+            if d != base { return nil }  // a mount on the way: a stick (or a WSL drive)
+        }
+        // `/media/<user>/<label>` (desktops) or `/media/<label>`: name the place a stick would be.
+        return NSString.path(withComponents: Array(parts.prefix(min(parts.count, root.count + 1))))
     }
 
     /// The folder chosen on the admin page before a restart; it is tried at the next snapshot as it is.

@@ -51,6 +51,16 @@ import Testing
                 r in
                 #expect(r.status == .unprocessableContent)
             }
+            // A Windows path gets the folder it is under WSL; a stick that is not in gets said, not written to the disk (issue 24).
+            try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": "E:\\活动备份"])) {
+                r in
+                #expect(r.status == .unprocessableContent && String(buffer: r.body).contains("/mnt/e/活动备份"), "\(String(buffer: r.body))")
+            }
+            let absent = "/media/kiosk-test-\(UUID().uuidString.prefix(8))/kiosk"
+            try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": absent])) { r in
+                #expect(r.status == .unprocessableContent && String(buffer: r.body).contains("not_mounted"), "\(String(buffer: r.body))")
+            }
+            #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: absent).deletingLastPathComponent().path), "nothing made on the disk")
             try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": folder.path])) { r in
                 #expect(r.status == .ok)
             }
