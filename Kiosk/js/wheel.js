@@ -79,10 +79,47 @@ $('spin-form').addEventListener('submit', async (e) => {
   } catch (err) { $('spin-msg').className = 'error'; $('spin-msg').textContent = err.message; }
 });
 
+// The MC grants a bonus spin to a guest who is here (issue 24: the page listed grants but had no button for one), with
+// the reason the room sees, and the spin runs at once on the server.
+let chosen = null;
+let searching = 0;
+$('grant-q').addEventListener('input', async () => {
+  const q = $('grant-q').value.trim();
+  const mine = ++searching;
+  chosen = null; $('grant-btn').disabled = true;
+  if (q.length < 1) { $('grant-found').innerHTML = ''; return; }
+  try {
+    const page = await api(`/api/invitees?q=${encodeURIComponent(q)}&limit=8`);
+    if (mine !== searching) return;
+    $('grant-found').innerHTML = page.items.map((g) => `<li><button type="button" class="secondary" data-guest="${g.id}" ${g.arrived_at ? ''
+      : 'disabled'}>${esc(g.name)} · ${esc(g.phone)}${g.arrived_at ? '' : ` · ${esc(t('未到场', 'not here'))}`}</button></li>`).join('')
+      || `<li class="muted">${esc(t('没有找到', 'Nobody found'))}</li>`;
+  } catch (err) { $('grant-msg').className = 'error'; $('grant-msg').textContent = err.message; }
+});
+$('grant-found').addEventListener('click', (e) => {
+  const b = e.target.closest('button[data-guest]');
+  if (!b) return;
+  chosen = Number(b.dataset.guest);
+  document.querySelectorAll('#grant-found button').forEach((x) => x.setAttribute('aria-pressed', String(x === b)));
+  $('grant-btn').disabled = false;
+});
+$('grant-form').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  if (!chosen) return;
+  $('grant-btn').disabled = true;
+  try {
+    const r = await api('/api/wheel/grants', { method: 'POST', body: { invitee_id: chosen, reason: $('grant-reason').value } });
+    await api('/api/wheel/spins', { method: 'POST', body: { grant_id: r.grant.id, nonce: uuid() } });
+    $('grant-msg').className = 'ok'; $('grant-msg').textContent = t('已发放，转盘开始', 'Granted: the wheel turns');
+    $('grant-q').value = ''; $('grant-found').innerHTML = ''; chosen = null;
+  } catch (err) { $('grant-msg').className = 'error'; $('grant-msg').textContent = err.message; $('grant-btn').disabled = false; }
+});
+
 async function init() {
   langSwitch($('lang'));
   const s = session();
   if (s && ['admin', 'sales', 'mc'].includes(s.role)) { $('spin-form').classList.remove('hidden'); $('signin-hint').classList.add('hidden'); }
+  if (s && ['admin', 'mc'].includes(s.role)) $('grant-form').classList.remove('hidden');
   await refresh();
   connectLive({
     grant: () => renderGrants(),

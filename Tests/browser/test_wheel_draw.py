@@ -129,3 +129,28 @@ def test_a_stock_change_after_the_first_spin_is_on_the_wheel_screen_at_once(serv
     screenshot(browser, "31-wheel-stock-change")
     rules = browser.execute_script("return fetch('/rules').then(r => r.text())")
     assert "样机损坏一台" in rules
+
+
+def test_the_mc_grants_a_bonus_spin_from_the_wheel_page(server, browser):
+    """The wheel page listed grants but had no button for one (issue 24): the MC finds the guest, says why, and the
+    server's spin lands on the screen, the grant listed with its reason and prize."""
+    from conftest import ADMIN_PIN
+    from helpers import add_staff, sign_in
+    admin = login(server)
+    greeter = add_staff(server, admin, "门口", "greeter", "258025")
+    add_staff(server, admin, "主持人", "mc", "369036")
+    guest = call(server, "/api/invitees?limit=1", admin)[1]["items"][0]
+    assert call(server, "/api/checkins", greeter, {"code": guest["code"], "door": "正门", "nonce": "grant-00001"}, "POST")[0] == 201
+    browser.set_window_size(1920, 1080)
+    sign_in(browser, server, "/wheel.html", "369036")
+    wait = WebDriverWait(browser, 15)
+    wait.until(lambda d: d.find_element(By.ID, "grant-form").is_displayed())
+    browser.find_element(By.ID, "grant-q").send_keys(guest["phone"][-4:])
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#grant-found button[data-guest]:not([disabled])")).__getitem__(0).click()
+    browser.find_element(By.ID, "grant-btn").click()
+    wait.until(lambda d: "已发放" in d.find_element(By.ID, "grant-msg").text)
+    grants = call(server, "/api/wheel/grants")[1]
+    assert len(grants) == 1 and grants[0]["reason"] == "夺宝令牌" and grants[0]["granted_by"] == "主持人"
+    wait.until(lambda d: grants[0]["phone_last4"] in d.find_element(By.ID, "winner").text)
+    wait.until(lambda d: "夺宝令牌" in d.find_element(By.ID, "grants").text and "→" in d.find_element(By.ID, "grants").text)
+    screenshot(browser, "33-wheel-bonus-spin")
