@@ -210,7 +210,11 @@ $('result').addEventListener('click', hideResult);
 async function undoCheckIn(id) {
   const answer = await request(`/api/checkins/${id}`, { method: 'DELETE' }).catch(() => null);
   const data = answer ? answer.data : { message: t('连不上服务器', 'Cannot reach the laptop') };
-  if (answer && answer.status === 200) { showResult('already', t('已撤销', 'Undone'), '', ''); refreshCounts(); }
+  if (answer && answer.status === 200) {
+    const who = data.invitee?.name || '';
+    showResult('already', t('已撤销', 'Undone'), who, who ? t(`${who} 的签到已撤销`, `${who}'s check-in was undone`) : '');
+    refreshCounts();
+  }
   else showResult('bad', t('无法撤销', 'Cannot undo'), '', inLanguage(data.message || ''));
 }
 

@@ -26,7 +26,8 @@ struct CheckInController {
         api.patch("/api/checkins/{id}", .only(.greeter), correctPartySize)
         api.get("/api/checkins", .staff) { request, context in
             let (limit, _) = try RequestInput.paging(request)
-            return .json(try await db.recentCheckIns(limit: limit).map { ArrivedGuest(checkin: $0.checkin, invitee: $0.invitee.seen(by: context.staff)) })
+            return .json(
+                try await db.recentCheckIns(limit: limit).map { ArrivedGuest(checkin: $0.checkin, invitee: $0.invitee.seen(by: context.staff)) })
         }
         api.get("/api/checkins/status", .everyone) { _, _ in .json(try await db.arrivalStatus()) }
         api.get("/api/buses", .only(.greeter, .sales)) { _, _ in .json(try await db.buses()) }
@@ -104,13 +105,16 @@ struct CheckInController {
         let scanned = try await batcher.checkIn(scan)
         let outcome = scanned.outcome
         await publish(outcome, status: scanned.status)
-        var response = Self.answer(outcome, for: staff)
-        // A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票).
+        return try await answerWithTickets(outcome, event: event, for: staff)
+    }
+
+    /// A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票), a walk-in's too (issue 24).
+    func answerWithTickets(_ outcome: CheckInOutcome, event: EventConfig?, for staff: StaffSession?) async throws -> Response {
         if case .ok(_, let invitee) = outcome, event?.draws.contains(where: { $0.pool == "checked_in" }) == true {
             let tickets = try await db.tickets(inviteeID: invitee.id)
-            if !tickets.isEmpty { response = Self.answer(outcome, tickets: tickets, for: staff) }
+            if !tickets.isEmpty { return Self.answer(outcome, tickets: tickets, for: staff) }
         }
-        return response
+        return Self.answer(outcome, for: staff)
     }
 
     static let badPartySize = APIError(.unprocessableContent, "invalid_party_size", "人数须为 1–20 / party_size must be 1 to 20")
@@ -140,7 +144,8 @@ struct CheckInController {
     @Sendable func walkIn(_ request: Request, context: AppRequestContext) async throws -> Response {
         let staff = try context.requireStaff()
         let body = try await request.decodeJSON(as: WalkInBody.self, context: context)
-        let door = try validDoor(body.door, event: try await db.event())
+        let event = try await db.event()
+        let door = try validDoor(body.door, event: event)
         let nonce = try RequestInput.nonce(body.nonce)
         let draft: InviteeDraft
         switch InviteeImport.draft(
@@ -152,8 +157,10 @@ struct CheckInController {
         }
         let outcome = try await db.walkIn(WalkInRequest(draft: draft, door: door, nonce: nonce), staffID: staff.staffID)
         await publish(outcome)
-        return Self.answer(outcome, for: staff)
+        return try await answerWithTickets(outcome, event: event, for: staff)
     }
+
+    struct Undone: Encodable { let undone: Bool; let invitee: InviteeView }
 
     /// Undoes a check-in: a greeter within 15 minutes of it, an admin any time. The undo is a new record.
     @Sendable func undo(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -163,7 +170,8 @@ struct CheckInController {
         case .undone(let checkin, let invitee):
             let status = try await db.arrivalStatus()
             await feed.publish("checkin_undone", PublicCheckIn(checkin: checkin, invitee: invitee, status: status))
-            return .json(["undone": true])
+            // Whose check-in it was, so the door can say so (issue 24).
+            return .json(Undone(undone: true, invitee: invitee.seen(by: staff)))
         case .alreadyUndone:
             throw APIError(.conflict, "already_undone", "这条签到已撤销 / This check-in was already undone")
         case .tooLate:

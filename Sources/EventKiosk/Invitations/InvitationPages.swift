@@ -75,11 +75,24 @@ struct InvitationPages {
         let tickets = try await db.tickets(inviteeID: invitee.id)
         let draws = try await db.draws()
         var ticketHTML = ""
-        for ticket in tickets {
+        let me = String(invitee.id)
+        // A winner is told so, and where to collect (issue 24); a winner replaced by an alternate no longer is.
+        for draw in draws where draw.state == "done" {
+            let replaced = Set(draw.replacements.map(\.winner))
+            let winners = (draw.winners ?? []).filter { !replaced.contains($0) } + draw.replacements.map(\.replacement)
+            if winners.contains(me) {
+                ticketHTML +=
+                    "<p class=\"ticket won\">🎉 恭喜您在「\(e(draw.name))」中奖！请凭此页到领奖台领取 · "
+                    + "You won in \(e(draw.name)): show this page at the prize desk</p>"
+            }
+        }
+        // A ticket for a draw whose frozen list does not hold the guest (an undone check-in) is not shown beside "not in it".
+        let outOf = Set(draws.filter { $0.entrantsDigest != nil && $0.entrants?.contains(me) != true }.map(\.name))
+        for ticket in tickets where !outOf.contains(ticket.draw) {
             ticketHTML += "<p class=\"ticket\">抽奖券 Ticket · \(e(ticket.draw)) · <strong>№\(ticket.number)</strong></p>"
         }
         for draw in draws where draw.entrantsDigest != nil {
-            let mine = draw.entrants?.contains(String(invitee.id)) == true
+            let mine = draw.entrants?.contains(me) == true
             ticketHTML += """
                 <p class="entrants">\(e(draw.name))：\(mine ? "✓ 您在已冻结的抽奖名单中 You are among the frozen entrants" : "✗ 不在抽奖名单中 Not among the entrants")
                 <br><small>名单摘要 Entrants digest (SHA-256): <code>\(e(draw.entrantsDigest ?? ""))</code> · \(draw.count ?? 0) 人</small></p>

@@ -224,6 +224,20 @@ import Testing
                 numbers.append(try #require(answer.tickets?.first { $0.draw == "到场有礼" }).number)
             }
             #expect(numbers == [1, 2, 3])
+            // A walk-in gets a ticket on the green screen too, and an undo names whose check-in it undid (issue 24).
+            let greeter = try await client.staffToken(admin: admin, role: .greeter, pin: "24681359")
+            struct WalkIn: Decodable { let checkin: Checkin; let tickets: [Ticketed.Ticket]?; struct Checkin: Decodable { let id: Int64 } }
+            let walkIn = try await client.execute(
+                uri: "/api/walkins", method: .post, headers: auth(greeter),
+                body: jsonBody(["name": "王小明", "phone": "13912340077", "door": "正门", "nonce": "walkin-ticket-1"])
+            ) { r in
+                #expect(r.status == .created, "\(String(buffer: r.body))")
+                return try decodeJSON(WalkIn.self, r)
+            }
+            #expect(walkIn.tickets?.first { $0.draw == "到场有礼" }?.number == 4)
+            try await client.execute(uri: "/api/checkins/\(walkIn.checkin.id)", method: .delete, headers: auth(greeter)) { r in
+                #expect(r.status == .ok && String(buffer: r.body).contains("王"), "\(String(buffer: r.body))")
+            }
             let page = try await client.execute(uri: "/c/\(guests[1].code)", method: .get) { String(buffer: $0.body) }
             #expect(page.contains("到场有礼") && page.contains("№2"))
             let created = try await client.execute(uri: "/api/draws", method: .post, headers: auth(admin), body: jsonBody(["name": "到场有礼"])) {
@@ -240,6 +254,11 @@ import Testing
             }
             let winner = (done["winners"] as! [String])[0]
             #expect((done["tickets"] as! [String: Int])[winner] != nil, "the draw screen shows the winning number")
+            // The winner's own page says so and where to collect; a guest not in the list sees no ticket beside it.
+            let code = try #require(guests.first { String($0.id) == winner }).code
+            let won = try await client.execute(uri: "/c/\(code)", method: .get) { String(buffer: $0.body) }
+            #expect(won.contains("恭喜您在「到场有礼」中奖") && won.contains("领奖台"))
+            #expect(!outside.contains("抽奖券"))
         }
     }
 
