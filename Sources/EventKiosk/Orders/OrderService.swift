@@ -90,6 +90,13 @@ extension AppDatabase {
             if try OrderVoidRecord.filter(OrderVoidRecord.Columns.orderId == id).fetchCount(db) > 0 {
                 throw DomainError(.conflict, "already_voided", "此订单已作废 / This order was already voided")
             }
+            // A consultant voids their own orders; another consultant's order takes the admin (issue 24: no approval).
+            if let staff, staff.role != .admin, order.consultant != staff.name {
+                throw DomainError(
+                    .forbidden, "not_your_order",
+                    "这是 \(order.consultant) 的订单，只能由本人或管理员作废 / This is \(order.consultant)'s order: "
+                        + "only they or an admin may void it")
+            }
             let spin = try Row.fetchOne(db, sql: "SELECT number, prize_id, prize_name FROM spin WHERE order_id = ?", arguments: [id])
             if spin != nil, staff?.role != .admin {
                 throw DomainError(

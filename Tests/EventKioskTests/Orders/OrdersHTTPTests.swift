@@ -47,6 +47,11 @@ import Testing
             #expect(last?.tally == TallyAnswer(orders: 6, rebatePerOrder: 1000, totalRebate: 6000, nextTier: .init(at: 11, rebate: 1500)))
 
             struct Reason: Encodable { let reason: String }
+            // Another consultant cannot void 李强's order (issue 24: there was no approval); he or the admin can.
+            let other = try await client.staffToken(admin: admin, role: .sales, pin: "369037", name: "王芳")
+            try await client.execute(uri: "/api/orders/6/void", method: .post, headers: auth(other), body: jsonBody(Reason(reason: "点错"))) { r in
+                #expect(r.status == .forbidden && String(buffer: r.body).contains("not_your_order"))
+            }
             try await client.execute(uri: "/api/orders/6/void", method: .post, headers: auth(sales), body: jsonBody(Reason(reason: "客户反悔"))) { r in
                 #expect(r.status == .ok)
                 let c = try decodeJSON(Created.self, r)
