@@ -173,8 +173,15 @@ extension AppDatabase {
     /// Marks a round done for a consultant's guests (or `*`, everyone's), with who did it.
     func markReminderDone(round: Int, consultant: String?, by: StaffSession) async throws {
         try await write { db in
-            guard let reminders = try Self.event(db)?.campaign?.reminders, reminders.indices.contains(round) else {
+            guard let event = try Self.event(db), let reminders = event.campaign?.reminders, reminders.indices.contains(round) else {
                 throw DomainError.notFound("没有这一轮提醒 / No reminder round \(round)")
+            }
+            // The day's rounds are done on the day (issue 24: a consultant could tick them two days early).
+            if !Self.isDue(date: event.date, at: "00:00", now: Self.writeTime) {
+                throw DomainError(
+                    .conflict, "not_the_day",
+                    "这一轮提醒在活动当天（\(event.date) \(reminders[round].at)）进行，现在还不能标记完成 / "
+                        + "This round is for the event day (\(event.date) \(reminders[round].at)); it cannot be marked done yet")
             }
             try ReminderDoneRecord(round: round, consultant: consultant ?? "*", at: Self.writeTime, byName: by.name).save(db)
             try AuditLog.append(db, kind: "reminder_done", ["round": "\(round)", "consultant": consultant ?? "*", "by": by.name])

@@ -173,6 +173,15 @@ import Testing
             #expect(try await rounds(lina)[3].recipients.map(\.name) == ["客户甲"], "nor to who is on the bus")
             try await client.execute(uri: "/api/reminders/2/done", method: .post, headers: auth(lina)) { #expect($0.status == .ok) }
             #expect(try await rounds(lina)[2].doneBy == "李娜")
+            // Before the event day a round cannot be ticked (issue 24).
+            var later = try #require(try await t.db.event())
+            later.date = "2099-12-20"
+            _ = try await t.db.updateEvent(later, staffID: nil)
+            try await client.execute(uri: "/api/reminders/1/done", method: .post, headers: auth(lina)) { r in
+                #expect(r.status == .conflict && String(buffer: r.body).contains("not_the_day"))
+            }
+            later.date = "2026-12-06"
+            _ = try await t.db.updateEvent(later, staffID: nil)
             #expect(try await rounds(admin)[0].recipients.map(\.name) == ["客户甲"], "the admin sees everyone's who is still missing")
             try await client.execute(uri: "/api/reminders/2/sms.csv", method: .get, headers: auth(lina)) {
                 #expect($0.status == .unprocessableContent)
