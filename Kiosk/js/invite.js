@@ -12,18 +12,29 @@ let guests = [];
 let board = null;
 let reminders = [];
 
+/** The list as the consultant narrows it (issue 24): a name or phone digits, and who has not been called yet. */
+function shownGuests() {
+  const q = $('guest-q').value.trim(), only = $('guest-filter').value;
+  const digits = q.replace(/\D/g, '');
+  return guests.filter((g) => (!only || g.invitation === only)
+    && (!q || g.name.includes(q) || (digits.length >= 3 && String(g.phone).replace(/\D/g, '').includes(digits))));
+}
+
 function renderGuests() {
-  $('guest-count').textContent = `(${guests.length})`;
-  $('guests').innerHTML = guests.map((g) => `
+  const shown = shownGuests();
+  $('guest-count').textContent = shown.length === guests.length ? `(${guests.length})` : `(${shown.length} / ${guests.length})`;
+  $('guests').innerHTML = shown.map((g) => `
     <li class="guest" data-id="${g.id}">
       <div class="top-line"><span class="name">${esc(g.name)}</span><span class="chip ${esc(g.invitation)}">${esc(word(g.invitation))}</span></div>
       <a class="tel" href="tel:${esc(g.phone)}">☎ ${esc(g.phone)}</a> · ${g.party_size}${esc(t('人', ' ppl'))}
       ${g.arrived ? `· <strong class="ok">${esc(t('已到店', 'here'))}</strong>` : ''}${g.ordered ? ` · <strong class="ok">${esc(t('已订车', 'ordered'))}</strong>` : ''}
       ${g.last_contact ? `<p class="last">${esc(t('上次', 'Last'))}: ${esc(new Date(g.last_contact.at).toLocaleString([], { hour12: false }))}
-        · ${esc(g.last_contact.by)} · ${esc(word(g.last_contact.outcome))}</p>` : ''}
+        · ${esc(g.last_contact.by)} · ${esc(word(g.last_contact.outcome))}${g.last_contact.note ? ` · ${esc(g.last_contact.note)}` : ''}</p>` : ''}
+      <input class="note" data-note maxlength="200" placeholder="${esc(t('备注（可不填）', 'Note (optional)'))}">
       <div class="outcomes">${OUTCOMES.map(([o, zh, en]) => `<button type="button" class="secondary ${g.invitation === o ? 'current' : ''}"
         data-outcome="${o}">${esc(t(zh, en))}</button>`).join('')}</div>
-    </li>`).join('') || `<li class="muted">${esc(t('名单里还没有您的客户', 'None of the guests on the list is yours yet'))}</li>`;
+    </li>`).join('') || `<li class="muted">${esc(guests.length ? t('没有符合条件的客户', 'Nobody matches')
+    : t('名单里还没有您的客户', 'None of the guests on the list is yours yet'))}</li>`;
 }
 
 function renderBoard() {
@@ -55,7 +66,8 @@ function renderReminders() {
       <div class="muted">${esc(t(`还没到的确认客户 ${r.recipients.length} 位`, `${r.recipients.length} confirmed guest(s) not here yet`))}:
         ${r.recipients.map((g) => esc(g.name)).join('、')}</div>
       <div class="row">${r.kind === 'sms' ? `<button type="button" class="secondary" data-sms="${r.round}">${esc(t('下载短信名单', 'Download SMS batch'))}</button>` : ''}
-        <button type="button" class="secondary" data-done="${r.round}" ${r.done_by ? 'disabled' : ''}>${esc(t('标记完成', 'Mark done'))}</button></div>
+        ${r.due || r.done_by ? `<button type="button" class="secondary" data-done="${r.round}" ${r.done_by ? 'disabled' : ''}>${
+  esc(t('标记完成', 'Mark done'))}</button>` : `<span class="muted">${esc(t('当天到时间后才能标记完成', 'Can be marked done once it is due on the day'))}</span>`}</div>
     </li>`).join('');
 }
 
@@ -72,7 +84,8 @@ $('guests').addEventListener('click', async (e) => {
   const id = Number(b.closest('li').dataset.id);
   $('msg').textContent = '';
   try {
-    const r = await api(`/api/invitees/${id}/contacts`, { method: 'POST', body: { outcome: b.dataset.outcome } });
+    const note = b.closest('li').querySelector('[data-note]').value.trim();
+    const r = await api(`/api/invitees/${id}/contacts`, { method: 'POST', body: { outcome: b.dataset.outcome, note: note || null } });
     guests = guests.map((g) => (g.id === id ? { ...g, invitation: r.invitee.invitation, last_contact: r.contact } : g));
     renderGuests();
     board = await api('/api/campaign'); renderBoard();
@@ -95,6 +108,9 @@ $('reminders').addEventListener('click', async (e) => {
       { method: 'POST' }); reminders = await api('/api/reminders'); renderReminders(); }
   } catch (err) { $('msg').className = 'error'; $('msg').textContent = err.message; }
 });
+
+$('guest-q').addEventListener('input', renderGuests);
+$('guest-filter').addEventListener('change', renderGuests);
 
 if (me) {
   $('who').textContent = me.name;
