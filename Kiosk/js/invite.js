@@ -67,7 +67,8 @@ function renderReminders() {
         ${r.recipients.map((g) => esc(g.name)).join('、')}</div>
       <div class="row">${r.kind === 'sms' ? `<button type="button" class="secondary" data-sms="${r.round}">${esc(t('下载短信名单', 'Download SMS batch'))}</button>` : ''}
         ${r.due || r.done_by ? `<button type="button" class="secondary" data-done="${r.round}" ${r.done_by ? 'disabled' : ''}>${
-  esc(t('标记完成', 'Mark done'))}</button>` : `<span class="muted">${esc(t('当天到时间后才能标记完成', 'Can be marked done once it is due on the day'))}</span>`}</div>
+  esc(t('标记完成', 'Mark done'))}</button>`
+    : `<span class="muted">${esc(t('当天到时间后才能标记完成', 'Can be marked done once it is due on the day'))}</span>`}</div>
     </li>`).join('');
 }
 
