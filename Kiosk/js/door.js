@@ -47,6 +47,10 @@ function renderDifferences() {
 /** What the laptop said, in the words of the local answer, to compare the two. */
 const kindOf = (status) => ({ 201: 'ok', 409: 'already', 404: 'unknown', 410: 'revoked', 400: 'invalid' }[status] || 'other');
 
+let sentLog = [];
+let sentCount = 0;
+$('sent').addEventListener('click', () => { sentLog = []; sentCount = 0; $('sent').classList.add('hidden'); scan.focus(); });
+
 /** Tells the greeter what became of a scan that waited, and lists it when the laptop saw it differently. */
 function notifySent(item, result) {
   const answer = result.answer || { status: 0, data: {} };
@@ -54,7 +58,12 @@ function notifySent(item, result) {
   const what = result.verdict === REFUSED ? result.why : ({ 201: t('已签到 ✓', 'checked in ✓'), 409: t('此前已签到', 'was already checked in'),
     404: t('查无此码', 'unknown code'), 410: t('邀请已取消', 'invitation cancelled') }[answer.status]
     || inLanguage(answer.data.message) || `HTTP ${answer.status}`);
-  el.textContent = `${t('已补发', 'Sent')}: ${item.label} — ${what}`;
+  // Every scan that waited is reported, not only the last (issue 24): the latest ten, and how many in all.
+  sentLog.unshift({ text: `${item.label} — ${what}`, ok: answer.status === 201 });
+  sentCount += 1;
+  el.innerHTML = `<strong>${esc(t(`已补发 ${sentCount} 条`, `${sentCount} sent`))}</strong>
+    <ul>${sentLog.slice(0, 10).map((x) => `<li class="${x.ok ? '' : 'error'}">${esc(x.text)}</li>`).join('')}</ul>${sentCount > 10
+    ? `<small>${esc(t(`另有 ${sentCount - 10} 条较早的`, `and ${sentCount - 10} earlier`))}</small>` : ''}`;
   el.classList.remove('hidden');
   if (item.local && item.local !== kindOf(answer.status)) {
     const where = answer.data.door ? ` (${answer.data.door})` : '';
@@ -102,7 +111,9 @@ function showLocal(local) {
     offline].filter(Boolean).join(' · '));
   else if (local.kind === 'already') showResult('already', t('已经签到过', 'Already checked in'), e.name, offline);
   else if (local.kind === 'revoked') showResult('bad', t('邀请已取消', 'Invitation cancelled'), e.name, offline);
-  else showResult('bad', t('查无此码', 'Unknown code'), '', `${t('请用姓名查找或现场登记', 'Look the guest up or register a walk-in')} · ${offline}`);
+  // Offline the name search cannot reach the list (issue 24): what still works is a walk-in, queued like a scan.
+  else showResult('bad', t('查无此码', 'Unknown code'), '', `${t('离线时不能按姓名查找：请核对二维码，或现场登记',
+    'Offline the name search cannot work: check the code, or register a walk-in')} · ${offline}`);
 }
 
 /** A scanned code, or (from the look-up) the guest's id. */

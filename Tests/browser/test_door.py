@@ -110,21 +110,33 @@ def test_a_scan_while_the_laptop_is_down_is_queued_and_sent_once(server, browser
     assert "1 条签到待发送" in pending.text
     screenshot(browser, "15-door-offline-pending")
     dismiss(browser)
+    # A second guest, and a code the roster does not know: the red screen offers what works offline (issue 24).
+    other = guests["items"][6]
+    scanner_types(browser, other["code"])
+    wait_result(browser, "ok")
+    dismiss(browser)
+    scanner_types(browser, "ZZZZZZZZZZZZZZZZZZZZ")
+    red = wait_result(browser, "bad").text
+    assert "离线时不能按姓名查找" in red and "现场登记" in red, red
+    dismiss(browser)
 
     # The queue lives in localStorage, so a reload (once the page can load) still has it.
     queued = json.loads(browser.execute_script("return localStorage.getItem('kiosk.door.queue')"))
-    assert [q["body"]["code"] for q in queued] == [guest["code"]] and len(queued[0]["body"]["nonce"]) == 36
+    assert [q["body"]["code"] for q in queued][:2] == [guest["code"], other["code"]] and len(queued[0]["body"]["nonce"]) == 36
 
     server.start()
-    WebDriverWait(browser, 20).until(lambda d: "已签到" in d.find_element(By.ID, "sent").text)
+    # Every scan that waited is reported, not only the last one.
+    WebDriverWait(browser, 20).until(lambda d: "已补发 3 条" in d.find_element(By.ID, "sent").text)
+    sent = browser.find_element(By.ID, "sent").text
+    assert sent.count("已签到") == 2 and "查无此码" in sent, sent
     assert "hidden" in browser.find_element(By.ID, "pending").get_attribute("class")
     screenshot(browser, "16-door-queue-sent")
     _, status = call(server, "/api/checkins/status")
-    assert status["arrived"] == 1
+    assert status["arrived"] == 2
     # Sent once: scanning the same guest now is "already here".
     time.sleep(4)  # let any retry timer fire again
     _, status = call(server, "/api/checkins/status")
-    assert status["arrived"] == 1
+    assert status["arrived"] == 2
 
 
 def read_events(resp, count, timeout=10):
