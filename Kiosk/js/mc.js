@@ -35,7 +35,9 @@ function render() {
     }
     $('tiers').innerHTML = tiers.map((x) => `<li class="${tally.orders >= x.from ? 'reached' : ''}">${x.from}${t('台', '')}+ ¥${yuan(x.rebate)}</li>`).join('');
   }
-  $('latest').innerHTML = latest.map((o,
+  // Three rows of two fill the space the screen has at any size (the fonts follow its height); an eighth row was cut
+  // off at 1080p (issue 24).
+  $('latest').innerHTML = latest.slice(0, 6).map((o,
     i) => `<li class="${i === 0 && o.fresh ? 'fresh' : ''}"><span>${esc(o.name)} · ${esc(o.model)}</span><span>${esc(o.consultant)}</span></li>`).join('')
     || `<li>${esc(t('等待第一台成交…', 'Waiting for the first order…'))}</li>`;
   if (status) $('arrivals').textContent = t(`到场 ${status.arrived_people} 人`, `${status.arrived_people} guests here`);

@@ -44,6 +44,8 @@ def test_from_the_demo_to_her_own_event_with_her_guests_only(server, tmp_path):
         b.get(server.base + "/")
         tap(wait.until(EC.element_to_be_clickable((By.CSS_SELECTOR, '.tile[data-page="/admin.html"][aria-disabled="false"]'))), "admin tile")
         wait.until(EC.visibility_of_element_located((By.ID, "pin-dialog")))
+        fits = b.execute_script("const d = document.getElementById('pin-dialog'); return d.scrollHeight <= d.clientHeight + 1")
+        assert fits, "the PIN pad and its OK fit on the laptop's screen without scrolling the dialog"
         for digit in ADMIN_PIN:
             tap(b.find_element(By.CSS_SELECTOR, f'#pinpad button[data-key="{digit}"]'), "pin")
         tap(b.find_element(By.ID, "pin-ok"), "pin ok")
