@@ -137,5 +137,21 @@ def test_an_order_and_its_spin_take_five_taps_on_a_phone_in_two_clear_steps(serv
         wait.until(EC.visibility_of_element_located((By.ID, "spin-result")))
         _, spins = call(server, "/api/wheel/spins", admin)
         assert sorted(s["order_id"] for s in spins) == sorted(o["id"] for o in orders)
+        tap(browser.find_element(By.ID, "answer-close"))
+
+        # A customer who is not on the list (issue 24: only the API took one), typed in on the phone.
+        tap(browser.find_element(By.CSS_SELECTOR, "#new-customer summary"))
+        browser.find_element(By.ID, "nc-name").send_keys("郑新客")
+        browser.find_element(By.ID, "nc-phone").send_keys("13912349999")
+        tap(browser.find_element(By.ID, "nc-use"))
+        tap(browser.find_element(By.CSS_SELECTOR, '#models button[data-model="4008"]'))
+        assert "郑新客" in text(browser, "summary")
+        tap(browser.find_element(By.ID, "confirm"))
+        wait.until(lambda d: "今日第 3 台" in text(d, "result"))
+        _, orders = call(server, "/api/orders", admin)
+        assert orders[0]["name"] == "郑新客" and orders[0]["consultant"] == "李强"
+        found = call(server, "/api/invitees?q=13912349999", admin)[1]["items"]
+        assert [g["name"] for g in found] == ["郑新客"], "the new customer is on the list now"
+        screenshot(browser, "26-sales-new-customer")
     finally:
         browser.quit()
