@@ -71,7 +71,9 @@ async function loadInvitees() {
         <button class="secondary" data-act="edit">${t('修改', 'Edit')}</button>
         <button class="secondary" data-act="reissue">${t('换码', 'New code')}</button>
         ${i.status === 'revoked' ? `<button class="secondary" data-act="restore">${t('恢复', 'Restore')}</button>`
-          : `<button class="danger" data-act="revoke">${t('取消邀请', 'Cancel')}</button>`}</div></td></tr>`).join('')
+          : `<button class="danger" data-act="revoke">${t('取消邀请', 'Cancel')}</button>`}
+        ${i.arrived_at ? `<button class="secondary" data-act="party">${t('改到场人数', 'Party size')}</button>
+          <button class="danger" data-act="undo">${t('撤销签到', 'Undo check-in')}</button>` : ''}</div></td></tr>`).join('')
       || `<tr><td colspan="6" class="muted">${t('没有来宾', 'No invitees')}</td></tr>`;
   } catch (err) {
     document.getElementById('invitee-rows').innerHTML = `<tr><td colspan="6" class="error">${esc(err.message)}</td></tr>`;
@@ -97,6 +99,7 @@ document.getElementById('invitee-rows').addEventListener('click', async (e) => {
     dialog.showModal();
     return;
   }
+  if (act === 'party' || act === 'undo') { await fixCheckIn(guest, act); return; }
   const ask = { reissue: t(`给 ${guest.name} 换一个新签到码？旧邀请函将作废，需要重新发送。`, `Give ${guest.name} a new code? The old card stops working; send the new one.`),
     revoke: t(`取消 ${guest.name} 的邀请？其二维码将无法签到。`, `Cancel ${guest.name}'s invitation? Their QR code will no longer check in.`),
     restore: t(`恢复 ${guest.name} 的邀请？`, `Restore ${guest.name}'s invitation?`) }[act];
@@ -107,6 +110,24 @@ document.getElementById('invitee-rows').addEventListener('click', async (e) => {
     document.dispatchEvent(new CustomEvent('invitees-changed'));
   } catch (err) { alert(err.message); }
 });
+
+/** The admin's fix of a check-in at any time (the greeter has 15 minutes at the door): its party size, or an undo. */
+async function fixCheckIn(guest, act) {
+  try {
+    const here = (await api('/api/checkins?limit=10000')).find((a) => a.invitee.id === guest.id);
+    if (!here) { alert(t('找不到这位来宾的签到记录', 'No check-in found for this guest')); return; }
+    if (act === 'party') {
+      const typed = prompt(t(`${guest.name} 实际到场几人？（现为 ${here.checkin.party_size} 人）`,
+        `How many came with ${guest.name}? (now ${here.checkin.party_size})`), String(here.checkin.party_size));
+      if (typed === null) return;
+      await api(`/api/checkins/${here.checkin.id}`, { method: 'PATCH', body: { party_size: /^\d+$/.test(typed.trim()) ? Number(typed.trim()) : -1 } });
+    } else {
+      if (!confirm(t(`撤销 ${guest.name} 的签到？会记入日志。`, `Undo ${guest.name}'s check-in? It is recorded in the log.`))) return;
+      await api(`/api/checkins/${here.checkin.id}`, { method: 'DELETE' });
+    }
+    loadInvitees();
+  } catch (err) { alert(err.message); }
+}
 
 document.getElementById('ed-cancel').addEventListener('click', () => dialog.close());
 document.getElementById('invitee-form').addEventListener('submit', async (e) => {

@@ -273,3 +273,26 @@ def test_the_days_records_are_on_the_admin_page(server, browser):
     browser.find_element(By.CSS_SELECTOR, '[data-records="technicians"]').click()
     wait.until(lambda d: "还没有检测" in d.find_element(By.ID, "records-view").text)
     screenshot(browser, "new-event-09-technicians")
+
+
+def test_the_admin_fixes_a_check_in_after_the_greeters_fifteen_minutes(server, browser):
+    """Party size and undo were API-only for the admin once the door's 15 minutes were up (issue 24)."""
+    admin = login(server)
+    greeter = add_staff(server, admin, "门口", "greeter", "258025")
+    guest = call(server, "/api/invitees?limit=1", admin)[1]["items"][0]
+    assert call(server, "/api/checkins", greeter, {"code": guest["code"], "door": "正门", "nonce": "fix-000001"}, "POST")[0] == 201
+    from helpers import sign_in
+    sign_in(browser, server, "/admin.html", ADMIN_PIN)
+    wait = WebDriverWait(browser, 15)
+    row = f'#invitee-rows tr[data-id="{guest["id"]}"]'
+    party = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f'{row} button[data-act="party"]'))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", party)
+    party.click()
+    prompt = wait.until(EC.alert_is_present())
+    prompt.send_keys("3")
+    prompt.accept()
+    wait.until(lambda d: call(server, "/api/checkins/status")[1]["arrived_people"] == 3)
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f'{row} button[data-act="undo"]')).click()
+    wait.until(EC.alert_is_present()).accept()
+    wait.until(lambda d: call(server, "/api/checkins/status")[1]["arrived"] == 0)
+    wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'{row} button[data-act="undo"]'))
