@@ -120,7 +120,8 @@ async function fixCheckIn(guest, act) {
       const typed = prompt(t(`${guest.name} 实际到场几人？（现为 ${here.checkin.party_size} 人）`,
         `How many came with ${guest.name}? (now ${here.checkin.party_size})`), String(here.checkin.party_size));
       if (typed === null) return;
-      await api(`/api/checkins/${here.checkin.id}`, { method: 'PATCH', body: { party_size: /^\d+$/.test(typed.trim()) ? Number(typed.trim()) : -1 } });
+      const size = /^\d+$/.test(typed.trim()) ? Number(typed.trim()) : -1;  // anything else is refused by the laptop, in words
+      await api(`/api/checkins/${here.checkin.id}`, { method: 'PATCH', body: { party_size: size } });
     } else {
       if (!confirm(t(`撤销 ${guest.name} 的签到？会记入日志。`, `Undo ${guest.name}'s check-in? It is recorded in the log.`))) return;
       await api(`/api/checkins/${here.checkin.id}`, { method: 'DELETE' });
