@@ -30,6 +30,8 @@ function renderGuests() {
       ${g.arrived ? `· <strong class="ok">${esc(t('已到店', 'here'))}</strong>` : ''}${g.ordered ? ` · <strong class="ok">${esc(t('已订车', 'ordered'))}</strong>` : ''}
       ${g.last_contact ? `<p class="last">${esc(t('上次', 'Last'))}: ${esc(new Date(g.last_contact.at).toLocaleString([], { hour12: false }))}
         · ${esc(g.last_contact.by)} · ${esc(word(g.last_contact.outcome))}${g.last_contact.note ? ` · ${esc(g.last_contact.note)}` : ''}</p>` : ''}
+      ${g.last_contact ? `<button type="button" class="link" data-history>${esc(t('全部通话记录', 'Every call'))}</button>
+        <ul class="history hidden"></ul>` : ''}
       <input class="note" data-note maxlength="200" placeholder="${esc(t('备注（可不填）', 'Note (optional)'))}">
       <div class="outcomes">${OUTCOMES.map(([o, zh, en]) => `<button type="button" class="secondary ${g.invitation === o ? 'current' : ''}"
         data-outcome="${o}">${esc(t(zh, en))}</button>`).join('')}</div>
@@ -78,6 +80,20 @@ async function load() {
   } catch (err) { $('msg').className = 'error'; $('msg').textContent = err.message; return; }
   renderGuests(); renderBoard(); renderReminders();
 }
+
+// A guest's whole contact history, each call with who made it, how it went and its note (issue 24: API only).
+$('guests').addEventListener('click', async (e) => {
+  const h = e.target.closest('button[data-history]');
+  if (!h) return;
+  const list = h.nextElementSibling;
+  if (!list.classList.toggle('hidden')) {
+    try {
+      const calls = await api(`/api/invitees/${h.closest('li').dataset.id}/contacts`);
+      list.innerHTML = calls.map((c) => `<li>${esc(new Date(c.at).toLocaleString([], { hour12: false }))} · ${esc(c.by)} · ${esc(word(c.outcome))}${
+        c.note ? ` · ${esc(c.note)}` : ''}</li>`).join('');
+    } catch (err) { list.innerHTML = `<li class="error">${esc(err.message)}</li>`; }
+  }
+});
 
 $('guests').addEventListener('click', async (e) => {
   const b = e.target.closest('button[data-outcome]');

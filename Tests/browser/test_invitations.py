@@ -52,6 +52,11 @@ def test_a_consultant_records_three_calls_on_the_phone_and_the_admin_reads_the_b
         card.find_element(By.CSS_SELECTOR, "[data-note]").send_keys("周六上午再打")
         card.find_element(By.CSS_SELECTOR, 'button[data-outcome="no_answer"]').click()
         wait.until(lambda d: "周六上午再打" in d.find_element(By.CSS_SELECTOR, f'#guests li[data-id="{mine[2]["id"]}"] .last').text)
+        # Every call to this guest, each with who made it, how it went and its note.
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f'#guests li[data-id="{mine[2]["id"]}"] button[data-history]')).click()
+        wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, f'#guests li[data-id="{mine[2]["id"]}"] .history li')) == 2)
+        history = phone.find_element(By.CSS_SELECTOR, f'#guests li[data-id="{mine[2]["id"]}"] .history').text
+        assert history.count("陈杰") == 2 and "周六上午再打" in history, history
         screenshot(phone, "70b-invite-phone-search-note")
         phone.find_element(By.ID, "guest-q").clear()
     finally:
