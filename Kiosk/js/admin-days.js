@@ -66,6 +66,30 @@ $('days-rows').addEventListener('click', async (e) => {
   } catch (err) { say(err.message, false); }
 });
 
+// A backup in the backup folder, brought back while the server runs (issue 24: only `kiosk restore`, server stopped).
+async function loadBackups() {
+  try {
+    const r = await api('/api/backup/files');
+    $('backup-files').innerHTML = r.items.map((d) => `<tr><td>${esc(new Date(d.set_aside_at).toLocaleString([], { hour12: false }))}
+      <br><small class="muted">${esc(d.id)}</small></td><td>${esc(d.name)}</td><td>${d.guests}</td>
+      <td><button type="button" class="secondary" data-backup="${esc(d.id)}">${t('恢复', 'Bring back')}</button></td></tr>`).join('')
+      || `<tr><td colspan="4" class="muted">${esc(r.folder ? t(`${r.folder} 里还没有备份`, `No backup in ${r.folder} yet`)
+        : t('尚未设置备份文件夹', 'No backup folder set yet'))}</td></tr>`;
+  } catch (err) { $('backup-files').innerHTML = `<tr><td colspan="4" class="error">${esc(err.message)}</td></tr>`; }
+}
+$('backup-files-box').addEventListener('toggle', () => { if ($('backup-files-box').open) loadBackups(); });
+$('backup-files').addEventListener('click', async (e) => {
+  const id = e.target.dataset?.backup;
+  if (!id) return;
+  if (!confirm(t(`用备份 ${id} 替换当前数据？当前这一天会先存档，不会丢失。`,
+    `Replace the data with backup ${id}? The day shown now is set aside first; nothing is lost.`))) return;
+  try {
+    const r = await api(`/api/backup/files/${encodeURIComponent(id)}/restore`, { method: 'POST' });
+    done(t(`已从备份恢复「${r.event.name}」。恢复前的数据已存档为「${r.set_aside.name}」。`,
+      `"${r.event.name}" is back from the backup. The data before was set aside as "${r.set_aside.name}".`));
+  } catch (err) { alert(err.message); }
+});
+
 const kept = sessionStorage.getItem('kiosk-days-msg');
 if (kept) { sessionStorage.removeItem('kiosk-days-msg'); say(kept, true); }
 load();

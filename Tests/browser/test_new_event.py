@@ -296,3 +296,27 @@ def test_the_admin_fixes_a_check_in_after_the_greeters_fifteen_minutes(server, b
     wait.until(EC.alert_is_present()).accept()
     wait.until(lambda d: call(server, "/api/checkins/status")[1]["arrived"] == 0)
     wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'{row} button[data-act="undo"]'))
+
+
+def test_a_backup_comes_back_from_the_admin_page(server, browser, tmp_path):
+    """`kiosk restore` needs the server stopped; the admin page brings a backup back while it runs (issue 24)."""
+    admin = login(server)
+    folder = tmp_path / "usb"
+    assert call(server, "/api/backup/target", admin, {"folder": str(folder)}, "PUT")[0] == 200
+    assert call(server, "/api/backup", admin, {}, "POST")[0] == 200
+    greeter = add_staff(server, admin, "门口", "greeter", "258025")
+    guest = call(server, "/api/invitees?limit=1", admin)[1]["items"][0]
+    assert call(server, "/api/checkins", greeter, {"code": guest["code"], "door": "正门", "nonce": "after-backup-1"}, "POST")[0] == 201
+    from helpers import sign_in
+    sign_in(browser, server, "/admin.html", ADMIN_PIN)
+    wait = WebDriverWait(browser, 15)
+    box = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#backup-files-box summary"))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", box)
+    box.click()
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#backup-files button[data-backup]")).click()
+    wait.until(EC.alert_is_present()).accept()
+    wait.until(lambda d: "已从备份恢复" in d.execute_script("return document.getElementById('days-msg')?.textContent || ''"))
+    assert call(server, "/api/checkins/status")[1]["arrived"] == 0, "the day as the backup holds it: before the check-in"
+    items = call(server, "/api/events/archive", login(server))[1]["items"]
+    assert len(items) == 1, "the day in force, with its check-in, set aside"
+    screenshot(browser, "new-event-10-backup-back")

@@ -241,7 +241,7 @@ public func buildRouter(
         db: db, config: config, backup: backup, feed: feed, closed: closed, httpsOn: tls != nil, hq: hq,
         tally: { try await orders.currentTally() }
     ).register(on: api)
-    EventDaysController(db: db, config: config, feed: feed, closed: closed).register(on: api)
+    EventDaysController(db: db, config: config, feed: feed, closed: closed, backup: backup).register(on: api)
     DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)

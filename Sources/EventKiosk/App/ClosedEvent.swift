@@ -25,7 +25,7 @@ enum ClosedEvent {
         // Tokens last 24 hours: staff can still be removed, and a PIN changed, after the day is closed (issue 23).
         "DELETE /api/staff/{id}", "PUT /api/staff/{id}/pin",
         // The next event starts from a closed day; a day set aside can come back (issue 24).
-        "POST /api/events/new", "POST /api/events/archive/{id}/restore",
+        "POST /api/events/new", "POST /api/events/archive/{id}/restore", "POST /api/backup/files/{id}/restore",
     ]
 
     static func refusesAfterClose(_ method: HTTPRequest.Method, _ path: String) -> Bool {

@@ -7,6 +7,8 @@ struct EventDaysController {
     let config: AppConfig
     let feed: LiveFeed
     let closed: ClosedFlag
+    /// The backup folder: its copies can come back from the page too, the day in force set aside first.
+    let backup: BackupTarget
 
     /// Where set-aside days are kept: beside the database, never in the served folder.
     var folder: URL { config.dataDir.appendingPathComponent("set-aside", isDirectory: true) }
@@ -22,7 +24,23 @@ struct EventDaysController {
             try await dayChanged()
             return .json(Restored(event: EventController.PublicEvent(try await currentEvent()), setAside: aside))
         }
+        // The backups in the backup folder, and one brought back while the server runs (`kiosk restore` needs it stopped).
+        api.get("/api/backup/files", .admin) { _, _ in
+            .json(Backups(folder: backup.folder?.path, items: backup.folder.map(AppDatabase.setAsideDays(in:)) ?? []))
+        }
+        api.post("/api/backup/files/{id}/restore", .admin) { _, context in
+            let id = context.parameters.get("id") ?? ""
+            guard id.range(of: #"^kiosk-[0-9-]+$"#, options: .regularExpression) != nil,
+                let source = backup.folder?.appendingPathComponent("\(id).sqlite"),
+                FileManager.default.fileExists(atPath: source.path)
+            else { throw APIError.notFound("备份文件夹里没有 \(id.prefix(80)) / No backup \(id.prefix(80)) in the backup folder") }
+            let aside = try await db.bringBack(source, setAsideInto: folder)
+            try await dayChanged()
+            return .json(Restored(event: EventController.PublicEvent(try await currentEvent()), setAside: aside))
+        }
     }
+
+    struct Backups: Encodable { let folder: String?; let items: [SetAsideDay] }
 
     struct Archive: Encodable { let items: [SetAsideDay] }
     struct Started: Encodable { let event: EventController.PublicEvent; let setAside: SetAsideDay; let imported: Int }

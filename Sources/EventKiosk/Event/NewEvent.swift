@@ -175,6 +175,14 @@ extension AppDatabase {
             FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(id).sqlite").path)
         else { throw DomainError.notFound("没有这个存档 / No set-aside day \(id)") }
         let source = folder.appendingPathComponent("\(id).sqlite")
+        let aside = try await bringBack(source, setAsideInto: folder)
+        try FileManager.default.moveItem(at: source, to: folder.appendingPathComponent("\(id).sqlite.restored"))
+        return aside
+    }
+
+    /// A checked copy (a set-aside day, or a backup) in place of the day in force, which is set aside into `folder`
+    /// first, under one barrier; then migrated, gone on from the laptop's head, and given what outlives a day.
+    func bringBack(_ source: URL, setAsideInto folder: URL) async throws -> SetAsideDay {
         _ = try Self.checkBackup(source)
         defer { memo.forgetAll() }
         let (clock, identity, enrolled) = (self.clock, self.identity, identity.keep.enrolment() != nil)
@@ -193,7 +201,6 @@ extension AppDatabase {
         try Self.migrator.migrate(dbWriter)  // a day set aside by an older kiosk
         try await goOn(from: signed.record)
         try await carryOver(from: aside)
-        try FileManager.default.moveItem(at: source, to: folder.appendingPathComponent("\(id).sqlite.restored"))
         return try Self.setAsideDay(aside)
     }
 

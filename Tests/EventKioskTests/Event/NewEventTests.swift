@@ -138,6 +138,36 @@ import Testing
         #expect(AuditLog.verify(try await db.auditRows(), from: try await db.auditBase(), jumps: try await db.auditJumps()).isEmpty)
     }
 
+    /// A backup from the backup folder comes back from the page while the server runs (issue 24: `kiosk restore` only).
+    @Test func aBackupComesBackFromThePageWithTheDayInForceSetAside() async throws {
+        let t = try await TestApp(loadDemoInvitees: true)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-backups-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        struct Backups: Decodable { let folder: String?; let items: [SetAsideDay] }
+        try await t.test { client in
+            let admin = try await client.login(TestApp.adminPIN)
+            try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": folder.path])) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/api/backup", method: .post, headers: auth(admin)) { #expect($0.status == .ok) }
+            _ = try await t.db.importInvitees(try InviteeImport(bytes: Array("姓名,手机\n王芳,13912345678\n".utf8)))
+            let backups = try await client.execute(uri: "/api/backup/files", method: .get, headers: auth(admin)) { try decodeJSON(Backups.self, $0) }
+            #expect(backups.items.count == 1 && backups.items[0].guests == 40)
+            try await client.execute(uri: "/api/backup/files/\(backups.items[0].id)/restore", method: .post, headers: auth(admin)) { r in
+                #expect(r.status == .ok, "\(String(buffer: r.body))")
+            }
+            #expect(try await t.db.allInvitees().count == 40, "the day as the backup holds it")
+            let archive = try await client.execute(uri: "/api/events/archive", method: .get, headers: auth(admin)) {
+                try decodeJSON(Archive.self, $0)
+            }
+            #expect(archive.items.map(\.guests) == [41], "the day in force, with the guest added after the backup, set aside")
+            #expect(AuditLog.verify(try await t.db.auditRows(), from: try await t.db.auditBase(), jumps: try await t.db.auditJumps()).isEmpty)
+            try await client.execute(uri: "/api/backup/files/kiosk-..%2F..%2Fx/restore", method: .post, headers: auth(admin)) {
+                #expect($0.status == .notFound)
+            }
+        }
+    }
+
     @Test func aClosedDayLeadsToTheNextAndTheFormNamesWhatIsMissing() async throws {
         let t = try await TestApp()
         try await t.test { client in
