@@ -85,6 +85,7 @@ function fill(view) {
   $('ev-expected').value = e.expected_orders ?? '';
   $('tier-rows').innerHTML = e.tiers.map(tierRow).join('');
   $('prize-rows').innerHTML = e.wheel.prizes.map(prizeRow).join('');
+  $('ev-bonus-per').value = e.wheel.bonus_spins_per_guest ?? ''; $('ev-bonus-day').value = e.wheel.bonus_spins ?? '';
   $('draw-rows').innerHTML = e.draws.map(drawRow).join('');
   $('ev-public-url').value = e.public_url || '';
   const goal = e.campaign || {};
@@ -118,7 +119,8 @@ function collect() {
   e.doors = list($('ev-doors').value); e.models = list($('ev-models').value);
   e.expected_orders = num($('ev-expected').value);
   e.tiers = rows('tier-rows');
-  e.wheel = { prizes: rows('prize-rows') };
+  // The wheel's bonus-spin limits are the form's too: saving never drops them (issue 24).
+  e.wheel = { prizes: rows('prize-rows'), bonus_spins_per_guest: num($('ev-bonus-per').value), bonus_spins: num($('ev-bonus-day').value) };
   e.draws = rows('draw-rows');
   e.inspection_template = $('ev-template').value.trim();
   e.public_url = $('ev-public-url').value.trim() || null;
@@ -141,7 +143,8 @@ const NAMES = { name: ['名称', 'Name'], date: ['日期', 'Date'], start_time: 
   'campaign.orders': ['目标订单', 'Goal: orders'], 'campaign.per_consultant': ['每位顾问至少邀约', 'Parties per consultant'],
   'campaign.reminders': ['当天提醒', 'Reminder'], buses: ['班车', 'Bus'], 'survey.questions': ['问卷问题', 'Survey question'],
   at: ['时间', 'time'], kind: ['方式', 'how'], text: ['内容', 'text'], text_en: ['英文', 'English'], meeting_point: ['集合地点', 'meeting point'],
-  departs: ['发车', 'leaves'], seats: ['座位', 'seats'],
+  departs: ['发车', 'leaves'], seats: ['座位', 'seats'], 'wheel.bonus_spins_per_guest': ['每位来宾奖励转盘次数', 'Bonus spins per guest'],
+  'wheel.bonus_spins': ['全天奖励转盘次数', 'Bonus spins in the day'],
   venue: ['地点', 'Venue'], dealer: ['经销商', 'Dealer'], doors: ['门口', 'Doors'], models: ['车型', 'Models'], expected_orders: ['预计订单数', 'Expected orders'],
   inspection_template: ['检测表', 'Inspection form'], tiers: ['返利档位', 'Rebate tier'], 'wheel.prizes': ['转盘奖品', 'Wheel prize'], draws: ['幸运抽奖',
     'Grand draw'],

@@ -190,6 +190,7 @@ def test_every_setting_of_her_event_has_a_place_in_the_form(server, tmp_path):
         def set_value(el, value):  # a time picker's choice
             b.execute_script("arguments[0].value = arguments[1]", el, value)
 
+        fill("ev-bonus-per", "2")
         fill("ev-goal-parties", "30")
         fill("ev-goal-people", "60")
         fill("ev-goal-orders", "12")
@@ -235,6 +236,7 @@ def test_every_setting_of_her_event_has_a_place_in_the_form(server, tmp_path):
         screenshot(b, "new-event-07-campaign-and-buses")
         event = call(server, "/api/event/config", admin)[1]["event"]
         assert event["buses"] == [{"name": "1号车", "meeting_point": "万达广场北门", "departs": "08:30", "seats": 45}]
+        assert event["wheel"]["bonus_spins_per_guest"] == 2 and event["wheel"].get("bonus_spins") is None
         assert event["campaign"]["parties"] == 30 and event["campaign"]["reminders"][0]["text"].startswith("{name}您好")
         assert event["survey"]["questions"][0]["text"] == "您对今天的试驾满意吗？"
         codes = [p["id"] for p in event["wheel"]["prizes"]]
