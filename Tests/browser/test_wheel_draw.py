@@ -154,3 +154,30 @@ def test_the_mc_grants_a_bonus_spin_from_the_wheel_page(server, browser):
     wait.until(lambda d: grants[0]["phone_last4"] in d.find_element(By.ID, "winner").text)
     wait.until(lambda d: "夺宝令牌" in d.find_element(By.ID, "grants").text and "→" in d.find_element(By.ID, "grants").text)
     screenshot(browser, "33-wheel-bonus-spin")
+
+
+def test_the_mc_freezes_with_a_confirmation_and_finds_the_replace_buttons_under_the_result(server, browser):
+    """Freezing asked nothing, and the replace buttons were below the fold at 1080p (issue 24)."""
+    from selenium.webdriver.support import expected_conditions as EC
+    from helpers import add_staff, sign_in
+    admin = login(server)
+    add_staff(server, admin, "主持人", "mc", "369036")
+    for i in range(1, 9):
+        call(server, "/api/orders", admin, {"invitee_id": i, "model": "408"}, "POST")
+    _, draw = call(server, "/api/draws", admin, {"name": "港澳双人游", "pool": "orders", "winners": 1, "alternates": 2}, "POST")
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": 1920, "height": 1080, "deviceScaleFactor": 1, "mobile": False})
+    sign_in(browser, server, "/wheel.html", "369036")  # the MC's tile; the draw screen shares its sign-in
+    browser.get(server.base + "/draw.html")
+    wait = WebDriverWait(browser, 10)
+    freeze = wait.until(EC.element_to_be_clickable((By.ID, "freeze")))
+    freeze.click()
+    wait.until(EC.alert_is_present()).dismiss()
+    assert call(server, "/api/draws", admin)[1][0]["state"] == "created", "cancelled: nothing frozen"
+    freeze.click()
+    wait.until(EC.alert_is_present()).accept()
+    wait.until(lambda d: d.find_element(By.ID, "count").text == "8")
+    call(server, f"/api/draws/{draw['id']}/run", admin, {"salt": "8848"}, "POST")
+    button = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "#replace-box button[data-winner]"))
+    bottom = browser.execute_script("return [arguments[0].getBoundingClientRect().bottom, innerHeight]", button)
+    assert bottom[0] <= bottom[1], f"the replace button is below the fold: {bottom}"
+    screenshot(browser, "34-draw-mc-replace")
