@@ -126,6 +126,9 @@ extension AppDatabase {
             signed = try signCheckpoint(db, identity: identity, reason: "set_aside", enrolled: enrolled)
             return .commit
         }
+        // Owner only, like the data folder it sits in: each copy holds a whole day's guests.
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: folder.path)
         let file = try writeCopy(toFolder: folder, now: writeTime) { copy in try copy.writeWithoutTransaction { c in try db.backup(to: c) } }
         return (file, signed!)
     }

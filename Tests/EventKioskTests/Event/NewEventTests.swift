@@ -128,6 +128,8 @@ import Testing
         #expect(try db.journalMode() == "wal" && db.synchronousLevel() == 2)
         #expect(try await db.event()?.name != "宝马X3品鉴会")
         // The new event's short day is the one set aside now, with its own log head.
+        let mode = try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int
+        #expect(mode == 0o700, "the set-aside folder is the owner's only")
         let listed = AppDatabase.setAsideDays(in: folder)
         #expect(listed.count == 1 && listed[0].name == "宝马X3品鉴会")
         #expect(head.seq > 0)
