@@ -1,6 +1,6 @@
 import Foundation
-import KioskFormats
 import GRDB
+import KioskFormats
 
 /// A grand draw's public record: everything `kiosk verify-draw` needs (fields not yet known are null).
 public struct DrawRecord: Codable, Sendable, Equatable {
@@ -173,8 +173,10 @@ extension AppDatabase {
 
     func draw(id: Int64) async throws -> DrawRecord { try await read { db in try Self.drawRecord(db, id) } }
 
-    func draws() async throws -> [DrawRecord] {
-        try await read { db in try Int64.fetchAll(db, sql: "SELECT id FROM draw ORDER BY id").map { try Self.drawRecord(db, $0) } }
+    func draws() async throws -> [DrawRecord] { try await read { db in try Self.draws(db) } }
+
+    static func draws(_ db: Database) throws -> [DrawRecord] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM draw ORDER BY id").map { try drawRecord(db, $0) }
     }
 
     static func drawRow(_ db: Database, _ id: Int64) throws -> Row {

@@ -1,19 +1,21 @@
 import Foundation
-import KioskFormats
 import GRDB
+import KioskFormats
 
 extension AppDatabase {
     /// The wheel's public record: commitment, seed (once the event is closed), prizes with their stock, every spin.
-    func wheelRecord() async throws -> DrawVerifier.WheelRecord {
-        guard let event = try await event() else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
-        let wheel = try await wheel()
-        let spins = try await spins()
+    func wheelRecord() async throws -> DrawVerifier.WheelRecord { try await read { db in try Self.wheelRecord(db) } }
+
+    /// The wheel's public record in one read (the pack for the manufacturer reads it in its own transaction).
+    static func wheelRecord(_ db: Database) throws -> DrawVerifier.WheelRecord {
+        guard let event = try Self.event(db) else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
+        let spins = try SpinRecord.order(SpinRecord.Columns.number).fetchAll(db).map(Self.spinView)
         // Edits before the first spin are the day's starting stock; later ones are replayed by the verifier.
-        let changes = try await stockChanges().filter { $0.afterSpin > 0 }
+        let changes = try StockChangeRecord.order(StockChangeRecord.Columns.id).fetchAll(db).map(\.published).filter { $0.afterSpin > 0 }
         // Each prize starts from its stock before the first later change (0 for a prize added during the day).
         let initial = event.wheel.prizes.map { p in changes.first { $0.prize == p.id }?.oldStock ?? p.stock }
         return .init(
-            commitment: wheel.commitment, seed: wheel.seed,
+            commitment: try Self.wheelCommitment(db), seed: try Self.revealedWheelSeed(db),
             prizes: zip(event.wheel.prizes, initial).map { .init(id: $0.id, stock: $1) },
             spins: spins.map { .init(number: $0.number, prize: .init(id: $0.prize.id)) },
             stockChanges: changes.isEmpty ? nil : changes)

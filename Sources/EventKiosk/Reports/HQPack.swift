@@ -3,8 +3,9 @@ import GRDB
 import KioskFormats
 
 /// The pack for the manufacturer (`eventkiosk-pack/2`, CONTRACT "Signed records"): the audit log and the rows the
-/// manufacturer pays on, all read in one transaction so every row has its log entry and every entry its row; its rows
-/// are versioned export rows (fixed columns, whatever the tables become); a signed manifest with every checkpoint.
+/// manufacturer pays on, the draws and the wheel, all read in one transaction so every row has its log entry and every
+/// entry its row; its rows are versioned export rows (fixed columns, whatever the tables become); a signed manifest with
+/// every checkpoint.
 /// A customer's full name and phone only where they consented to the manufacturer's call; otherwise masked.
 public enum HQPack {
     /// The export rows' version: a column added or changed means a new number.
@@ -18,6 +19,8 @@ public enum HQPack {
         var checkins: [[String]] = []
         var closed = false
         var base: PackManifest.Start?
+        var draws = Data()
+        var wheel = Data()
         var jumps: [PackManifest.Jump] = []
     }
 
@@ -46,6 +49,9 @@ public enum HQPack {
             }
             s.closed = try AppDatabase.setting(db, AppDatabase.closedKey) != nil
             s.base = try AuditLog.base(db)
+            // The draws and the wheel in the same read: every spin and draw step has its log entry, and no more.
+            s.draws = try JSON.encoder.encode(try AppDatabase.draws(db))
+            s.wheel = try JSON.encoder.encode(try AppDatabase.wheelRecord(db))
             s.jumps = try AuditLog.jumps(db)
             return s
         }
@@ -59,9 +65,8 @@ public enum HQPack {
         files["checkins.csv"] = CSVWriter.document(
             header: ["row_version", "checkin_id", "invitee_id", "door", "party_size", "at", "walk_in"],
             rows: snap.checkins)
-        // Draws and the wheel are their own public records, read after the snapshot (they only grow at the MC's hand).
-        files["draws.json"] = try JSON.encoder.encode(try await db.draws())
-        files["wheel.json"] = try JSON.encoder.encode(try await db.wheelRecord())
+        files["draws.json"] = snap.draws
+        files["wheel.json"] = snap.wheel
 
         let identity = db.identity
         let manifest = PackManifest(
