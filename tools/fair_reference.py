@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent implementation of the contract's fair randomness (Python standard library only).
 
-Prints the known-answer vectors that Tests/EventKioskTests/Draws/fair-vectors.json holds, so any other
+Prints the known-answer vectors that Tests/KioskFormatsTests/fair-vectors.json holds, so any other
 implementation can check itself; `python3 tools/fair_reference.py draw.json` recomputes a published draw.
 """
 import hashlib

@@ -142,10 +142,38 @@ public struct PackContents: Sendable {
         }
         let rows = ExportRows.read(files, audit: audit)
         problems += rows.problems
+        problems += fairRecordProblems(files)
         guard problems.isEmpty, let statement else { throw PackRefusal(problems) }
         return PackContents(
             manifest: manifest, manifestSha256: manifestSha, statement: statement, audit: audit, checkpoints: checkpoints,
             inspections: rows.inspections, items: rows.items, followUps: rows.followUps)
+    }
+
+    /// The draws and the wheel recompute from their published fields (CONTRACT: "the draw and wheel records verify"):
+    /// every draw that has run, and the wheel once its seed is revealed (the day closed).
+    static func fairRecordProblems(_ files: [String: Data]) -> [PackProblem] {
+        var problems: [PackProblem] = []
+        if let data = files["draws.json"] {
+            if let draws = try? JSONDecoder().decode([DrawRecord].self, from: data) {
+                for d in draws where d.state == "done" {
+                    problems += DrawVerifier.verify(draw: d).prefix(3).map { PackProblem("draws", "draw \(d.id) \(d.name): \($0)") }
+                }
+            } else {
+                problems.append(PackProblem("draws", "draws.json is not a list of draw records"))
+            }
+        } else {
+            problems.append(PackProblem("files", "draws.json is missing"))
+        }
+        if let data = files["wheel.json"] {
+            if let wheel = try? JSONDecoder().decode(DrawVerifier.WheelRecord.self, from: data) {
+                if wheel.seed != nil { problems += DrawVerifier.verify(wheel: wheel).prefix(3).map { PackProblem("wheel", "wheel.json: \($0)") } }
+            } else {
+                problems.append(PackProblem("wheel", "wheel.json is not a wheel record"))
+            }
+        } else {
+            problems.append(PackProblem("files", "wheel.json is missing"))
+        }
+        return problems
     }
 
     static func auditRows(_ data: Data?, _ problems: inout [PackProblem]) -> [AuditRow] {

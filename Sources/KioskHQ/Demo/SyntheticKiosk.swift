@@ -116,7 +116,9 @@ public struct SyntheticKiosk: Sendable {
                 return ["1", String(i.id), String(i.id), Stamp.text(due), done == nil ? "0" : "1", done == nil ? "" : "reached", done ?? "", ""]
             })
         files["draws.json"] = Data("[]".utf8)
-        files["wheel.json"] = Data("{}".utf8)
+        // A wheel that has not spun and whose seed is still sealed: its commitment only.
+        files["wheel.json"] = try JSONEncoder().encode(
+            DrawVerifier.WheelRecord(commitment: sha256Hex(Data(kioskID.utf8)), seed: nil, prizes: [], spins: []))
         let manifest = PackManifest(
             kioskId: kioskID, publicKey: publicKey, dealerCode: dealerCode,
             event: .init(name: "车主回娘家", date: eventDate, venue: "徐州", dealer: "徐州某店"), createdAt: Stamp.text(Date()), closed: true,

@@ -32,9 +32,14 @@ public enum DrawVerifier {
         public let seed: String?
         public let prizes: [Prize]
         public let spins: [Spin]
-        public struct Prize: Codable, Sendable { public let id: String; public let stock: Int }
+        public struct Prize: Codable, Sendable {
+            public let id: String; public let stock: Int
+            public init(id: String, stock: Int) { self.id = id; self.stock = stock }
+        }
         public struct Spin: Codable, Sendable {
-            public let number: Int; public let prize: Ref; public struct Ref: Codable, Sendable { public let id: String }
+            public let number: Int; public let prize: Ref
+            public struct Ref: Codable, Sendable { public let id: String; public init(id: String) { self.id = id } }
+            public init(number: Int, prize: Ref) { self.number = number; self.prize = prize }
         }
         /// Stock set by the admin during the day (an addition to the contract's record): from spin `after_spin + 1` on,
         /// prize `prize` has `stock` in total. Absent or empty when the stock never changed.
@@ -44,11 +49,18 @@ public enum DrawVerifier {
             /// Set when the change is a prize handed back by a voided order: which spin it came from, and why.
             public var returnedSpin: Int? = nil
             public var reason: String? = nil
+            public init(afterSpin: Int, prize: String, oldStock: Int, stock: Int, returnedSpin: Int? = nil, reason: String? = nil) {
+                self.afterSpin = afterSpin; self.prize = prize; self.oldStock = oldStock; self.stock = stock
+                self.returnedSpin = returnedSpin; self.reason = reason
+            }
             enum CodingKeys: String, CodingKey {
                 case afterSpin = "after_spin", prize, oldStock = "old_stock", stock, returnedSpin = "returned_spin", reason
             }
         }
         enum CodingKeys: String, CodingKey { case commitment, seed, prizes, spins, stockChanges = "stock_changes" }
+        public init(commitment: String, seed: String?, prizes: [Prize], spins: [Spin], stockChanges: [StockChange]? = nil) {
+            self.commitment = commitment; self.seed = seed; self.prizes = prizes; self.spins = spins; self.stockChanges = stockChanges
+        }
     }
 
     public static func verify(wheel: WheelRecord) -> [String] {

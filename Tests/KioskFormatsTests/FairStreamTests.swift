@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import EventKiosk
+@testable import KioskFormats
 
 /// Known-answer vectors made by an independent implementation (tools/fair_reference.py, Python stdlib).
 struct Vectors: Decodable {
