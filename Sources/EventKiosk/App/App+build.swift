@@ -242,6 +242,7 @@ public func buildRouter(
         tally: { try await orders.currentTally() }
     ).register(on: api)
     EventDaysController(db: db, config: config, feed: feed, closed: closed, backup: backup).register(on: api)
+    WallController(db: db).register(on: api)
     DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)
