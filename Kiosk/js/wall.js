@@ -18,7 +18,8 @@ window.wallState = () => ({ names: arrived.map((a) => a.name), ...counts });
 function renderCounts() {
   const c = counts;
   $('counts').innerHTML = t(`已到 <strong>${c.parties}</strong> 组 <strong>${c.people}</strong> 人 · 预计 ${c.expected_parties} 组 ${c.expected_people} 人`,
-    `<strong>${c.parties}</strong> parties, <strong>${c.people}</strong> people here · ${c.expected_parties} parties, ${c.expected_people} expected`);
+    `<strong>${c.parties}</strong> parties, <strong>${c.people}</strong> people here · `
+      + `${c.expected_parties} parties, ${c.expected_people} expected`);
 }
 
 function welcome(a) {
