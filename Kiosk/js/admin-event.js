@@ -54,6 +54,12 @@ function busRow(b = { name: '', meeting_point: '', departs: '', seats: 45 }, i =
     <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
 }
 
+function tableRow(x = { name: '', seats: 10 }, i = 0) {
+  return `<tr><td><input data-field="tables[${i}].name" data-k="name" maxlength="30" value="${esc(x.name)}"></td>
+    <td><input data-field="tables[${i}].seats" data-k="seats" inputmode="numeric" value="${esc(x.seats)}"></td>
+    <td><button type="button" class="danger" data-drop>${t('删除', 'Remove')}</button></td></tr>`;
+}
+
 function questionRow(q = { id: '', text: '', text_en: '' }, i = 0) {
   return `<tr><td style="width:50%"><input type="hidden" data-k="id" value="${esc(q.id)}">
     <input data-field="survey.questions[${i}].text" data-k="text" maxlength="100" value="${esc(q.text)}"></td>
@@ -93,6 +99,7 @@ function fill(view) {
   $('ev-goal-orders').value = goal.orders ?? ''; $('ev-goal-per').value = goal.per_consultant ?? '';
   $('reminder-rows').innerHTML = (goal.reminders || []).map(reminderRow).join('');
   $('bus-rows').innerHTML = (e.buses || []).map(busRow).join('');
+  $('table-rows').innerHTML = (e.tables || []).map(tableRow).join('');
   $('question-rows').innerHTML = (e.survey?.questions || []).map(questionRow).join('');
   $('ev-template').value = e.inspection_template;
   const tpl = view.inspection_template;
@@ -129,6 +136,8 @@ function collect() {
   const reminders = rows('reminder-rows').map((r) => ({ ...r, text: r.kind === 'call' && !r.text ? null : r.text }));
   const anyGoal = Object.values(goal).some((v) => v !== null);
   e.campaign = anyGoal || reminders.length ? { ...goal, reminders: reminders.length ? reminders : null } : null;
+  const tables = rows('table-rows');
+  e.tables = tables.length ? tables : null;
   const buses = rows('bus-rows');
   e.buses = buses.length ? buses : null;
   const questions = rows('question-rows');
@@ -144,7 +153,7 @@ const NAMES = { name: ['名称', 'Name'], date: ['日期', 'Date'], start_time: 
   'campaign.reminders': ['当天提醒', 'Reminder'], buses: ['班车', 'Bus'], 'survey.questions': ['问卷问题', 'Survey question'],
   at: ['时间', 'time'], kind: ['方式', 'how'], text: ['内容', 'text'], text_en: ['英文', 'English'], meeting_point: ['集合地点', 'meeting point'],
   departs: ['发车', 'leaves'], seats: ['座位', 'seats'], 'wheel.bonus_spins_per_guest': ['每位来宾奖励转盘次数', 'Bonus spins per guest'],
-  'wheel.bonus_spins': ['全天奖励转盘次数', 'Bonus spins in the day'],
+  'wheel.bonus_spins': ['全天奖励转盘次数', 'Bonus spins in the day'], tables: ['午餐桌', 'Lunch table'],
   venue: ['地点', 'Venue'], dealer: ['经销商', 'Dealer'], doors: ['门口', 'Doors'], models: ['车型', 'Models'], expected_orders: ['预计订单数', 'Expected orders'],
   inspection_template: ['检测表', 'Inspection form'], tiers: ['返利档位', 'Rebate tier'], 'wheel.prizes': ['转盘奖品', 'Wheel prize'], draws: ['幸运抽奖',
     'Grand draw'],
@@ -181,7 +190,8 @@ function showProblems(problems) {
 
 for (const [button, body, row, prefix] of [['add-tier', 'tier-rows', tierRow, 'tiers'], ['add-prize', 'prize-rows', prizeRow, 'wheel.prizes'],
   ['add-draw', 'draw-rows', drawRow, 'draws'], ['add-reminder', 'reminder-rows', reminderRow, 'campaign.reminders'],
-  ['add-bus', 'bus-rows', busRow, 'buses'], ['add-question', 'question-rows', questionRow, 'survey.questions']]) {
+  ['add-bus', 'bus-rows', busRow, 'buses'], ['add-table', 'table-rows', tableRow, 'tables'],
+  ['add-question', 'question-rows', questionRow, 'survey.questions']]) {
   $(button).addEventListener('click', () => {
     $(body).insertAdjacentHTML('beforeend', row(undefined, $(body).children.length));
     $(body).lastElementChild.querySelector('input').focus();

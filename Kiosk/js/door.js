@@ -148,7 +148,10 @@ function show({ status: code, data }, result = {}) {
     lastOk = data.checkin;
     if (inv.id) roster.arrived(inv.id, data.checkin.at);
     const tickets = (data.tickets || []).map((x) => t(`抽奖券 ${x.draw} №${x.number}`, `${x.draw} ticket №${x.number}`));
-    showResult('ok', t('签到成功 ✓', 'Welcome ✓'), inv.name, [consultant, ...tickets].filter(Boolean).join(' · '), true);
+    // The lunch table (issue 28): where the party sits, or that every table is full and the admin places them.
+    const table = data.table ? t(`请到 ${data.table} 入座`, `Please go to ${data.table}`)
+      : data.table_full ? t('餐桌已满，请联系管理员安排', 'Every table is full: the admin will seat them') : '';
+    showResult('ok', t('签到成功 ✓', 'Welcome ✓'), inv.name, [table, consultant, ...tickets].filter(Boolean).join(' · '), true);
     refreshCounts();
   } else if (code === 409) {
     const when = data.first_at ? new Date(data.first_at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hour12: false }) : '';

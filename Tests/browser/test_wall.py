@@ -41,3 +41,47 @@ def test_arrivals_stream_onto_the_wall_masked_and_an_undo_leaves_it(server, brow
     wait.until(lambda d: d.execute_script("return window.wallState().names.length") == 29)
     assert browser.execute_script("return window.wallState().names[0]") == masked(guests[28]["name"])
     assert guests[29]["name"] not in browser.find_element(By.ID, "welcome").text
+
+
+def test_the_admin_sets_lunch_tables_and_the_door_sends_each_party_to_one(server, browser):
+    """Lunch tables from 活动设置 (issue 28): the door's green screen says where the party sits, the guest's own page
+    too, and when every table is full the door says so."""
+    from conftest import ADMIN_PIN, make_browser
+    from helpers import sign_in
+    from test_door import dismiss, scanner_types, wait_result
+    admin_page = make_browser(size="1366,768")
+    try:
+        sign_in(admin_page, server, "/admin.html", ADMIN_PIN)
+        wait = WebDriverWait(admin_page, 10)
+        wait.until(lambda d: d.find_element(By.ID, "ev-name").get_attribute("value"))
+        for name, seats in (("1号桌", "3"), ("2号桌", "2")):
+            button = admin_page.find_element(By.ID, "add-table")
+            admin_page.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+            button.click()
+            row = admin_page.find_elements(By.CSS_SELECTOR, "#table-rows tr")[-1]
+            row.find_element(By.CSS_SELECTOR, "[data-k=name]").send_keys(name)
+            row.find_element(By.CSS_SELECTOR, "[data-k=seats]").clear()
+            row.find_element(By.CSS_SELECTOR, "[data-k=seats]").send_keys(seats)
+        admin_page.find_element(By.ID, "event-save").click()
+        wait.until(lambda d: "已保存" in d.find_element(By.ID, "event-msg").text)
+        screenshot(admin_page, "81-admin-lunch-tables")
+    finally:
+        admin_page.quit()
+    admin = login(server)
+    assert [t["name"] for t in call(server, "/api/tables", admin)[1]["tables"]] == ["1号桌", "2号桌"]
+
+    add_staff(server, admin, "王芳", "greeter", "258025")
+    sign_in(browser, server, "/door.html", "258025")
+    WebDriverWait(browser, 10).until(lambda d: "邀约" in d.find_element(By.ID, "counts").text)
+    guests = [g for g in call(server, "/api/invitees?limit=100", admin)[1]["items"] if g["party_size"] == 1][:6]
+    said = []
+    for g in guests:
+        scanner_types(browser, g["code"])
+        said.append(wait_result(browser, "ok").text)
+        dismiss(browser)
+    assert sum("请到 1号桌 入座" in s for s in said) == 3 and sum("请到 2号桌 入座" in s for s in said) == 2, said
+    assert "餐桌已满" in said[5], said[5]
+    page = call(server, f"/c/{guests[0]['code']}", raw=True)[1].decode()
+    assert "午餐请到 <strong>1号桌</strong> 入座" in page
+    tables = call(server, "/api/tables", admin)[1]["tables"]
+    assert [t["taken"] for t in tables] == [3, 2] and all(t["taken"] <= t["seats"] for t in tables)

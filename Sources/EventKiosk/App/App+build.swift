@@ -243,6 +243,7 @@ public func buildRouter(
     ).register(on: api)
     EventDaysController(db: db, config: config, feed: feed, closed: closed, backup: backup).register(on: api)
     WallController(db: db).register(on: api)
+    SeatingController(db: db).register(on: api)
     DeviceSetupController(db: db, tls: tls, httpPort: config.port).register(on: api)
     InvitationsController(db: db).register(on: api)
     InvitationPages(db: db).register(on: api)

@@ -110,11 +110,15 @@ struct CheckInController {
 
     /// A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票), a walk-in's too (issue 24).
     func answerWithTickets(_ outcome: CheckInOutcome, event: EventConfig?, for staff: StaffSession?) async throws -> Response {
-        if case .ok(_, let invitee) = outcome, event?.draws.contains(where: { $0.pool == "checked_in" }) == true {
-            let tickets = try await db.tickets(inviteeID: invitee.id)
-            if !tickets.isEmpty { return Self.answer(outcome, tickets: tickets, for: staff) }
+        guard case .ok(_, let invitee) = outcome else { return Self.answer(outcome, for: staff) }
+        var tickets: [TicketView]?
+        if event?.draws.contains(where: { $0.pool == "checked_in" }) == true {
+            let issued = try await db.tickets(inviteeID: invitee.id)
+            if !issued.isEmpty { tickets = issued }
         }
-        return Self.answer(outcome, for: staff)
+        // With lunch tables, where the party sits: "请到 3 号桌" on the green screen (issue 28).
+        let table = event?.tables?.isEmpty == false ? NullableText(value: try await db.table(inviteeID: invitee.id)) : nil
+        return Self.answer(outcome, tickets: tickets, table: table, for: staff)
     }
 
     static let badPartySize = APIError(.unprocessableContent, "invalid_party_size", "人数须为 1–20 / party_size must be 1 to 20")
@@ -246,13 +250,28 @@ struct CheckInController {
         var error: String? = nil
         var message: String? = nil
         var tickets: [TicketView]? = nil
+        /// With lunch tables (issue 28): the party's table, or null with `table_full` when no table has room.
+        var table: NullableText? = nil
+        var tableFull: Bool? = nil
+    }
+
+    /// A text that is written as `null` rather than left out.
+    struct NullableText: Encodable {
+        let value: String?
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.singleValueContainer()
+            if let value { try c.encode(value) } else { try c.encodeNil() }
+        }
     }
 
     /// The door's answer; the guest in it as the signed-in staff member may see them (`PersonalDataAccess`).
-    static func answer(_ outcome: CheckInOutcome, tickets: [TicketView]? = nil, for staff: StaffSession?) -> Response {
+    static func answer(
+        _ outcome: CheckInOutcome, tickets: [TicketView]? = nil, table: NullableText? = nil, for staff: StaffSession?
+    ) -> Response {
         switch outcome.seen(by: staff) {
         case .ok(let c, let i):
-            return .json(Answer(status: "ok", checkin: c, invitee: i, tickets: tickets), status: .created)
+            let full: Bool? = table.map { $0.value == nil ? true : nil } ?? nil
+            return .json(Answer(status: "ok", checkin: c, invitee: i, tickets: tickets, table: table, tableFull: full), status: .created)
         case .alreadyCheckedIn(let first, let i):
             return .json(
                 Answer(

@@ -119,6 +119,7 @@ extension AppDatabase {
             at: now, nonce: nonce, staffId: staffID, walkIn: invitee.walkIn)
         try record.insert(db)
         try Self.issueTickets(db, inviteeID: invitee.id!, pool: "checked_in", draws: ticketDraws)
+        try Self.seat(db, inviteeID: invitee.id!, party: record.partySize, consultant: invitee.consultant)
         try AuditLog.append(
             db, kind: "checkin",
             CheckInAudit(
@@ -164,6 +165,7 @@ extension AppDatabase {
             if try CheckInUndoRecord.filter(CheckInUndoRecord.Columns.checkinId == id).fetchCount(db) > 0 { return .alreadyUndone }
             if let maxAge, Self.writeTime.timeIntervalSince(record.at) > maxAge { return .tooLate }
             try CheckInUndoRecord(checkinId: id, at: Self.writeTime, staffId: staffID).insert(db)
+            try Self.unseat(db, inviteeID: record.inviteeId)  // the seats are free again
             try AuditLog.append(db, kind: "checkin_undo", ["checkin_id": id, "invitee_id": record.inviteeId])
             return .undone(CheckInView(record), InviteeView(invitee))
         }
@@ -190,6 +192,9 @@ extension AppDatabase {
             guard before != size else { return CheckInView(record) }
             record.partySize = size
             try record.update(db, columns: ["party_size"])
+            // The party's table is checked again for the new size: kept when it still fits, else another, else none.
+            let consultant = try InviteeRecord.fetchOne(db, key: record.inviteeId)?.consultant
+            try Self.seat(db, inviteeID: record.inviteeId, party: size, consultant: consultant)
             try AuditLog.append(
                 db, kind: "checkin_party_size",
                 PartySizeAudit(checkinId: id, staffId: staffID, changes: try AuditDiff(before: ["party_size": before], after: ["party_size": size])))

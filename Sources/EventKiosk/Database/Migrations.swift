@@ -368,6 +368,7 @@ extension AppDatabase {
         migrator.registerMigration(V18Checkpoints.name, migrate: V18Checkpoints.migrate)
         migrator.registerMigration(V19WorkshopPaperwork.name, migrate: V19WorkshopPaperwork.migrate)
         migrator.registerMigration(V20HQOutbox.name, migrate: V20HQOutbox.migrate)
+        migrator.registerMigration(V21Seating.name, migrate: V21Seating.migrate)
         return migrator
     }
 }

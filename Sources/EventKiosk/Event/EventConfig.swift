@@ -57,6 +57,12 @@ public struct EventConfig: Codable, Sendable, Equatable {
     /// Where guests reach the kiosk's pages away from the venue (e.g. `https://dealer.example.com/kiosk`): links meant to
     /// be opened at home (the SMS export, reminder rounds) start with it. Without it they carry no link (`LinkBase`).
     public var publicUrl: String?
+    /// The lunch tables (issue 28: the 微山湖 day seats 80 at 6 tables of 10); each checked-in party gets one.
+    public var tables: [LunchTable]?
+    public struct LunchTable: Codable, Sendable, Equatable {
+        public var name: String
+        public var seats: Int
+    }
 
     public struct Tier: Codable, Sendable, Equatable {
         /// The order count from which this tier's rebate applies.

@@ -118,6 +118,12 @@ extension EventConfig {
                 check(!q.text.trimmed.isEmpty && q.text.count <= 100, "survey.questions[\(i)].text", "must be 1 to 100 characters")
             }
         }
+        for (i, table) in (tables ?? []).enumerated() {
+            let f = "tables[\(i)]"
+            check(!table.name.trimmed.isEmpty && table.name.count <= 30, "\(f).name", "须为 1–30 个字 / must be 1 to 30 characters")
+            check(tables?.firstIndex { $0.name == table.name } == i, "\(f).name", "「\(table.name)」重复 / \"\(table.name)\" is listed twice")
+            check((1...100).contains(table.seats), "\(f).seats", "座位须为 1–100 / a table seats 1 to 100, got \(table.seats)")
+        }
         if let url = publicUrl, !url.trimmed.isEmpty {
             check(
                 LinkBase.isPublic(url), "public_url",

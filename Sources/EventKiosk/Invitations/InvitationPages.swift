@@ -76,6 +76,10 @@ struct InvitationPages {
         let draws = try await db.draws()
         var ticketHTML = ""
         let me = String(invitee.id)
+        // Where the party sits at lunch (issue 28), once it has a table.
+        if let table = try await db.table(inviteeID: invitee.id) {
+            ticketHTML += "<p class=\"ticket\">午餐请到 <strong>\(e(table))</strong> 入座 · Lunch: please sit at \(e(table))</p>"
+        }
         // A winner is told so, and where to collect (issue 24); a winner replaced by an alternate no longer is.
         for draw in draws where draw.state == "done" {
             let replaced = Set(draw.replacements.map(\.winner))

@@ -35,11 +35,12 @@ extension AppDatabase {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT c.id, c.party_size, c.at, i.name FROM checkin c JOIN invitee i ON i.id = c.invitee_id
+                    SELECT c.id, c.party_size, c.at, i.name, s.table_name FROM checkin c JOIN invitee i ON i.id = c.invitee_id
+                    LEFT JOIN seating s ON s.invitee_id = c.invitee_id
                     WHERE c.id NOT IN (SELECT checkin_id FROM checkin_undo) ORDER BY c.at DESC, c.id DESC LIMIT ?
                     """, arguments: [limit])
             let arrived = rows.map {
-                WallView.Arrival(id: $0["id"], name: NameMask.mask($0["name"]), partySize: $0["party_size"], at: $0["at"], table: nil)
+                WallView.Arrival(id: $0["id"], name: NameMask.mask($0["name"]), partySize: $0["party_size"], at: $0["at"], table: $0["table_name"])
             }
             let totals = try Row.fetchOne(
                 db,
