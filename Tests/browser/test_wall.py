@@ -85,3 +85,16 @@ def test_the_admin_sets_lunch_tables_and_the_door_sends_each_party_to_one(server
     assert "午餐请到 <strong>1号桌</strong> 入座" in page
     tables = call(server, "/api/tables", admin)[1]["tables"]
     assert [t["taken"] for t in tables] == [3, 2] and all(t["taken"] <= t["seats"] for t in tables)
+    # The admin's table page: each table's parties, the party left without a table, and a move that does not fit.
+    sign_in(browser, server, "/admin.html", ADMIN_PIN)
+    wait = WebDriverWait(browser, 10)
+    button = wait.until(lambda d: d.find_element(By.ID, "seating-load"))
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+    wait.until(lambda d: "未安排桌位（1 组）" in d.find_element(By.ID, "seating-view").text)
+    view = browser.find_element(By.ID, "seating-view").text
+    assert "1号桌 3 / 3" in view and "2号桌 2 / 2" in view and guests[0]["name"] in view, view
+    from selenium.webdriver.support.ui import Select
+    Select(browser.find_elements(By.CSS_SELECTOR, "#seating-view select[data-move]")[-1]).select_by_visible_text("1号桌")
+    wait.until(lambda d: "坐不下" in d.find_element(By.ID, "seating-msg").text)
+    screenshot(browser, "82-admin-seating")
