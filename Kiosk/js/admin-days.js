@@ -1,8 +1,8 @@
 // 新活动: the day shown now is set aside (kept, listed, restorable) and a fresh event starts; the demo for training;
 // the days set aside, each one a tap from coming back.
-import { api, esc, inLanguage } from './api.js';
+import { api, esc } from './api.js';
 import { t } from './i18n.js';
-import { fieldName } from './admin-event.js';
+import { problemsHTML } from './admin-event.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -11,8 +11,7 @@ function say(text, ok) { const m = $('days-msg'); m.className = ok ? 'ok' : 'err
 function showProblems(problems) {
   const box = $('days-problems');
   box.classList.toggle('hidden', !problems.length);
-  box.innerHTML = problems.length ? `<strong>${t('有以下问题，尚未开始新活动：', 'Not started yet; please fix:')}</strong>
-    <ul>${problems.map((p) => `<li><strong>${esc(fieldName(p.field))}</strong>：${esc(inLanguage(p.message))}</li>`).join('')}</ul>` : '';
+  box.innerHTML = problemsHTML(problems, t('有以下问题，尚未开始新活动：', 'Not started yet; please fix:'));
 }
 
 async function load() {
@@ -53,7 +52,8 @@ $('days-form').addEventListener('submit', (e) => {
   start(body, t('当前活动会先备份并存档（可恢复），然后开始这个新活动。继续吗？',
     'The day shown now is backed up and set aside (it can be brought back), then this event starts. Go on?'));
 });
-$('nd-demo').addEventListener('click', () => start({ demo: true }, t('当前活动会先存档（可恢复），然后开始演示活动（含 40 位演示来宾，仅供培训）。继续吗？',
+$('nd-demo').addEventListener('click', () => start({ demo: true }, t(
+  '当前活动会先存档（可恢复），然后开始演示活动（含 40 位演示来宾，仅供培训）。继续吗？',
   'The day shown now is set aside (it can be brought back), then the demo day starts (with 40 demo guests, for training only). Go on?')));
 $('days-rows').addEventListener('click', async (e) => {
   const id = e.target.dataset?.restore;
@@ -62,7 +62,8 @@ $('days-rows').addEventListener('click', async (e) => {
     `Bring "${e.target.dataset.name}" back? The day shown now is set aside first; nothing is lost.`))) return;
   try {
     const r = await api(`/api/events/archive/${encodeURIComponent(id)}/restore`, { method: 'POST' });
-    done(t(`已恢复「${r.event.name}」。「${r.set_aside.name}」已存档。`, `"${r.event.name}" is back. "${r.set_aside.name}" was set aside.`));
+    done(t(`已恢复「${r.event.name}」。「${r.set_aside.name}」已存档。`,
+      `"${r.event.name}" is back. "${r.set_aside.name}" was set aside.`));
   } catch (err) { say(err.message, false); }
 });
 

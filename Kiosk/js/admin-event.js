@@ -148,11 +148,14 @@ function collect() {
 // MARK: - Problems
 
 const NAMES = { name: ['名称', 'Name'], date: ['日期', 'Date'], start_time: ['开始时间', 'Start'], end_time: ['结束时间', 'End'],
-  public_url: ['短信链接的公网地址', 'Public address'], 'campaign.parties': ['目标组数', 'Goal: parties'], 'campaign.people': ['目标人数', 'Goal: people'],
+  public_url: ['短信链接的公网地址', 'Public address'], 'campaign.parties': ['目标组数', 'Goal: parties'],
+  'campaign.people': ['目标人数', 'Goal: people'],
   'campaign.orders': ['目标订单', 'Goal: orders'], 'campaign.per_consultant': ['每位顾问至少邀约', 'Parties per consultant'],
   'campaign.reminders': ['当天提醒', 'Reminder'], buses: ['班车', 'Bus'], 'survey.questions': ['问卷问题', 'Survey question'],
-  at: ['时间', 'time'], kind: ['方式', 'how'], text: ['内容', 'text'], text_en: ['英文', 'English'], meeting_point: ['集合地点', 'meeting point'],
-  departs: ['发车', 'leaves'], seats: ['座位', 'seats'], 'wheel.bonus_spins_per_guest': ['每位来宾奖励转盘次数', 'Bonus spins per guest'],
+  at: ['时间', 'time'], kind: ['方式', 'how'], text: ['内容', 'text'], text_en: ['英文', 'English'],
+  meeting_point: ['集合地点', 'meeting point'],
+  departs: ['发车', 'leaves'], seats: ['座位', 'seats'],
+  'wheel.bonus_spins_per_guest': ['每位来宾奖励转盘次数', 'Bonus spins per guest'],
   'wheel.bonus_spins': ['全天奖励转盘次数', 'Bonus spins in the day'], tables: ['午餐桌', 'Lunch table'],
   venue: ['地点', 'Venue'], dealer: ['经销商', 'Dealer'], doors: ['门口', 'Doors'], models: ['车型', 'Models'], expected_orders: ['预计订单数', 'Expected orders'],
   inspection_template: ['检测表', 'Inspection form'], tiers: ['返利档位', 'Rebate tier'], 'wheel.prizes': ['转盘奖品', 'Wheel prize'], draws: ['幸运抽奖',
@@ -171,12 +174,18 @@ export function fieldName(field) {
     m[3] ? part(m[3]) : ''].filter(Boolean).join(' · ');
 }
 
+/** A refusal's problems under a heading, each named as the form names its field; empty when there are none. */
+export function problemsHTML(problems, heading) {
+  return problems.length ? `<strong>${esc(heading)}</strong>
+    <ul>${problems.map((p) => `<li><strong>${esc(fieldName(p.field))}</strong>：${esc(inLanguage(p.message))}</li>`).join('')}</ul>` : '';
+}
+
 function showProblems(problems) {
   document.querySelectorAll('#event-form .invalid').forEach((el) => el.classList.remove('invalid'));
   const box = $('event-problems');
   box.classList.toggle('hidden', !problems.length);
-  box.innerHTML = problems.length ? `<strong>${t(`有 ${problems.length} 处需要改正，尚未保存：`, `${problems.length} thing(s) to fix; nothing was saved:`)}</strong>
-    <ul>${problems.map((p) => `<li><strong>${esc(fieldName(p.field))}</strong>：${esc(inLanguage(p.message))}</li>`).join('')}</ul>` : '';
+  const n = problems.length;
+  box.innerHTML = problemsHTML(problems, t(`有 ${n} 处需要改正，尚未保存：`, `${n} thing(s) to fix; nothing was saved:`));
   for (const p of problems) {
     // The exact field, else the field it belongs to (doors[1] → doors, wheel.prizes → its table).
     const el = document.querySelector(`#event-form [data-field="${CSS.escape(p.field)}"]`)

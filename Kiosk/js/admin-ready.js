@@ -12,7 +12,8 @@ async function loadReadiness() {
         <span>${esc(t(i.zh,
           i.en))}</span>${i.ok ? '' : ` <a href="${esc(i.link)}"${i.link.startsWith('/') ? ' target="_blank"' : ''}>${t('去处理', 'Fix')}</a>`}</li>`).join('')
       + (r.closed_at
-        ? `<li class="ok" id="ready-verdict"><span class="mark">✓</span><strong>${esc(t(`活动已于 ${new Date(r.closed_at).toLocaleString()} 结束`,
+        ? `<li class="ok" id="ready-verdict"><span class="mark">✓</span><strong>${esc(t(
+          `活动已于 ${new Date(r.closed_at).toLocaleString()} 结束`,
           `The day was closed at ${new Date(r.closed_at).toLocaleString()}`))}</strong></li>`
         : `<li class="${r.ready ? 'ok' : 'todo'}" id="ready-verdict"><span class="mark">${r.ready ? '✓' : '…'}</span>
          <strong>${r.ready ? t('全部就绪，可以开场', 'All set: ready to open') : t(`还有 ${r.items.filter((i) => !i.ok && !i.optional).length} 项未完成`,

@@ -6,17 +6,24 @@ import { t, roleName } from './i18n.js';
 const $ = (id) => document.getElementById(id);
 const time = (at) => new Date(at).toLocaleString([], { hour12: false });
 
-const REASONS = { unknown: ['查无此码', 'Unknown code'], revoked: ['邀请已取消', 'Invitation cancelled'], invalid: ['不是签到码', 'Not a check-in code'],
+const REASONS = { unknown: ['查无此码', 'Unknown code'], revoked: ['邀请已取消', 'Invitation cancelled'],
+  invalid: ['不是签到码', 'Not a check-in code'],
   already_checked_in: ['已签到过', 'Already checked in'] };
-const KINDS = { checkin: ['签到', 'Check-in'], checkin_undo: ['撤销签到', 'Check-in undone'], checkin_party_size: ['改人数', 'Party size fixed'],
-  boarding: ['上车', 'Boarded'], order: ['订单', 'Order'], order_void: ['作废订单', 'Order voided'], spin: ['转盘', 'Spin'], grant: ['夺宝令牌', 'Bonus spin'],
-  stock_change: ['改库存', 'Stock changed'], draw_created: ['建抽奖', 'Draw created'], draw_frozen: ['冻结名单', 'List frozen'], draw_run: ['抽奖', 'Draw run'],
-  draw_replacement: ['候补顶替', 'Alternate stepped in'], event_changed: ['改活动设置', 'Event edited'], tiers_changed: ['改返利档位', 'Tiers changed'],
+const KINDS = { checkin: ['签到', 'Check-in'], checkin_undo: ['撤销签到', 'Check-in undone'],
+  checkin_party_size: ['改人数', 'Party size fixed'],
+  boarding: ['上车', 'Boarded'], order: ['订单', 'Order'], order_void: ['作废订单', 'Order voided'], spin: ['转盘', 'Spin'],
+  grant: ['夺宝令牌', 'Bonus spin'],
+  stock_change: ['改库存', 'Stock changed'], draw_created: ['建抽奖', 'Draw created'], draw_frozen: ['冻结名单', 'List frozen'],
+  draw_run: ['抽奖', 'Draw run'],
+  draw_replacement: ['候补顶替', 'Alternate stepped in'], event_changed: ['改活动设置', 'Event edited'],
+  tiers_changed: ['改返利档位', 'Tiers changed'],
   event_closed: ['结束活动', 'Day closed'], event_started: ['开始新活动', 'New event'], invitee_changed: ['改来宾', 'Invitee edited'],
-  invitees_imported: ['导入名单', 'List imported'], contact: ['邀约记录', 'Call recorded'], reminder_done: ['提醒已完成', 'Reminder done'],
+  invitees_imported: ['导入名单', 'List imported'], contact: ['邀约记录', 'Call recorded'],
+  reminder_done: ['提醒已完成', 'Reminder done'],
   staff_added: ['加员工', 'Staff added'], staff_removed: ['删员工', 'Staff removed'], staff_pin_changed: ['改 PIN', 'PIN changed'],
   inspection_saved: ['检测', 'Inspection'], followup_call: ['回访', 'Follow-up call'], prize_handed: ['领奖', 'Prize handed'],
-  backup_folder_set: ['设备份文件夹', 'Backup folder set'], hq_enrolled: ['登记厂家', 'Enrolled'], readiness: ['开场检查', 'Checklist'] };
+  backup_folder_set: ['设备份文件夹', 'Backup folder set'], hq_enrolled: ['登记厂家', 'Enrolled'],
+  readiness: ['开场检查', 'Checklist'] };
 
 function table(head, rows, empty) {
   return `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')
@@ -39,17 +46,21 @@ const views = {
       return `<tr><td>${r.seq}</td><td>${esc(time(e.at))}</td><td>${esc(t(...(KINDS[e.kind] || [e.kind, e.kind])))}</td><td>${esc(who)}</td>
         <td><code>${esc(r.hash.slice(0, 8))}</code></td></tr>`;
     });
-    return `<p class="muted">${esc(t(`日志共到第 ${head.seq} 条，最新哈希 ${head.short}（与主持人屏幕上显示的一致）。下面是最近 200 条。`,
+    return `<p class="muted">${esc(t(
+      `日志共到第 ${head.seq} 条，最新哈希 ${head.short}（与主持人屏幕上显示的一致）。下面是最近 200 条。`,
       `The log reaches entry ${head.seq}, latest hash ${head.short} (as the MC screen shows). The latest 200 below.`))}</p>`
-      + table(['#', t('时间', 'Time'), t('操作', 'What'), t('操作人', 'By'), t('哈希', 'Hash')], latest, t('日志为空', 'The log is empty'));
+      + table(['#', t('时间', 'Time'), t('操作', 'What'), t('操作人', 'By'), t('哈希', 'Hash')], latest,
+        t('日志为空', 'The log is empty'));
   },
   async survey() {
     const r = await api('/api/survey/results');
     const rows = r.questions.map((q) => `<tr><td>${esc(q.text)}</td><td>${q.count}</td><td>${q.average ?? '—'}</td>
       <td>${q.distribution.map((n, i) => `${i + 1}★ ${n}`).join(' · ')}</td></tr>`);
     return `<p>${esc(t(`共 ${r.answers} 份问卷`, `${r.answers} answer(s)`))}
-      <button type="button" class="secondary" data-export="/api/survey/export.csv|survey.csv">${esc(t('导出问卷 (CSV)', 'Export (CSV)'))}</button></p>`
-      + table([t('问题', 'Question'), t('回答数', 'Answers'), t('平均分', 'Average'), t('分布', 'Spread')], rows, t('还没有问卷', 'No answers yet'))
+      <button type="button" class="secondary" data-export="/api/survey/export.csv|survey.csv">${
+  esc(t('导出问卷 (CSV)', 'Export (CSV)'))}</button></p>`
+      + table([t('问题', 'Question'), t('回答数', 'Answers'), t('平均分', 'Average'), t('分布', 'Spread')], rows,
+        t('还没有问卷', 'No answers yet'))
       + (r.comments.length ? `<h3>${esc(t('留言', 'Comments'))}</h3><ul>${r.comments.map((c) => `<li>${esc(c)}</li>`).join('')}</ul>` : '');
   },
   async technicians() {

@@ -19,7 +19,8 @@ async function load() {
         a?.invitee.consultant ? ` · ${esc(a.invitee.consultant)}` : ''} ${pick(p.invitee_id, current)}</li>`;
     };
     const left = here.filter((a) => !seated.has(a.invitee.id));
-    $('seating-view').innerHTML = !tables.length ? `<p class="muted">${esc(t('活动设置里还没有午餐桌', 'No lunch tables in the event setup yet'))}</p>`
+    const none = t('活动设置里还没有午餐桌', 'No lunch tables in the event setup yet');
+    $('seating-view').innerHTML = !tables.length ? `<p class="muted">${esc(none)}</p>`
       : tables.map((x) => `<h3>${esc(x.name)} <small class="muted">${x.taken} / ${x.seats}</small></h3>
         <ul>${x.parties.map((p) => party(p, x.name)).join('') || `<li class="muted">${esc(t('空桌', 'empty'))}</li>`}</ul>`).join('')
         + (left.length ? `<h3 class="error">${esc(t(`未安排桌位（${left.length} 组）`, `Not seated (${left.length})`))}</h3>

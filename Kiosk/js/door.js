@@ -48,8 +48,7 @@ function renderDifferences() {
 const kindOf = (status) => ({ 201: 'ok', 409: 'already', 404: 'unknown', 410: 'revoked', 400: 'invalid' }[status] || 'other');
 
 let sentLog = [];
-let sentCount = 0;
-$('sent').addEventListener('click', () => { sentLog = []; sentCount = 0; $('sent').classList.add('hidden'); scan.focus(); });
+$('sent').addEventListener('click', () => { sentLog = []; $('sent').classList.add('hidden'); scan.focus(); });
 
 /** Tells the greeter what became of a scan that waited, and lists it when the laptop saw it differently. */
 function notifySent(item, result) {
@@ -60,7 +59,7 @@ function notifySent(item, result) {
     || inLanguage(answer.data.message) || `HTTP ${answer.status}`);
   // Every scan that waited is reported, not only the last (issue 24): the latest ten, and how many in all.
   sentLog.unshift({ text: `${item.label} — ${what}`, ok: answer.status === 201 });
-  sentCount += 1;
+  const sentCount = sentLog.length;
   el.innerHTML = `<strong>${esc(t(`已补发 ${sentCount} 条`, `${sentCount} sent`))}</strong>
     <ul>${sentLog.slice(0, 10).map((x) => `<li class="${x.ok ? '' : 'error'}">${esc(x.text)}</li>`).join('')}</ul>${sentCount > 10
     ? `<small>${esc(t(`另有 ${sentCount - 10} 条较早的`, `and ${sentCount - 10} earlier`))}</small>` : ''}`;

@@ -17,7 +17,8 @@ window.wallState = () => ({ names: arrived.map((a) => a.name), ...counts });
 
 function renderCounts() {
   const c = counts;
-  $('counts').innerHTML = t(`已到 <strong>${c.parties}</strong> 组 <strong>${c.people}</strong> 人 · 预计 ${c.expected_parties} 组 ${c.expected_people} 人`,
+  $('counts').innerHTML = t(`已到 <strong>${c.parties}</strong> 组 <strong>${c.people}</strong> 人 · `
+    + `预计 ${c.expected_parties} 组 ${c.expected_people} 人`,
     `<strong>${c.parties}</strong> parties, <strong>${c.people}</strong> people here · `
       + `${c.expected_parties} parties, ${c.expected_people} expected`);
 }
@@ -52,7 +53,8 @@ function draw(now = performance.now()) {
   if (arrived.length > shown.length) {
     ctx.fillStyle = '#5d7396';
     ctx.font = `${Math.round(size * 0.6)}px system-ui, sans-serif`;
-    ctx.fillText(t(`另有 ${arrived.length - shown.length} 组更早到场`, `and ${arrived.length - shown.length} earlier parties`), 0, h - size * 0.7);
+    const more = arrived.length - shown.length;
+    ctx.fillText(t(`另有 ${more} 组更早到场`, `and ${more} earlier parties`), 0, h - size * 0.7);
   }
   // One short fade for the newest name, and only while the page is seen: no animation keeps running.
   if (newest && now - fading < 600 && !document.hidden) requestAnimationFrame(draw);

@@ -7,7 +7,8 @@ public enum InvitationOutcome {
     /// The outcome as the report reads it (issue 24: `not_contacted` was printed as it is stored).
     public static func words(_ code: String) -> String {
         let names = [
-            notContacted: "未联系 not contacted", "invited": "已邀约 invited", "confirmed": "已确认 confirmed", "declined": "婉拒 declined",
+            notContacted: "未联系 not contacted", "invited": "已邀约 invited", "confirmed": "已确认 confirmed",
+            "declined": "婉拒 declined",
             "no_answer": "未接通 no answer",
         ]
         return names[code] ?? code

@@ -105,11 +105,12 @@ struct CheckInController {
         let scanned = try await batcher.checkIn(scan)
         let outcome = scanned.outcome
         await publish(outcome, status: scanned.status)
-        return try await answerWithTickets(outcome, event: event, for: staff)
+        return try await answerAfterCheckIn(outcome, event: event, for: staff)
     }
 
-    /// A guest in a draw's pool gets a ticket number: the greeter reads it out (分发奖票), a walk-in's too (issue 24).
-    func answerWithTickets(_ outcome: CheckInOutcome, event: EventConfig?, for staff: StaffSession?) async throws -> Response {
+    /// The door's answer to a check-in: a guest in a draw's pool gets a ticket number the greeter reads out (分发奖票), a
+    /// walk-in's too (issue 24); with lunch tables, the party's table (issue 28).
+    func answerAfterCheckIn(_ outcome: CheckInOutcome, event: EventConfig?, for staff: StaffSession?) async throws -> Response {
         guard case .ok(_, let invitee) = outcome else { return Self.answer(outcome, for: staff) }
         var tickets: [TicketView]?
         if event?.draws.contains(where: { $0.pool == "checked_in" }) == true {
@@ -161,7 +162,7 @@ struct CheckInController {
         }
         let outcome = try await db.walkIn(WalkInRequest(draft: draft, door: door, nonce: nonce), staffID: staff.staffID)
         await publish(outcome)
-        return try await answerWithTickets(outcome, event: event, for: staff)
+        return try await answerAfterCheckIn(outcome, event: event, for: staff)
     }
 
     struct Undone: Encodable { let undone: Bool; let invitee: InviteeView }

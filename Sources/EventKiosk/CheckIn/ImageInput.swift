@@ -31,7 +31,8 @@ enum ImageInput {
             let mp = QRDecoder.maxPixels / 1_000_000
             throw APIError(
                 .contentTooLarge, "image_too_large",
-                "照片像素太多（\(w)×\(h)），最多 \(mp) 百万像素 / The photo has too many pixels (\(w)×\(h)); at most \(mp) megapixels")
+                "照片像素太多（\(w)×\(h)），最多 \(mp) 百万像素 / "
+                    + "The photo has too many pixels (\(w)×\(h)); at most \(mp) megapixels")
         }
     }
 

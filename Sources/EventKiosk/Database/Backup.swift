@@ -158,7 +158,8 @@ public final class BackupTarget: Sendable {
         if let wsl = Self.wslPath(forWindows: path) {
             throw DomainError(
                 .invalid, "invalid_folder",
-                "这是 Windows 的写法；本机（WSL）里这个文件夹是 \(wsl) / That is a Windows path; on this laptop (WSL) the folder is \(wsl)")
+                "这是 Windows 的写法；本机（WSL）里这个文件夹是 \(wsl) / "
+                    + "That is a Windows path; on this laptop (WSL) the folder is \(wsl)")
         }
         guard path.hasPrefix("/") else {
             throw DomainError(.invalid, "invalid_folder", "请填写完整路径，如 /media/usb / Give a full path, e.g. /media/usb")

@@ -44,10 +44,7 @@ struct EventController {
 
     struct Closed: Encodable { let closed: Bool; let wheelSeed: String }
 
-    func event() async throws -> EventConfig {
-        guard let event = try await db.event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
-        return event
-    }
+    func event() async throws -> EventConfig { try await db.eventInForce() }
 
     struct PublicEvent: Encodable, Sendable {
         let name, date, venue, dealer: String

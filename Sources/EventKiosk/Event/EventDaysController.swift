@@ -22,7 +22,7 @@ struct EventDaysController {
         api.post("/api/events/archive/{id}/restore", .admin) { _, context in
             let aside = try await db.restoreSetAside(id: context.parameters.get("id") ?? "", folder: folder)
             try await dayChanged()
-            return .json(Restored(event: EventController.PublicEvent(try await currentEvent()), setAside: aside))
+            return .json(Restored(event: EventController.PublicEvent(try await db.eventInForce()), setAside: aside))
         }
         // The backups in the backup folder, and one brought back while the server runs (`kiosk restore` needs it stopped).
         api.get("/api/backup/files", .admin) { _, _ in
@@ -36,7 +36,7 @@ struct EventDaysController {
             else { throw APIError.notFound("备份文件夹里没有 \(id.prefix(80)) / No backup \(id.prefix(80)) in the backup folder") }
             let aside = try await db.bringBack(source, setAsideInto: folder)
             try await dayChanged()
-            return .json(Restored(event: EventController.PublicEvent(try await currentEvent()), setAside: aside))
+            return .json(Restored(event: EventController.PublicEvent(try await db.eventInForce()), setAside: aside))
         }
     }
 
@@ -64,15 +64,10 @@ struct EventDaysController {
         return .json(Started(event: EventController.PublicEvent(event), setAside: aside, imported: imported), status: .created)
     }
 
-    func currentEvent() async throws -> EventConfig {
-        guard let event = try await db.event() else { throw APIError.notFound("尚未加载活动 / No event loaded") }
-        return event
-    }
-
     /// Every screen learns of the other day at once: the event, its state, and a reset of what they hold.
     func dayChanged() async throws {
         closed.set(try await db.isClosed())
-        let event = try await currentEvent()
+        let event = try await db.eventInForce()
         await feed.publish("event", EventController.PublicEvent(event))
         await feed.publish("day_changed", ["name": event.name, "date": event.date])
     }

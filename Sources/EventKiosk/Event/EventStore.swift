@@ -17,6 +17,12 @@ extension AppDatabase {
         return event
     }
 
+    /// The event in force, or 404 when none is loaded: what a route that needs one answers.
+    func eventInForce() async throws -> EventConfig {
+        guard let event = try await event() else { throw DomainError.notFound("尚未加载活动 / No event loaded") }
+        return event
+    }
+
     static func event(_ db: Database) throws -> EventConfig? {
         guard let json = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = ?", arguments: [eventKey]) else { return nil }
         // Every scan checks its door against the event: decode the stored JSON once per change, not once per scan.

@@ -149,10 +149,12 @@ extension EventConfig {
             ("must be 1 or more", "至少为 1"), ("must not be negative", "不能为负数"), ("must be at most", "超出上限"),
             ("must be larger than the tier before", "必须比上一档大"), ("must be 0 to 10000", "须为 0–10000"),
             ("must be 0 to 20", "须为 0–20"), ("must be 0 to 1000", "须为 0–1000"),
-            ("must list at least one prize", "至少要有一个奖品"), ("must be 1 to 40 of a-z", "代码只能用小写字母、数字、_ 或 -（1–40 个；留空会自动生成）"),
+            ("must list at least one prize", "至少要有一个奖品"),
+            ("must be 1 to 40 of a-z", "代码只能用小写字母、数字、_ 或 -（1–40 个；留空会自动生成）"),
             ("must be \"orders\" or \"checked_in\"", "须为 orders（下单客户）或 checked_in（到场来宾）"),
             ("must be a .json file name", "须为 .json 文件名"), ("must list 4 to 6 questions", "问卷须有 4–6 题"),
-            ("must be 1 to 30 of a-z", "代码只能用小写字母、数字或 _（1–30 个；留空会自动生成）"), ("must be 1 to 100 characters", "须为 1–100 个字"),
+            ("must be 1 to 30 of a-z", "代码只能用小写字母、数字或 _（1–30 个；留空会自动生成）"),
+            ("must be 1 to 100 characters", "须为 1–100 个字"),
             ("must be a .csv file name", "须为与活动文件同目录的 .csv 文件名"),
         ]
         guard let hit = zh.first(where: { message.contains($0.0) }) else { return message }

@@ -108,7 +108,8 @@ extension AppDatabase {
             if current == table { return }
             guard target.free >= party else {
                 throw DomainError(
-                    .conflict, "table_full", "\(table) 只剩 \(target.free) 个座位，坐不下 \(party) 位 / \(table) has \(target.free) free seats, not \(party)")
+                    .conflict, "table_full",
+                    "\(table) 只剩 \(target.free) 个座位，坐不下 \(party) 位 / \(table) has \(target.free) free seats, not \(party)")
             }
             try db.execute(
                 sql: "INSERT INTO seating (invitee_id, table_name, party_size) VALUES (?, ?, ?) "
@@ -135,7 +136,9 @@ struct SeatingController {
                 throw APIError(.badRequest, "invalid_id", "来宾编号须为数字 / invitee_id must be a number")
             }
             let body = try await request.decodeJSON(as: Move.self, context: context)
-            guard let table = body.table?.trimmedOrNil else { throw APIError(.unprocessableContent, "missing_table", "请选择桌子 / table is required") }
+            guard let table = body.table?.trimmedOrNil else {
+                throw APIError(.unprocessableContent, "missing_table", "请选择桌子 / table is required")
+            }
             return .json(Tables(tables: try await db.moveParty(inviteeID: id, to: table, staffID: context.staff?.staffID)))
         }
     }

@@ -42,18 +42,15 @@ extension AppDatabase {
             let arrived = rows.map {
                 WallView.Arrival(id: $0["id"], name: NameMask.mask($0["name"]), partySize: $0["party_size"], at: $0["at"], table: $0["table_name"])
             }
-            let totals = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT COUNT(*) AS parties, COALESCE(SUM(party_size), 0) AS people FROM checkin
-                    WHERE id NOT IN (SELECT checkin_id FROM checkin_undo)
-                    """)
-            let invited = try Row.fetchOne(
-                db, sql: "SELECT COUNT(*) AS parties, COALESCE(SUM(party_size), 0) AS people FROM invitee WHERE walk_in = 0 AND status = 'active'")
+            // The day's counts as the door's counters keep them; the invitations' people for what was expected.
+            let status = try Self.arrivalStatus(db)
+            let invitedPeople =
+                try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(SUM(party_size), 0) FROM invitee WHERE walk_in = 0 AND status = 'active'") ?? 0
             let goal = try Self.event(db)?.campaign
             return WallView(
-                arrived: arrived, parties: totals?["parties"] ?? 0, people: totals?["people"] ?? 0,
-                expectedParties: goal?.parties ?? invited?["parties"] ?? 0, expectedPeople: goal?.people ?? invited?["people"] ?? 0)
+                arrived: arrived, parties: status.arrived, people: status.arrivedPeople,
+                expectedParties: goal?.parties ?? status.invited, expectedPeople: goal?.people ?? invitedPeople)
         }
     }
 }

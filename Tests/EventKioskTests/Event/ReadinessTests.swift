@@ -60,7 +60,8 @@ import Testing
             try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": absent])) { r in
                 #expect(r.status == .unprocessableContent && String(buffer: r.body).contains("not_mounted"), "\(String(buffer: r.body))")
             }
-            #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: absent).deletingLastPathComponent().path), "nothing made on the disk")
+            let stick = URL(fileURLWithPath: absent).deletingLastPathComponent().path
+            #expect(!FileManager.default.fileExists(atPath: stick), "nothing made on the disk")
             try await client.execute(uri: "/api/backup/target", method: .put, headers: auth(admin), body: jsonBody(["folder": folder.path])) { r in
                 #expect(r.status == .ok)
             }

@@ -37,7 +37,10 @@ import Testing
     @Test func theDoorGivesEachPartyATableSaysWhenAllAreFullAndAnUndoFreesTheSeats() async throws {
         let t = try await Self.app(
             tables: [.init(name: "1号桌", seats: 4), .init(name: "2号桌", seats: 4)],
-            guests: [("甲一", "13900000001", "甲", 3), ("乙一", "13900000002", "乙", 2), ("甲二", "13900000003", "甲", 1), ("乙二", "13900000004", "乙", 3)])
+            guests: [
+                ("甲一", "13900000001", "甲", 3), ("乙一", "13900000002", "乙", 2), ("甲二", "13900000003", "甲", 1),
+                ("乙二", "13900000004", "乙", 3),
+            ])
         let guests = try await t.db.allInvitees()
         let codes = Dictionary(uniqueKeysWithValues: guests.map { ($0.name, $0.code) })
         let ids = Dictionary(uniqueKeysWithValues: guests.map { ($0.name, $0.id) })
@@ -91,7 +94,8 @@ import Testing
         try await withThrowingTaskGroup(of: Void.self) { group in
             for (n, g) in all.enumerated() {
                 group.addTask {
-                    _ = try await t.db.checkIn(scanned: g.code, door: n % 2 == 0 ? "正门" : "侧门", nonce: "race-\(n)-xx", partySize: nil, staffID: nil)
+                    let door = n % 2 == 0 ? "正门" : "侧门"
+                    _ = try await t.db.checkIn(scanned: g.code, door: door, nonce: "race-\(n)-xx", partySize: nil, staffID: nil)
                 }
             }
             try await group.waitForAll()

@@ -12,7 +12,8 @@ import Testing
         let guests = Array(try await t.db.allInvitees().prefix(3))
         var ids: [Int64] = []
         for (n, g) in guests.enumerated() {
-            guard case .ok(let c, _) = try await t.db.checkIn(scanned: g.code, door: "正门", nonce: "wall-\(n)", partySize: nil, staffID: nil) else {
+            let outcome = try await t.db.checkIn(scanned: g.code, door: "正门", nonce: "wall-\(n)", partySize: nil, staffID: nil)
+            guard case .ok(let c, _) = outcome else {
                 Issue.record("check-in \(n) failed"); return
             }
             ids.append(c.id)
