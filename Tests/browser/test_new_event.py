@@ -294,7 +294,13 @@ def test_the_admin_fixes_a_check_in_after_the_greeters_fifteen_minutes(server, b
     prompt.send_keys("3")
     prompt.accept()
     wait.until(lambda d: call(server, "/api/checkins/status")[1]["arrived_people"] == 3)
-    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f'{row} button[data-act="undo"]')).click()
+    # The table is drawn again after the change: find the button and tap it in one step, again if it was redrawn.
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def tap_undo(d):
+        d.find_element(By.CSS_SELECTOR, f'{row} button[data-act="undo"]').click()
+        return True
+    WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,)).until(tap_undo)
     wait.until(EC.alert_is_present()).accept()
     wait.until(lambda d: call(server, "/api/checkins/status")[1]["arrived"] == 0)
     wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, f'{row} button[data-act="undo"]'))
